@@ -1,0 +1,1 @@
+"""inspector: a desktop station for authenticating resale goods."""

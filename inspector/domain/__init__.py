@@ -1,0 +1,1 @@
+"""Checklists, verdict rules and value objects: pure Python, no Qt, no SQL."""

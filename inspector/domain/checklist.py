@@ -1,0 +1,193 @@
+"""The checklist format: what a brand expert writes in checklists/<brand>/<model>.yaml."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Severity(StrEnum):
+    CRITICAL = "critical"
+    MAJOR = "major"
+    MINOR = "minor"
+
+
+class PhotoRule(StrEnum):
+    REQUIRED = "required"
+    OPTIONAL = "optional"
+    NONE = "none"
+
+
+class ValueKind(StrEnum):
+    """What a value step asks for; decides which brand data checks it."""
+
+    STYLE_CODE = "style_code"
+    COUNTRY = "country"
+    DATE_CODE = "date_code"
+    SERIAL = "serial"
+    TEXT = "text"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def _check_regex(pattern: str) -> str:
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression ({exc})") from exc
+    return pattern
+
+
+Regex = Annotated[str, Field(min_length=1)]
+
+
+class Region(_Strict):
+    """A rectangle in reference-image pixels."""
+
+    x: int = Field(ge=0)
+    y: int = Field(ge=0)
+    w: int = Field(gt=0)
+    h: int = Field(gt=0)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_list(cls, data: object) -> object:
+        if isinstance(data, list | tuple):
+            if len(data) != 4:
+                raise ValueError("a region is [x, y, w, h]: four whole numbers")
+            return dict(zip(("x", "y", "w", "h"), data, strict=True))
+        return data
+
+    def as_tuple(self) -> tuple[int, int, int, int]:
+        return (self.x, self.y, self.w, self.h)
+
+
+class CompareSettings(_Strict):
+    region: Region | None = None
+    threshold: float = Field(default=0.75, ge=0.0, le=1.0)
+    colour: bool = True
+
+
+class ValueSpec(_Strict):
+    kind: ValueKind
+    label: str = ""
+    pattern: Regex | None = None
+    # Another step of the same checklist whose value this one must equal (box label vs size tag).
+    must_match: str | None = None
+
+    _pattern_ok = field_validator("pattern")(lambda v: v if v is None else _check_regex(v))
+
+
+class Step(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+    title: Annotated[str, Field(min_length=1, max_length=120)]
+    instructions: Annotated[str, Field(min_length=1)]
+    severity: Severity
+    photo: PhotoRule = PhotoRule.REQUIRED
+    min_photos: int = Field(default=1, ge=0, le=12)
+    references: list[str] = Field(default_factory=list)
+    compare: CompareSettings | None = None
+    value: ValueSpec | None = None
+    section: str = ""
+
+    @model_validator(mode="after")
+    def _photo_rules(self) -> Step:
+        if self.photo is PhotoRule.REQUIRED and not self.references:
+            raise ValueError("a step that requires a photo needs at least one reference image")
+        return self
+
+    @property
+    def needs_photo(self) -> bool:
+        return self.photo is PhotoRule.REQUIRED
+
+    @property
+    def required_photos(self) -> int:
+        return max(1, self.min_photos) if self.needs_photo else 0
+
+
+class RegistryStyle(_Strict):
+    code: Annotated[str, Field(min_length=1)]
+    colourway: str = ""
+    year: int | None = Field(default=None, ge=1900, le=2100)
+
+
+class Registry(_Strict):
+    """What the brand tells us about its genuine goods, as in a brand registry."""
+
+    style_codes: list[RegistryStyle] = Field(default_factory=list)
+    countries: list[str] = Field(default_factory=list)
+    date_code_pattern: Regex | None = None
+    serial_pattern: Regex | None = None
+
+    _patterns_ok = field_validator("date_code_pattern", "serial_pattern")(
+        lambda v: v if v is None else _check_regex(v)
+    )
+
+    def style(self, code: str) -> RegistryStyle | None:
+        wanted = normalise_code(code)
+        for style in self.style_codes:
+            if normalise_code(style.code) == wanted:
+                return style
+        return None
+
+
+class VerdictRules(_Strict):
+    """What failed steps do to the item; data so a brand can be stricter or looser."""
+
+    critical_fail: Literal["fail", "inconclusive"] = "fail"
+    major_fail: Literal["fail", "inconclusive"] = "fail"
+    # This many failed minor steps fail the item; fewer are recorded but pass.
+    minor_fails_to_fail: int = Field(default=3, ge=1)
+    unsure: Literal["inconclusive", "fail"] = "inconclusive"
+    missing_photo: Literal["inconclusive", "fail"] = "inconclusive"
+
+
+class Checklist(_Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+    brand: Annotated[str, Field(min_length=1)]
+    model: Annotated[str, Field(min_length=1)]
+    category: Literal["sneakers", "bags", "watches", "apparel", "accessories"]
+    version: int = Field(ge=1)
+    # Regular expressions over a style code or SKU; the first checklist that matches is used.
+    patterns: list[Regex] = Field(min_length=1)
+    registry: Registry = Field(default_factory=Registry)
+    rules: VerdictRules = Field(default_factory=VerdictRules)
+    steps: list[Step] = Field(min_length=1)
+
+    _patterns_ok = field_validator("patterns")(lambda v: [_check_regex(p) for p in v])
+
+    @model_validator(mode="after")
+    def _unique_steps(self) -> Checklist:
+        seen: set[str] = set()
+        for step in self.steps:
+            if step.id in seen:
+                raise ValueError(f"duplicate step id {step.id!r}")
+            seen.add(step.id)
+        for step in self.steps:
+            target = step.value.must_match if step.value else None
+            if target is not None and target not in seen:
+                raise ValueError(f"step {step.id!r}: must_match names unknown step {target!r}")
+        return self
+
+    def step(self, step_id: str) -> Step:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def matches(self, code: str) -> bool:
+        return any(re.fullmatch(p, normalise_code(code), re.IGNORECASE) for p in self.patterns)
+
+    @property
+    def title(self) -> str:
+        return f"{self.brand} {self.model}"
+
+
+def normalise_code(code: str) -> str:
+    """Style codes are typed and scanned with stray spaces and case; compare them canonically."""
+    return re.sub(r"\s+", "", code).upper()

@@ -1,0 +1,1 @@
+"""Certificates, fail reports and authenticity tags (ReportLab, ZPL)."""

@@ -1,0 +1,1 @@
+"""Signing keys, certificate payloads, PIN hashing and roles."""

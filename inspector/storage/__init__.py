@@ -1,0 +1,1 @@
+"""Records (SQLAlchemy), the photo store and the audit chain."""

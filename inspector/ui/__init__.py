@@ -1,0 +1,1 @@
+"""The station window (PySide6): the only package that imports Qt."""

@@ -1,0 +1,1 @@
+"""Photo quality, registration, comparison and duplicate detection on numpy arrays."""
