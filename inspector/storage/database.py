@@ -1,0 +1,115 @@
+"""Engine, sessions and the one place that turns a lost database into a clear error."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from inspector.errors import StorageUnavailable
+
+UNAVAILABLE = "The database cannot be reached; nothing was recorded. Check the connection and try again."
+
+
+def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # The pysqlite driver's own transaction handling would defer BEGIN; we issue it ourselves.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    # FULL: a committed step survives a power cut, which matters more than a few ms per commit.
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(conn: Any) -> None:
+    # IMMEDIATE takes the write lock up front, so two stations appending to the audit chain
+    # queue up instead of failing when one upgrades a read lock.
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _sqlite_begin_deferred(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str, *, for_writing: bool = True, **kwargs: Any) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        begin = _sqlite_begin_immediate if for_writing else _sqlite_begin_deferred
+        event.listen(engine, "begin", begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+class Database:
+    """One engine per process; each unit of work opens its own session."""
+
+    def __init__(self, url: str, **engine_kwargs: Any) -> None:
+        self.url = url
+        self.engine = make_engine(url, **engine_kwargs)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # SQLite readers must not take the write lock; other databases share one engine.
+        if self.engine.dialect.name == "sqlite":
+            self.read_engine = make_engine(url, for_writing=False, **engine_kwargs)
+        else:
+            self.read_engine = self.engine
+        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session inside one write transaction: committed on success, rolled back on error."""
+        with self._guard(), self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading only."""
+        with self._guard(), self._read_sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def _guard(self) -> Iterator[None]:
+        try:
+            yield
+        except OperationalError as exc:
+            if _is_lost_connection(exc):
+                raise StorageUnavailable(UNAVAILABLE) from exc
+            raise
+        except DBAPIError as exc:
+            if exc.connection_invalidated:
+                raise StorageUnavailable(UNAVAILABLE) from exc
+            raise
+
+    def ping(self) -> None:
+        with self.read() as session:
+            session.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        self.read_engine.dispose()
+
+
+def _is_lost_connection(exc: OperationalError) -> bool:
+    if exc.connection_invalidated:
+        return True
+    message = str(exc.orig).lower()
+    lost = ("could not connect", "connection refused", "server closed", "terminating connection",
+            "unable to open database", "connection is closed", "no such host", "timeout expired",
+            "consuming input failed", "disk i/o error", "the connection is lost")
+    return any(word in message for word in lost)

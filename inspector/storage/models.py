@@ -1,0 +1,218 @@
+"""The records: typed SQLAlchemy 2 models. Corrections are new rows, never updates of history."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    badge_code: Mapped[str | None] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(20))
+    pin_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Station(Base):
+    __tablename__ = "stations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Item(Base):
+    __tablename__ = "items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(80), unique=True)
+    style_code: Mapped[str | None] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(String(200), default="")
+    declared_value: Mapped[float | None] = mapped_column(Float)
+    # A known test item slipped into queues to calibrate authenticators; holds the right verdict.
+    calibration_verdict: Mapped[str | None] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ChecklistSnapshot(Base):
+    """The exact checklist text an inspection used, so it can be reloaded after the file changes."""
+
+    __tablename__ = "checklist_snapshots"
+
+    content_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    checklist_id: Mapped[str] = mapped_column(String(80))
+    version: Mapped[int] = mapped_column(Integer)
+    source_text: Mapped[str] = mapped_column(Text)
+
+
+class Inspection(Base):
+    __tablename__ = "inspections"
+    __table_args__ = (
+        Index("ix_inspections_status_started", "status", "started_at"),
+        Index("ix_inspections_verdict_finished", "verdict", "finished_at"),
+        Index("ix_inspections_authenticator_finished", "authenticator_id", "finished_at"),
+        Index("ix_inspections_station_finished", "station_id", "finished_at"),
+        Index("ix_inspections_brand_finished", "brand", "finished_at"),
+        Index("ix_inspections_finished", "finished_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("items.id"), index=True)
+    checklist_id: Mapped[str] = mapped_column(String(80))
+    checklist_version: Mapped[int] = mapped_column(Integer)
+    checklist_hash: Mapped[str] = mapped_column(ForeignKey("checklist_snapshots.content_hash"))
+    brand: Mapped[str] = mapped_column(String(80))
+    authenticator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | finished
+    verdict: Mapped[str | None] = mapped_column(String(20))
+    fail_reason: Mapped[str | None] = mapped_column(String(20))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    second_opinion: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    min_score: Mapped[float | None] = mapped_column(Float)
+    current_step: Mapped[str | None] = mapped_column(String(64))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StepResult(Base):
+    """One recorded answer for a step; a later row for the same step supersedes it."""
+
+    __tablename__ = "step_results"
+    __table_args__ = (Index("ix_step_results_inspection_step", "inspection_id", "step_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"))
+    step_id: Mapped[str] = mapped_column(String(64))
+    outcome: Mapped[str] = mapped_column(String(10))
+    fail_reason: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    value: Mapped[str | None] = mapped_column(String(200))
+    value_problems: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of sentences
+    recorded_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set by the station per attempt: a retry after a lost connection records nothing twice.
+    client_ref: Mapped[str | None] = mapped_column(String(40), unique=True)
+
+
+class Photo(Base):
+    """A photo attached to a step; the file lives once in the photo store under its SHA-256."""
+
+    __tablename__ = "photos"
+    __table_args__ = (Index("ix_photos_inspection_step", "inspection_id", "step_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"))
+    step_id: Mapped[str] = mapped_column(String(64))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    phash: Mapped[str] = mapped_column(String(16), index=True)
+    source: Mapped[str] = mapped_column(String(20))  # camera | file | hotfolder | demo
+    quality_notes: Mapped[str] = mapped_column(Text, default="[]")
+    # Earlier photos of other items that look the same (JSON [[photo id, item code, distance]]).
+    resubmitted_from: Mapped[str] = mapped_column(Text, default="[]")
+    captured_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    captured_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    client_ref: Mapped[str | None] = mapped_column(String(40), unique=True)
+
+
+class Comparison(Base):
+    __tablename__ = "comparisons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    photo_id: Mapped[int] = mapped_column(ForeignKey("photos.id"), index=True)
+    reference: Mapped[str] = mapped_column(String(300))
+    aligned: Mapped[bool] = mapped_column(Boolean)
+    score: Mapped[float] = mapped_column(Float)
+    regions: Mapped[str] = mapped_column(Text, default="[]")
+    homography: Mapped[str | None] = mapped_column(Text)
+    heatmap_sha256: Mapped[str | None] = mapped_column(String(64))
+    elapsed_ms: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Review(Base):
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(20))  # confirm | overturn | second_opinion
+    verdict: Mapped[str] = mapped_column(String(20))
+    previous_verdict: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    blind: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    serial: Mapped[str] = mapped_column(String(40), unique=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
+    key_id: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[str] = mapped_column(Text)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    print_count: Mapped[int] = mapped_column(Integer, default=0)
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditEvent(Base):
+    """Append-only log; each event's hash covers the previous event's hash."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        UniqueConstraint("seq", name="uq_audit_events_seq"),
+        Index("ix_audit_events_entity", "entity", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[str] = mapped_column(String(40))  # ISO text: hashed exactly as stored
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    station: Mapped[str] = mapped_column(String(80), default="")
+    action: Mapped[str] = mapped_column(String(60))
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[str] = mapped_column(String(80))
+    data: Mapped[str] = mapped_column(Text, default="{}")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -1,0 +1,82 @@
+"""Photos stored once by SHA-256 on disk (a shared mount for many stations); never modified."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from inspector.errors import NotFound, StorageUnavailable
+
+
+@dataclass(frozen=True)
+class StoredPhoto:
+    sha256: str
+    size: int
+    path: Path
+    already_stored: bool
+
+
+class PhotoStore:
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path_for(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256[2:4] / sha256
+
+    def put(self, data: bytes) -> StoredPhoto:
+        """Store bytes under their hash; writing is atomic, so a crash leaves no half photo."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        target = self.path_for(sha256)
+        if target.exists() and target.stat().st_size == len(data):
+            return StoredPhoto(sha256, len(data), target, already_stored=True)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.chmod(tmp_name, 0o444)
+                os.replace(tmp_name, target)
+            except BaseException:
+                Path(tmp_name).unlink(missing_ok=True)
+                raise
+        except OSError as exc:
+            raise StorageUnavailable(_explain(exc, self.root)) from exc
+        return StoredPhoto(sha256, len(data), target, already_stored=False)
+
+    def read(self, sha256: str) -> bytes:
+        path = self.path_for(sha256)
+        try:
+            return path.read_bytes()
+        except FileNotFoundError as exc:
+            raise NotFound(f"Photo {sha256[:12]} is missing from the photo store.") from exc
+        except OSError as exc:
+            raise StorageUnavailable(_explain(exc, self.root)) from exc
+
+    def exists(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def check(self, sha256: str) -> str | None:
+        """None when the stored file still hashes to its name, else what is wrong with it."""
+        path = self.path_for(sha256)
+        if not path.is_file():
+            return "missing"
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return None if digest.hexdigest() == sha256 else "content does not match its hash"
+
+
+def _explain(exc: OSError, root: Path) -> str:
+    if exc.errno == errno.ENOSPC:
+        return "The disk is full: the photo was not saved. Free some space and capture again."
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"The photo store at {root} is not writable; the photo was not saved."
+    return f"The photo store at {root} cannot be reached ({exc.strerror}); the photo was not saved."

@@ -1,0 +1,44 @@
+"""Shared fixtures: every test gets its own INSPECTOR_HOME so nothing touches a real station."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from inspector.config import Settings, load_settings
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "home"
+    monkeypatch.setenv("INSPECTOR_HOME", str(folder))
+    for name in list(os.environ):
+        if name.startswith("INSPECTOR_") and name != "INSPECTOR_HOME":
+            monkeypatch.delenv(name)
+    return folder
+
+
+@pytest.fixture
+def settings(home: Path) -> Settings:
+    return load_settings()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def station(settings: Settings) -> Iterator[object]:
+    from inspector.services.station import open_station
+
+    services = open_station(settings)
+    yield services
+    services.close()
