@@ -1,0 +1,128 @@
+"""Subcommands over the records: inspections list, audit verify, db upgrade, demo, users."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from inspector.config import load_settings
+
+
+def register(subparsers: Any) -> None:
+    inspections = subparsers.add_parser("inspections", help="list inspections")
+    inspections_sub = inspections.add_subparsers(dest="inspections_command", metavar="ACTION")
+    listing = inspections_sub.add_parser("list", help="list inspections")
+    listing.add_argument("--verdict", choices=["pass", "fail", "inconclusive"])
+    listing.add_argument("--status", choices=["open", "finished"])
+    listing.add_argument("--limit", type=int)
+    listing.add_argument("--json", action="store_true", help="print a JSON list")
+    listing.set_defaults(func=_list_inspections)
+
+    audit = subparsers.add_parser("audit", help="check the audit chain and photo hashes")
+    audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION")
+    verify = audit_sub.add_parser("verify", help="recompute the audit chain and all photo hashes")
+    verify.set_defaults(func=_audit_verify)
+
+    db = subparsers.add_parser("db", help="database maintenance")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
+    upgrade = db_sub.add_parser("upgrade", help="apply migrations")
+    upgrade.set_defaults(func=_db_upgrade)
+
+    demo = subparsers.add_parser("demo", help="fill the database with demo users, items and inspections")
+    demo.add_argument("--inspections", type=int, default=36, help="how many finished inspections")
+    demo.add_argument("--seed", type=int, default=7)
+    demo.set_defaults(func=_demo)
+
+    users = subparsers.add_parser("users", help="manage users")
+    users_sub = users.add_subparsers(dest="users_command", metavar="ACTION")
+    users_list = users_sub.add_parser("list", help="list users")
+    users_list.set_defaults(func=_users_list)
+    add = users_sub.add_parser("add", help="add a user (as an admin; the first admin needs no login)")
+    add.add_argument("name")
+    add.add_argument("--role", choices=["authenticator", "supervisor", "admin"], default="authenticator")
+    add.add_argument("--badge")
+    add.add_argument("--pin", required=True, help="the new user's PIN (4-12 digits)")
+    add.add_argument("--as", dest="admin", help="admin name or badge (not needed for the first admin)")
+    add.add_argument("--admin-pin", help="that admin's PIN")
+    add.set_defaults(func=_users_add)
+
+
+def _open() -> Any:
+    from inspector.services.station import open_station
+
+    return open_station(load_settings())
+
+
+def _list_inspections(args: argparse.Namespace) -> int:
+    from inspector.services.queries import list_inspections
+
+    station = _open()
+    rows = list_inspections(station.ctx, verdict=args.verdict, status=args.status, limit=args.limit)
+    if args.json:
+        json.dump([row.to_json() for row in rows], sys.stdout, indent=2)
+        print()
+        return 0
+    print(f"{'ID':>5}  {'ITEM':<16} {'CHECKLIST':<32} {'VERDICT':<13} {'SERIAL':<20} FINISHED")
+    for row in rows:
+        finished = row.finished_at.strftime("%Y-%m-%d %H:%M") if row.finished_at else "(open)"
+        print(f"{row.id:>5}  {row.item:<16} {row.checklist:<32} {row.verdict or '-':<13} "
+              f"{row.serial or '-':<20} {finished}")
+    print(f"{len(rows)} inspections")
+    return 0
+
+
+def _audit_verify(_args: argparse.Namespace) -> int:
+    from inspector.services.integrity import verify_integrity
+
+    report = verify_integrity(_open().ctx)
+    for line in report.lines():
+        print(line)
+    return 0 if report.ok else 1
+
+
+def _db_upgrade(_args: argparse.Namespace) -> int:
+    from inspector.storage import migrate
+    from inspector.storage.database import Database
+
+    settings = load_settings()
+    settings.ensure_folders()
+    db = Database(settings.database_url)
+    with db._guard():
+        before = migrate.current_revision(db.engine)
+        migrate.upgrade(db.engine)
+        after = migrate.current_revision(db.engine)
+    print(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from inspector.services.demo import seed_demo
+
+    station = _open()
+    summary = seed_demo(station, inspections=args.inspections, seed=args.seed,
+                        progress=lambda text: print(text, file=sys.stderr))
+    print(summary)
+    return 0
+
+
+def _users_list(_args: argparse.Namespace) -> int:
+    for user in _open().users.list_users():
+        state = "" if user.active else " (switched off)"
+        print(f"{user.id:>4}  {user.name:<20} {user.role:<14} {user.badge_code or '-'}{state}")
+    return 0
+
+
+def _users_add(args: argparse.Namespace) -> int:
+    station = _open()
+    if not station.users.has_users():
+        user = station.users.create_first_admin(args.name, args.pin, args.badge)
+    else:
+        if not args.admin or not args.admin_pin:
+            print("inspector: adding a user needs --as ADMIN and --admin-pin", file=sys.stderr)
+            return 2
+        actor = station.users.login(args.admin, args.admin_pin)
+        user = station.users.create_user(actor, args.name, args.pin, args.role, args.badge)
+    print(f"added {user.name} ({user.role}), id {user.id}")
+    return 0

@@ -1,0 +1,87 @@
+"""Comparing a captured photo with its step's reference image, and keeping the result."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import cv2
+
+from inspector.errors import BadInput, NotFound
+from inspector.security.roles import Actor, Permission, require
+from inspector.services import records
+from inspector.services.context import ServiceContext
+from inspector.services.views import ComparisonView
+from inspector.storage.audit import append_event
+from inspector.storage.models import Comparison, Inspection, Photo
+
+
+@dataclass(frozen=True)
+class ComparisonOutcome:
+    """The stored result, plus the full vision result (warped photo, heatmap) for the screen."""
+
+    view: ComparisonView
+    result: Any  # inspector.vision.compare.Comparison
+
+
+class ComparisonService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+
+    def reference_path(self, inspection_id: int, step_id: str, index: int = 0) -> Path:
+        with self.ctx.db.read() as session:
+            inspection = session.get(Inspection, inspection_id)
+            if inspection is None:
+                raise NotFound(f"There is no inspection {inspection_id}.")
+            step = self.ctx.checklist_by_hash(session, inspection.checklist_hash).step(step_id)
+        if not step.references:
+            raise NotFound(f"Step {step.title} has no reference image.")
+        path = self.ctx.settings.assets_dir / step.references[min(index, len(step.references) - 1)]
+        if not path.is_file():
+            raise NotFound(f"The reference image {path.name} for {step.title} is missing.")
+        return path
+
+    def compare_photo(self, actor: Actor, photo_id: int, reference_index: int = 0) -> ComparisonOutcome:
+        """Slow (tens to hundreds of ms): the window calls this from a worker thread."""
+        require(actor, Permission.INSPECT)
+        from inspector.vision.compare import compare
+        from inspector.vision.imageio import decode_image, load_image
+
+        with self.ctx.db.read() as session:
+            photo = session.get(Photo, photo_id)
+            if photo is None:
+                raise NotFound(f"There is no photo {photo_id}.")
+            inspection = session.get(Inspection, photo.inspection_id)
+            assert inspection is not None
+            step = self.ctx.checklist_by_hash(session, inspection.checklist_hash).step(photo.step_id)
+            sha256, inspection_id = photo.sha256, inspection.id
+        reference_file = self.reference_path(inspection_id, step.id, reference_index)
+        reference = load_image(reference_file)
+        image = decode_image(self.ctx.photos.read(sha256))
+        region = step.compare.region.as_tuple() if step.compare and step.compare.region else None
+        result = compare(reference, image, region=region)
+        heatmap_sha = None
+        if result.heatmap is not None:
+            ok, png = cv2.imencode(".png", result.heatmap)
+            if not ok:
+                raise BadInput("The difference heatmap could not be encoded.")
+            heatmap_sha = self.ctx.photos.put(png.tobytes()).sha256
+        reference_name = str(reference_file.relative_to(self.ctx.settings.assets_dir))
+        contract = result.to_json()
+        with self.ctx.db.transaction() as session:
+            row = Comparison(
+                photo_id=photo_id, reference=reference_name, aligned=bool(contract["aligned"]),
+                score=float(contract["score"]), regions=json.dumps(contract["regions"]),
+                homography=json.dumps(contract["homography"]) if contract["homography"] else None,
+                heatmap_sha256=heatmap_sha, elapsed_ms=float(contract["elapsed_ms"]),
+            )
+            session.add(row)
+            session.flush()
+            append_event(session, action="comparison.recorded", entity="photo", entity_id=photo_id,
+                         actor_id=actor.user_id, station=self.ctx.station_name,
+                         data={"inspection": inspection_id, "reference": reference_name,
+                               "aligned": row.aligned, "score": round(row.score, 4),
+                               "heatmap": heatmap_sha})
+            return ComparisonOutcome(records.comparison_view(row), result)

@@ -1,0 +1,73 @@
+"""Everything the services share: database, photo store, checklists, settings. Built once per process."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inspector.config import Settings, load_settings
+from inspector.domain.checklist import Checklist
+from inspector.domain.loading import ChecklistLibrary, load_library, parse_checklist_text
+from inspector.errors import NotFound
+from inspector.services.resubmissions import ResubmissionFinder
+from inspector.storage import migrate
+from inspector.storage.database import Database
+from inspector.storage.models import ChecklistSnapshot, Station
+from inspector.storage.photostore import PhotoStore
+
+# Called inside the finishing transaction (session, inspection id, actor user id); certificates hook in here.
+FinishHook = Callable[[Session, int, int], None]
+
+
+@dataclass
+class ServiceContext:
+    settings: Settings
+    db: Database
+    photos: PhotoStore
+    library: ChecklistLibrary
+    finish_hooks: list[FinishHook] = field(default_factory=list)
+    resubmissions: ResubmissionFinder = field(default_factory=ResubmissionFinder)
+    _snapshots: dict[str, Checklist] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def station_name(self) -> str:
+        return self.settings.station_name
+
+    def checklist_by_hash(self, session: Session, content_hash: str) -> Checklist:
+        """The exact checklist an inspection started with, even if the file changed since."""
+        with self._lock:
+            cached = self._snapshots.get(content_hash)
+        if cached is not None:
+            return cached
+        snapshot = session.get(ChecklistSnapshot, content_hash)
+        if snapshot is None:
+            raise NotFound(f"The checklist version {content_hash[:12]} is not in the records.")
+        name = f"{snapshot.checklist_id}@{snapshot.version}"
+        checklist = parse_checklist_text(snapshot.source_text, name).checklist
+        with self._lock:
+            self._snapshots[content_hash] = checklist
+        return checklist
+
+    def station_id(self, session: Session) -> int:
+        station = session.scalar(select(Station).where(Station.name == self.station_name))
+        if station is None:
+            station = Station(name=self.station_name)
+            session.add(station)
+            session.flush()
+        return station.id
+
+
+def open_context(settings: Settings | None = None, *, upgrade: bool = True) -> ServiceContext:
+    """Create folders, migrate the database and load the checklists: a station ready to work."""
+    settings = settings or load_settings()
+    settings.ensure_folders()
+    db = Database(settings.database_url)
+    if upgrade:
+        migrate.upgrade(db.engine)
+    library = load_library(settings.checklists_dir, settings.assets_dir)
+    return ServiceContext(settings=settings, db=db, photos=PhotoStore(settings.photo_dir), library=library)

@@ -1,0 +1,163 @@
+"""Demo data: users with documented PINs, items, and finished inspections with real photos."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from inspector.domain.checklist import Checklist, PhotoRule, Severity, ValueKind
+from inspector.domain.verdict import FailReason, Outcome
+from inspector.security.roles import Actor, Role
+from inspector.services.station import StationServices
+
+# Documented in the README: who to log in as on a demo station.
+DEMO_USERS: tuple[tuple[str, Role, str, str], ...] = (
+    ("Ada Admin", Role.ADMIN, "B-9001", "9999"),
+    ("Morgan Supervisor", Role.SUPERVISOR, "B-2001", "3456"),
+    ("Alex Authenticator", Role.AUTHENTICATOR, "B-1001", "1234"),
+    ("Jordan Authenticator", Role.AUTHENTICATOR, "B-1002", "2345"),
+)
+
+# How the demo inspections end: most pass, as at a real centre.
+SCENARIOS = ("pass", "pass", "pass", "pass", "fail", "minor", "unsure", "wrong-code")
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    users: int
+    inspections: int
+    photos: int
+
+    def __str__(self) -> str:
+        names = ", ".join(f"{name} ({role}, badge {badge}, PIN {pin})"
+                          for name, role, badge, pin in DEMO_USERS)
+        return (f"demo: {self.users} users, {self.inspections} finished inspections, "
+                f"{self.photos} photos\nlog in as: {names}")
+
+
+def photograph(reference: np.ndarray, rng: random.Random) -> bytes:
+    """A plausible bench photo of a genuine item: slight tilt, lighting and sensor noise, JPEG."""
+    try:
+        from inspector.vision.synthetic import genuine_probe
+
+        image = genuine_probe(reference, rng.randrange(1 << 30))
+    except ImportError:
+        image = reference
+    ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(82, 92)])
+    assert ok
+    return jpeg.tobytes()
+
+
+def _value_for(checklist: Checklist, kind: ValueKind, style_code: str, scenario: str,
+               rng: random.Random) -> str:
+    registry = checklist.registry
+    if kind is ValueKind.STYLE_CODE:
+        return "ZZ9999-999" if scenario == "wrong-code" else style_code
+    if kind is ValueKind.COUNTRY:
+        return rng.choice(registry.countries) if registry.countries else "Italy"
+    if kind is ValueKind.DATE_CODE:
+        return _sample_for(registry.date_code_pattern, "SD1234", rng)
+    if kind is ValueKind.SERIAL:
+        return _sample_for(registry.serial_pattern, "7Z123456", rng)
+    return "as listed"
+
+
+def _sample_for(pattern: str | None, fallback: str, rng: random.Random) -> str:
+    """A value matching the brand's pattern, found by trying simple shapes; fallback otherwise."""
+    import re
+
+    if not pattern:
+        return fallback
+    letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
+    for _ in range(400):
+        shape = rng.choice(["LLDDDD", "LLDDDDDD", "DLLDDDDD", "LDDDDDDD", "DDDDDDDD", "DLDDDDDD",
+                            "LLLLDDDDDD", "DDDD", "LLDDDL", "DDDDDD", "LDDDDD", "LLDDDDDDDDDDDD"])
+        value = "".join(rng.choice(letters) if c == "L" else str(rng.randint(0, 9)) for c in shape)
+        if re.fullmatch(pattern, value):
+            return value
+    return fallback
+
+
+def seed_demo(station: StationServices, *, inspections: int = 36, seed: int = 7,
+              progress: Callable[[str], None] | None = None) -> DemoSummary:
+    """Idempotent for users; adds `inspections` new finished inspections each run."""
+    say = progress or (lambda _text: None)
+    rng = random.Random(seed)
+    users = station.users
+    actors: dict[str, Actor] = {}
+    if not users.has_users():
+        admin_name, _, admin_badge, admin_pin = DEMO_USERS[0]
+        users.create_first_admin(admin_name, admin_pin, admin_badge)
+    admin = users.login(DEMO_USERS[0][2], DEMO_USERS[0][3])
+    existing = {u.name for u in users.list_users()}
+    for name, role, badge, pin in DEMO_USERS:
+        if name not in existing:
+            users.create_user(admin, name, pin, role, badge)
+        actors[name] = users.login(badge, pin)
+    authenticators = [a for a in actors.values() if a.role is Role.AUTHENTICATOR]
+    library = station.ctx.library.all()
+    references: dict[str, np.ndarray] = {}
+    photos = 0
+    start_number = len(station.inspections.unfinished()) + rng.randrange(10_000, 90_000)
+    for number in range(inspections):
+        loaded = library[number % len(library)]
+        checklist = loaded.checklist
+        scenario = SCENARIOS[(number // len(library) + number) % len(SCENARIOS)]
+        styles = checklist.registry.style_codes
+        style_code = styles[number % len(styles)].code if styles else None
+        actor = authenticators[number % len(authenticators)]
+        item_code = f"DEMO-{start_number + number:06d}"
+        started = station.inspections.start_or_resume(
+            actor, item_code, style_code=style_code, checklist_id=checklist.id,
+            description=f"{checklist.title} {style_code or ''}".strip(),
+            declared_value=float(rng.choice([120, 180, 250, 400, 900, 2500, 8000])),
+        )
+        inspection_id = started.inspection.id
+        say(f"demo inspection {number + 1}/{inspections}: {item_code} {checklist.title} ({scenario})")
+        failing = _failing_step(checklist, scenario)
+        for step in checklist.steps:
+            if step.photo is not PhotoRule.NONE and step.references:
+                ref_path = station.ctx.settings.assets_dir / step.references[0]
+                if str(ref_path) not in references:
+                    references[str(ref_path)] = cv2.imread(str(ref_path), cv2.IMREAD_COLOR)
+                for _ in range(step.required_photos or 1):
+                    photo = station.inspections.add_photo(
+                        actor, inspection_id, step.id, photograph(references[str(ref_path)], rng),
+                        source="demo")
+                    photos += 1
+                if step.id == failing or (step.needs_photo and number % 9 == 0):
+                    station.comparisons.compare_photo(actor, photo.id)
+            value = (_value_for(checklist, step.value.kind, style_code or "", scenario, rng)
+                     if step.value else None)
+            if step.id == failing and scenario == "fail":
+                station.inspections.record_step(
+                    actor, inspection_id, step.id, Outcome.FAIL, value=value,
+                    fail_reason=FailReason.COUNTERFEIT,
+                    note="Font weight and spacing differ from the reference; stitching uneven.")
+            elif step.id == failing and scenario == "minor":
+                station.inspections.record_step(
+                    actor, inspection_id, step.id, Outcome.FAIL, value=value,
+                    fail_reason=FailReason.DEFECT, note="Small glue stain; cosmetic only.")
+            elif step.id == failing and scenario == "unsure":
+                station.inspections.record_step(
+                    actor, inspection_id, step.id, Outcome.UNSURE, value=value,
+                    note="Photo of the code is not conclusive; needs a senior look.")
+            else:
+                station.inspections.record_step(actor, inspection_id, step.id, Outcome.PASS,
+                                                value=value)
+        station.inspections.finish(actor, inspection_id)
+    return DemoSummary(len(actors), inspections, photos)
+
+
+def _failing_step(checklist: Checklist, scenario: str) -> str | None:
+    wanted = {"fail": Severity.CRITICAL, "minor": Severity.MINOR, "unsure": Severity.MAJOR}.get(scenario)
+    if wanted is None:
+        return None
+    for step in checklist.steps:
+        if step.severity is wanted:
+            return step.id
+    return checklist.steps[-1].id

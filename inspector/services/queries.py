@@ -1,0 +1,58 @@
+"""Read-only lists of inspections for the command line and the screens."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from inspector.domain.verdict import Verdict
+from inspector.errors import BadInput
+from inspector.services.context import ServiceContext
+from inspector.services.records import as_utc, now
+from inspector.services.views import InspectionSummary
+from inspector.storage.models import Certificate, Inspection, Item, Station, User
+
+
+def list_inspections(
+    ctx: ServiceContext,
+    *,
+    verdict: str | None = None,
+    status: str | None = None,
+    limit: int | None = None,
+) -> list[InspectionSummary]:
+    query = (
+        select(Inspection, Item.code, User.name, Station.name)
+        .join(Item, Item.id == Inspection.item_id)
+        .join(User, User.id == Inspection.authenticator_id)
+        .join(Station, Station.id == Inspection.station_id)
+        .order_by(Inspection.id)
+    )
+    if verdict:
+        try:
+            query = query.where(Inspection.verdict == Verdict(verdict).value)
+        except ValueError as exc:
+            raise BadInput(f"Unknown verdict {verdict!r}; use pass, fail or inconclusive.") from exc
+    if status:
+        query = query.where(Inspection.status == status)
+    if limit:
+        query = query.limit(limit)
+    with ctx.db.read() as session:
+        rows = session.execute(query).all()
+        ids = [row[0].id for row in rows]
+        serials: dict[int, str] = {}
+        if ids:
+            for inspection_id, serial in session.execute(
+                select(Certificate.inspection_id, Certificate.serial)
+                .where(Certificate.inspection_id.in_(ids), Certificate.voided_at.is_(None))
+                .order_by(Certificate.id)
+            ):
+                serials[inspection_id] = serial
+        return [
+            InspectionSummary(
+                id=inspection.id, item=item_code, checklist=inspection.checklist_id,
+                brand=inspection.brand, verdict=inspection.verdict, status=inspection.status,
+                serial=serials.get(inspection.id), authenticator=user_name, station=station_name,
+                started_at=as_utc(inspection.started_at) or now(),
+                finished_at=as_utc(inspection.finished_at),
+            )
+            for inspection, item_code, user_name, station_name in rows
+        ]

@@ -1,0 +1,35 @@
+"""All the services of one station, wired together: what the window and the CLI hold."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from inspector.config import Settings
+from inspector.services.comparisons import ComparisonService
+from inspector.services.context import ServiceContext, open_context
+from inspector.services.inspections import InspectionService
+from inspector.services.reviews import ReviewService
+from inspector.services.users import UserService
+
+
+@dataclass
+class StationServices:
+    ctx: ServiceContext
+    users: UserService
+    inspections: InspectionService
+    comparisons: ComparisonService
+    reviews: ReviewService
+
+    def close(self) -> None:
+        self.ctx.db.dispose()
+
+
+def open_station(settings: Settings | None = None) -> StationServices:
+    ctx = open_context(settings)
+    return StationServices(
+        ctx=ctx,
+        users=UserService(ctx),
+        inspections=InspectionService(ctx),
+        comparisons=ComparisonService(ctx),
+        reviews=ReviewService(ctx),
+    )
