@@ -34,6 +34,10 @@ def _run(services: StationServices, alex: Actor, photo: bytes, code: str,
     return inspection_id
 
 
+def _start(services: StationServices, actor: Actor, code: str) -> int:
+    return services.inspections.start_or_resume(actor, code, style_code="TR1000-001").inspection.id
+
+
 ALL_PASS = {"box-label": "pass", "size-tag": "pass", "stitching": "pass", "smell": "pass"}
 
 
@@ -84,7 +88,7 @@ def test_unsure_makes_it_inconclusive_and_escalates(services: StationServices,
 
 def test_missing_required_photo_is_inconclusive(services: StationServices, people: dict[str, Actor]) -> None:
     alex = people["alex"]
-    inspection_id = services.inspections.start_or_resume(alex, "ITEM-4", style_code="TR1000-001").inspection.id
+    inspection_id = _start(services, alex, "ITEM-4")
     for step, outcome in ALL_PASS.items():
         value = "TR1000-001" if step in ("box-label", "size-tag") else None
         services.inspections.record_step(alex, inspection_id, step, outcome, value=value)
@@ -104,7 +108,7 @@ def test_mismatched_style_codes_fail_the_size_tag(services: StationServices, peo
 
 def test_fail_needs_a_note_and_a_reason(services: StationServices, people: dict[str, Actor]) -> None:
     alex = people["alex"]
-    inspection_id = services.inspections.start_or_resume(alex, "ITEM-6", style_code="TR1000-001").inspection.id
+    inspection_id = _start(services, alex, "ITEM-6")
     with pytest.raises(BadInput, match="note"):
         services.inspections.record_step(alex, inspection_id, "smell", "fail", fail_reason="defect")
     with pytest.raises(BadInput, match="why the step failed"):
@@ -136,7 +140,7 @@ def test_finished_inspection_cannot_change(services: StationServices, people: di
 def test_retry_with_the_same_client_ref_records_once(services: StationServices, people: dict[str, Actor],
                                                      photo_bytes: bytes) -> None:
     alex = people["alex"]
-    inspection_id = services.inspections.start_or_resume(alex, "ITEM-9", style_code="TR1000-001").inspection.id
+    inspection_id = _start(services, alex, "ITEM-9")
     first = services.inspections.add_photo(alex, inspection_id, "box-label", photo_bytes, client_ref="cap-1")
     second = services.inspections.add_photo(alex, inspection_id, "box-label", photo_bytes, client_ref="cap-1")
     assert first.id == second.id
@@ -148,8 +152,8 @@ def test_retry_with_the_same_client_ref_records_once(services: StationServices, 
 def test_resubmitted_photo_is_flagged(services: StationServices, people: dict[str, Actor],
                                       photo_bytes: bytes) -> None:
     alex = people["alex"]
-    one = services.inspections.start_or_resume(alex, "ITEM-A", style_code="TR1000-001").inspection.id
-    two = services.inspections.start_or_resume(alex, "ITEM-B", style_code="TR1000-001").inspection.id
+    one = _start(services, alex, "ITEM-A")
+    two = _start(services, alex, "ITEM-B")
     services.inspections.add_photo(alex, one, "box-label", photo_bytes)
     again = services.inspections.add_photo(alex, two, "box-label", photo_bytes)
     assert again.resubmitted_from and again.resubmitted_from[0][1] == "ITEM-A"
