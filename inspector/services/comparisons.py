@@ -69,7 +69,7 @@ class ComparisonService:
                 raise BadInput("The difference heatmap could not be encoded.")
             heatmap_sha = self.ctx.photos.put(png.tobytes()).sha256
         reference_name = str(reference_file.relative_to(self.ctx.settings.assets_dir))
-        contract = result.to_json()
+        contract = result.to_dict()
         with self.ctx.db.transaction() as session:
             row = Comparison(
                 photo_id=photo_id, reference=reference_name, aligned=bool(contract["aligned"]),

@@ -13,6 +13,7 @@ from inspector.domain.checklist import Checklist, PhotoRule, Severity, ValueKind
 from inspector.domain.verdict import FailReason, Outcome
 from inspector.security.roles import Actor, Role
 from inspector.services.station import StationServices
+from inspector.vision.synthetic import Nuisance, make_probe
 
 # Documented in the README: who to log in as on a demo station.
 DEMO_USERS: tuple[tuple[str, Role, str, str], ...] = (
@@ -41,13 +42,14 @@ class DemoSummary:
 
 def photograph(reference: np.ndarray, rng: random.Random) -> bytes:
     """A plausible bench photo of a genuine item: slight tilt, lighting and sensor noise, JPEG."""
-    try:
-        from inspector.vision.synthetic import genuine_probe
-
-        image = genuine_probe(reference, rng.randrange(1 << 30))
-    except ImportError:
-        image = reference
-    ok, jpeg = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(82, 92)])
+    nuisance = Nuisance(
+        tilt_deg=rng.uniform(0, 8), tilt_axis_deg=rng.uniform(0, 180),
+        rotation_deg=rng.uniform(-6, 6), scale=rng.uniform(0.8, 1.1),
+        brightness=rng.uniform(-15, 15), contrast=rng.uniform(0.9, 1.1),
+        gamma=rng.uniform(0.9, 1.1), noise_sigma=rng.uniform(1, 3), margin=rng.uniform(0.05, 0.12),
+    )
+    probe = make_probe(reference, nuisance, np.random.default_rng(rng.randrange(1 << 30)))
+    ok, jpeg = cv2.imencode(".jpg", probe.photo, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(82, 92)])
     assert ok
     return jpeg.tobytes()
 
