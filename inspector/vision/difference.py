@@ -1,0 +1,87 @@
+"""Photometric normalisation and the per-pixel difference map (structure + colour) of two aligned images."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+# Constants of the usual SSIM definition for 8-bit images.
+_C1 = (0.01 * 255) ** 2
+_C2 = (0.03 * 255) ** 2
+# A chroma difference (ΔE in the a*b* plane, after normalisation) this large counts as fully different.
+CHROMA_FULL_SCALE = 18.0
+
+
+def match_histograms(source: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Map each channel of `source` so its histogram inside `mask` matches `target`'s.
+
+    Handles brightness, contrast and gamma at once (any monotonic tone curve); a small local
+    change barely moves a whole-image histogram, so it survives the mapping.
+    """
+    out = np.empty_like(source)
+    inside = mask > 0
+    levels = np.arange(256, dtype=np.float64)
+    for channel in range(source.shape[2]):
+        src_values = source[..., channel][inside]
+        tgt_values = target[..., channel][inside]
+        if src_values.size == 0:
+            out[..., channel] = source[..., channel]
+            continue
+        src_cdf = np.cumsum(np.bincount(src_values, minlength=256)).astype(np.float64)
+        tgt_cdf = np.cumsum(np.bincount(tgt_values, minlength=256)).astype(np.float64)
+        src_cdf /= src_cdf[-1]
+        tgt_cdf /= tgt_cdf[-1]
+        lut = np.interp(src_cdf, tgt_cdf, levels)
+        out[..., channel] = cv2.LUT(source[..., channel], np.clip(lut, 0, 255).astype(np.uint8))
+    return out
+
+
+def ssim_map(first: np.ndarray, second: np.ndarray, sigma: float = 1.5) -> np.ndarray:
+    """Gaussian-window SSIM map of two gray float32 images (OpenCV, a few ms at 512 px)."""
+    def blur(image: np.ndarray) -> np.ndarray:
+        return cv2.GaussianBlur(image, (0, 0), sigma)
+
+    mu1, mu2 = blur(first), blur(second)
+    mu1_sq, mu2_sq, mu12 = mu1 * mu1, mu2 * mu2, mu1 * mu2
+    var1 = blur(first * first) - mu1_sq
+    var2 = blur(second * second) - mu2_sq
+    cov = blur(first * second) - mu12
+    numerator = (2 * mu12 + _C1) * (2 * cov + _C2)
+    denominator = (mu1_sq + mu2_sq + _C1) * (var1 + var2 + _C2)
+    return numerator / denominator
+
+
+def chroma_difference(first_bgr: np.ndarray, second_bgr: np.ndarray) -> np.ndarray:
+    """ΔE in the a*b* plane (CIE Lab) per pixel: catches recolouring that grayscale SSIM misses."""
+    lab1 = cv2.cvtColor(first_bgr.astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
+    lab2 = cv2.cvtColor(second_bgr.astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
+    delta = lab1[..., 1:] - lab2[..., 1:]
+    return np.sqrt((delta * delta).sum(axis=2))
+
+
+def difference_map(reference: np.ndarray, photo: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Per-pixel dissimilarity 0..1 of two aligned BGR uint8 images of the same size.
+
+    Both are lightly smoothed first so noise, JPEG blocks and mild blur do not count.
+    Pixels outside `mask` (not shown by the photo) are 0.
+    """
+    normalised = match_histograms(photo, reference, mask)
+    ref_smooth = cv2.GaussianBlur(reference, (0, 0), 1.0)
+    photo_smooth = cv2.GaussianBlur(normalised, (0, 0), 1.0)
+    ref_gray = cv2.cvtColor(ref_smooth, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    photo_gray = cv2.cvtColor(photo_smooth, cv2.COLOR_BGR2GRAY).astype(np.float32)
+    structural = np.clip((1.0 - ssim_map(ref_gray, photo_gray)) / 2.0, 0.0, 1.0)
+    chroma = cv2.GaussianBlur(chroma_difference(ref_smooth, photo_smooth), (0, 0), 2.0)
+    colour = np.clip(chroma / CHROMA_FULL_SCALE, 0.0, 1.0)
+    combined = np.maximum(structural, colour)
+    combined[mask == 0] = 0.0
+    return combined.astype(np.float32)
+
+
+def local_density(difference: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
+    """Mask-normalised Gaussian average: dense blobs of difference stand out, thin edges fade."""
+    weights = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), sigma)
+    summed = cv2.GaussianBlur(difference, (0, 0), sigma)
+    density = summed / np.maximum(weights, 1e-3)
+    density[weights < 0.3] = 0.0
+    return density

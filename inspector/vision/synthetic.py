@@ -1,0 +1,192 @@
+"""Realistic probes from an image: camera pose, lighting, noise, blur, JPEG, and local alterations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+ALTERATIONS = ("replaced", "shifted", "recoloured", "mark")
+
+
+@dataclass(frozen=True)
+class Nuisance:
+    """How a photo differs from the reference without any change to the item."""
+
+    tilt_deg: float = 0.0  # out-of-plane tilt (camera not square to the label)
+    tilt_axis_deg: float = 0.0  # direction of the tilt axis in the image plane
+    rotation_deg: float = 0.0  # in-plane rotation
+    scale: float = 1.0  # label size in the photo / in the reference
+    brightness: float = 0.0  # added, in 8-bit levels
+    contrast: float = 1.0
+    gamma: float = 1.0
+    noise_sigma: float = 0.0  # Gaussian noise, 8-bit levels
+    blur_sigma: float = 0.0  # Gaussian blur, photo pixels
+    jpeg_quality: int | None = None
+    margin: float = 0.15  # background around the label, share of its size
+
+    @staticmethod
+    def random(rng: np.random.Generator, *, max_tilt: float = 15.0,
+               scale_range: tuple[float, float] = (0.5, 2.0)) -> Nuisance:
+        """A nuisance drawn from the ranges the benchmark states."""
+        low, high = np.log(scale_range[0]), np.log(scale_range[1])
+        return Nuisance(
+            tilt_deg=float(rng.uniform(0, max_tilt)),
+            tilt_axis_deg=float(rng.uniform(0, 180)),
+            rotation_deg=float(rng.uniform(-180, 180)),
+            scale=float(np.exp(rng.uniform(low, high))),
+            brightness=float(rng.uniform(-30, 30)),
+            contrast=float(rng.uniform(0.7, 1.3)),
+            gamma=float(rng.uniform(0.7, 1.4)),
+            noise_sigma=float(rng.uniform(0, 6)),
+            blur_sigma=float(rng.uniform(0, 1.5)),
+            jpeg_quality=int(rng.integers(60, 91)),
+            margin=float(rng.uniform(0.05, 0.25)),
+        )
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A synthetic photo and the truth about it."""
+
+    photo: np.ndarray
+    homography: np.ndarray  # reference pixels -> photo pixels
+    change_box: tuple[int, int, int, int] | None = None  # x, y, w, h in reference pixels
+    alteration: str | None = None
+    nuisance: Nuisance = field(default_factory=Nuisance)
+
+
+def pose_homography(size: tuple[int, int], nuisance: Nuisance) -> tuple[np.ndarray, tuple[int, int]]:
+    """Homography reference -> photo for a camera tilted, rotated and scaled; and the photo size."""
+    width, height = size
+    focal = 1.2 * max(width, height)
+    centre = np.array([width / 2, height / 2])
+    tilt = np.radians(nuisance.tilt_deg)
+    axis = np.radians(nuisance.tilt_axis_deg)
+    rotation_vector = np.array([np.cos(axis), np.sin(axis), 0.0]) * tilt
+    rotation_3d, _ = cv2.Rodrigues(rotation_vector)
+    src = np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float64)
+    points = np.hstack([src - centre, np.zeros((4, 1))]) @ rotation_3d.T
+    depth = focal + points[:, 2]
+    projected = points[:, :2] * (focal / depth)[:, None]
+    angle = np.radians(nuisance.rotation_deg)
+    rotation_2d = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    projected = projected @ rotation_2d.T * nuisance.scale
+    span = projected.max(axis=0) - projected.min(axis=0)
+    pad = nuisance.margin * span
+    projected = projected - projected.min(axis=0) + pad
+    photo_size = (int(np.ceil(span[0] + 2 * pad[0])), int(np.ceil(span[1] + 2 * pad[1])))
+    homography = cv2.getPerspectiveTransform(src.astype(np.float32), projected.astype(np.float32))
+    return homography, photo_size
+
+
+def _background(size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
+    """A bench surface: smooth colour with a little texture, not matching the label."""
+    width, height = size
+    small = rng.integers(40, 200, size=(6, 6, 3)).astype(np.uint8)
+    surface = cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC).astype(np.float32)
+    surface += rng.normal(0, 4, size=surface.shape).astype(np.float32)
+    return np.clip(surface, 0, 255).astype(np.uint8)
+
+
+def apply_lighting(image: np.ndarray, nuisance: Nuisance, rng: np.random.Generator) -> np.ndarray:
+    """Brightness, contrast, gamma, blur and noise, as a camera and lamp would add them."""
+    levels = np.arange(256, dtype=np.float64) / 255.0
+    curve = 255.0 * levels ** nuisance.gamma
+    curve = (curve - 128.0) * nuisance.contrast + 128.0 + nuisance.brightness
+    out = cv2.LUT(image, np.clip(curve, 0, 255).astype(np.uint8))
+    if nuisance.blur_sigma > 0.05:
+        out = cv2.GaussianBlur(out, (0, 0), nuisance.blur_sigma)
+    if nuisance.noise_sigma > 0.05:
+        noise = rng.normal(0, nuisance.noise_sigma, size=out.shape).astype(np.float32)
+        out = np.clip(out.astype(np.float32) + noise, 0, 255).astype(np.uint8)
+    return out
+
+
+def jpeg_roundtrip(image: np.ndarray, quality: int) -> np.ndarray:
+    ok, buffer = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    assert ok
+    return cv2.imdecode(buffer, cv2.IMREAD_COLOR)
+
+
+def make_probe(reference: np.ndarray, nuisance: Nuisance, rng: np.random.Generator,
+               *, alteration: str | None = None, change_share: float = 0.02) -> Probe:
+    """Photograph `reference` (BGR uint8) under `nuisance`, optionally altered first."""
+    item = reference
+    change_box = None
+    if alteration is not None:
+        item, change_box = alter(reference, alteration, rng, share=change_share)
+    height, width = reference.shape[:2]
+    homography, photo_size = pose_homography((width, height), nuisance)
+    background = _background(photo_size, rng)
+    warped = cv2.warpPerspective(item, homography, photo_size, flags=cv2.INTER_AREA
+                                 if nuisance.scale < 1 else cv2.INTER_LINEAR)
+    cover = cv2.warpPerspective(np.full((height, width), 255, np.uint8), homography, photo_size)
+    cover = cv2.GaussianBlur(cover, (3, 3), 0).astype(np.float32)[..., None] / 255.0
+    photo = (warped * cover + background * (1 - cover)).astype(np.uint8)
+    photo = apply_lighting(photo, nuisance, rng)
+    if nuisance.jpeg_quality is not None:
+        photo = jpeg_roundtrip(photo, nuisance.jpeg_quality)
+    return Probe(photo, homography, change_box, alteration, nuisance)
+
+
+def _box(size: tuple[int, int], share: float, rng: np.random.Generator
+         ) -> tuple[int, int, int, int]:
+    width, height = size
+    area = share * width * height
+    aspect = float(rng.uniform(0.6, 1.6))
+    box_w = int(min(width * 0.8, np.sqrt(area * aspect)))
+    box_h = int(min(height * 0.8, area / max(box_w, 1)))
+    margin_x, margin_y = int(0.05 * width), int(0.05 * height)
+    x = int(rng.integers(margin_x, max(margin_x + 1, width - box_w - margin_x)))
+    y = int(rng.integers(margin_y, max(margin_y + 1, height - box_h - margin_y)))
+    return x, y, box_w, box_h
+
+
+def alter(image: np.ndarray, kind: str, rng: np.random.Generator, *, share: float = 0.02
+          ) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A local change covering `share` of the image; returns the altered copy and its box."""
+    height, width = image.shape[:2]
+    x, y, w, h = _box((width, height), share, rng)
+    out = image.copy()
+    patch = out[y:y + h, x:x + w]
+    if kind == "replaced":
+        # Content from elsewhere in the same image: same textures and colours, wrong place.
+        for _ in range(20):
+            sx, sy = int(rng.integers(0, width - w)), int(rng.integers(0, height - h))
+            if abs(sx - x) > w or abs(sy - y) > h:
+                break
+        patch[:] = image[sy:sy + h, sx:sx + w]
+    elif kind == "shifted":
+        dx, dy = int(max(3, 0.3 * w)) * int(rng.choice([-1, 1])), int(0.2 * h)
+        source = cv2.copyMakeBorder(image, h, h, w, w, cv2.BORDER_REFLECT)
+        patch[:] = source[y + h - dy:y + 2 * h - dy, x + w - dx:x + 2 * w - dx]
+    elif kind == "recoloured":
+        hsv = cv2.cvtColor(patch, cv2.COLOR_BGR2HSV).astype(np.int32)
+        hsv[..., 0] = (hsv[..., 0] + int(rng.integers(40, 140))) % 180
+        hsv[..., 1] = np.clip(np.maximum(hsv[..., 1], 90), 0, 255)
+        patch[:] = cv2.cvtColor(hsv.astype(np.uint8), cv2.COLOR_HSV2BGR)
+    elif kind == "mark":
+        # A printed mark or text changed: new glyphs over the box in a contrasting ink.
+        mean = patch.reshape(-1, 3).mean(axis=0)
+        ink = tuple(int(v) for v in (255 - mean))
+        text = "".join(rng.choice(list("ABCDEFGHJKLMNPRSTUVWXYZ0123456789"), size=3))
+        scale = h / 30.0
+        cv2.putText(patch, text, (int(0.05 * w), int(0.8 * h)), cv2.FONT_HERSHEY_SIMPLEX,
+                    min(scale, w / 60.0), ink, max(2, int(h / 12)), cv2.LINE_AA)
+        cv2.rectangle(patch, (0, 0), (w - 1, h - 1), ink, max(2, int(h / 20)))
+    else:
+        raise ValueError(f"unknown alteration {kind!r}; choose one of {ALTERATIONS}")
+    return out, (x, y, w, h)
+
+
+def box_iou(first: tuple[int, int, int, int], second: tuple[int, int, int, int]) -> float:
+    """Intersection over union of two (x, y, w, h) boxes."""
+    ax, ay, aw, ah = first
+    bx, by, bw, bh = second
+    ix = max(0, min(ax + aw, bx + bw) - max(ax, bx))
+    iy = max(0, min(ay + ah, by + bh) - max(ay, by))
+    inter = ix * iy
+    union = aw * ah + bw * bh - inter
+    return inter / union if union else 0.0
