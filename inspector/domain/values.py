@@ -1,0 +1,53 @@
+"""Value steps checked against the brand's data and against the item's other values."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from inspector.domain.checklist import Checklist, Step, ValueKind, normalise_code
+
+
+@dataclass(frozen=True)
+class ValueCheck:
+    facts: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def check_value(checklist: Checklist, step: Step, value: str,
+                other_values: Mapping[str, str]) -> ValueCheck:
+    spec = step.value
+    if spec is None:
+        return ValueCheck()
+    facts: list[str] = []
+    problems: list[str] = []
+    registry = checklist.registry
+    text = value.strip()
+    if spec.kind is ValueKind.STYLE_CODE:
+        style = registry.style(text)
+        if style is not None:
+            facts.append(" — ".join(p for p in (style.code, style.colourway,
+                                                str(style.year) if style.year else "") if p))
+        elif not checklist.matches(text):
+            problems.append(f"style code {text} is not a {checklist.title} style")
+        elif registry.style_codes:
+            problems.append(f"style code {text} is not in {checklist.brand}'s list of released styles")
+    elif spec.kind is ValueKind.COUNTRY and registry.countries:
+        known = {c.casefold(): c for c in registry.countries}
+        if text.casefold() in known:
+            facts.append(f"{checklist.brand} makes this line in {known[text.casefold()]}")
+        else:
+            problems.append(f"country {text}: {checklist.brand} does not make this line there")
+    else:
+        pattern = {ValueKind.DATE_CODE: registry.date_code_pattern,
+                   ValueKind.SERIAL: registry.serial_pattern}.get(spec.kind)
+        if pattern and not re.fullmatch(pattern, text, re.IGNORECASE):
+            problems.append(f"{spec.kind.value.replace('_', ' ')} {text} does not match the brand's pattern")
+    if spec.pattern and not re.fullmatch(spec.pattern, text, re.IGNORECASE):
+        problems.append(f"{spec.label or spec.kind} {text} does not have the expected form")
+    if spec.must_match:
+        other = other_values.get(spec.must_match)
+        if other and normalise_code(other) != normalise_code(text):
+            problems.append(f"differs from {checklist.step(spec.must_match).title.lower()} ({other})")
+    return ValueCheck(facts, problems)
