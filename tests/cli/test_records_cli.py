@@ -1,0 +1,98 @@
+"""The records CLI contract: demo, inspections list --json, audit verify naming the broken record."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from inspector.cli.main import main
+from inspector.config import load_settings
+from tests.services.conftest import CHECKLIST, make_reference
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One demo station per module; each test works on its own copy."""
+    root = tmp_path_factory.mktemp("demo")
+    checklists = root / "checklists" / "testbrand"
+    checklists.mkdir(parents=True)
+    (checklists / "runner.yaml").write_text(CHECKLIST)
+    make_reference(root / "assets" / "references" / "test" / "label.png")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("INSPECTOR_HOME", str(root / "home"))
+        patch.setenv("INSPECTOR_CHECKLISTS_DIR", str(root / "checklists"))
+        patch.setenv("INSPECTOR_ASSETS_DIR", str(root / "assets"))
+        assert main(["demo", "--inspections", "8"]) == 0
+    return root
+
+
+@pytest.fixture
+def demo_home(demo_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    copy = tmp_path / "station"
+    shutil.copytree(demo_template, copy)
+    monkeypatch.setenv("INSPECTOR_HOME", str(copy / "home"))
+    monkeypatch.setenv("INSPECTOR_CHECKLISTS_DIR", str(copy / "checklists"))
+    monkeypatch.setenv("INSPECTOR_ASSETS_DIR", str(copy / "assets"))
+    return copy / "home"
+
+
+def _db_path() -> str:
+    return load_settings().database_url.removeprefix("sqlite:///")
+
+
+def test_inspections_list_json_contract(demo_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["inspections", "list", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 8
+    for row in rows:
+        assert {"id", "item", "checklist", "verdict", "serial", "finished_at"} <= set(row)
+        assert row["checklist"] == "test-runner"
+        assert row["verdict"] in ("pass", "fail", "inconclusive")
+    assert main(["inspections", "list", "--verdict", "fail", "--json"]) == 0
+    fails = json.loads(capsys.readouterr().out)
+    assert fails and all(row["verdict"] == "fail" for row in fails)
+    assert len(fails) < len(rows)
+
+
+def test_audit_verify_passes_after_demo(demo_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["audit", "verify"]) == 0
+    assert "intact" in capsys.readouterr().out
+
+
+def test_audit_verify_names_the_altered_event(demo_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with sqlite3.connect(_db_path()) as raw:
+        seq = raw.execute("SELECT seq FROM audit_events WHERE action = 'step.recorded' "
+                          "ORDER BY seq LIMIT 1 OFFSET 3").fetchone()[0]
+        raw.execute("UPDATE audit_events SET data = replace(data, 'pass', 'fail') WHERE seq = ?", (seq,))
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == 1
+    out = capsys.readouterr().out
+    assert f"audit event #{seq} (step.recorded" in out
+
+
+def test_audit_verify_names_the_altered_photo(demo_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with sqlite3.connect(_db_path()) as raw:
+        query = "SELECT id, sha256 FROM photos ORDER BY id LIMIT 1 OFFSET 5"
+        photo_id, sha256 = raw.execute(query).fetchone()
+    path = load_settings().photo_dir / sha256[:2] / sha256[2:4] / sha256
+    os.chmod(path, 0o644)
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    path.write_bytes(bytes(data))
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == 1
+    out = capsys.readouterr().out
+    assert f"photo {photo_id} ({sha256[:16]}" in out
+    assert "content does not match its hash" in out
+
+
+def test_unknown_verdict_is_one_line(demo_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["inspections", "list", "--verdict", "maybe"])
+    assert exit_info.value.code == 2
