@@ -13,6 +13,7 @@ from inspector.domain.checklist import Checklist, PhotoRule, Severity, ValueKind
 from inspector.domain.verdict import FailReason, Outcome
 from inspector.security.roles import Actor, Role
 from inspector.services.station import StationServices
+from inspector.vision.imageio import load_image
 from inspector.vision.synthetic import Nuisance, make_probe
 
 # Documented in the README: who to log in as on a demo station.
@@ -125,7 +126,7 @@ def seed_demo(station: StationServices, *, inspections: int = 36, seed: int = 7,
             if step.photo is not PhotoRule.NONE and step.references:
                 ref_path = station.ctx.settings.assets_dir / step.references[0]
                 if str(ref_path) not in references:
-                    references[str(ref_path)] = cv2.imread(str(ref_path), cv2.IMREAD_COLOR)
+                    references[str(ref_path)] = load_image(ref_path)
                 for _ in range(step.required_photos or 1):
                     photo = station.inspections.add_photo(
                         actor, inspection_id, step.id, photograph(references[str(ref_path)], rng),

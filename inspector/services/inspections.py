@@ -362,7 +362,7 @@ _E = TypeVar("_E", Outcome, FailReason, Verdict)
 
 def _parse(kind: type[_E], value: object, what: str) -> _E:
     try:
-        return kind(value)
+        return kind(str(value))
     except ValueError as exc:
         allowed = ", ".join(member.value for member in kind)
         raise BadInput(f"Unknown {what} {value!r}; use one of {allowed}.") from exc

@@ -63,11 +63,11 @@ def verify_integrity(ctx: ServiceContext) -> IntegrityReport:
             problem = PhotoProblem(photo_id, sha256, f"inspection {inspection_id}, step {step_id}", trouble)
             break
     if problem is None:
-        for sha256 in heatmaps:
-            if sha256 and sha256 not in checked:
-                checked.add(sha256)
-                trouble = ctx.photos.check(sha256)
+        for heatmap in heatmaps:
+            if heatmap and heatmap not in checked:
+                checked.add(heatmap)
+                trouble = ctx.photos.check(heatmap)
                 if trouble:
-                    problem = PhotoProblem(None, sha256, "comparison heatmap", trouble)
+                    problem = PhotoProblem(None, heatmap, "comparison heatmap", trouble)
                     break
     return IntegrityReport(events, chain_break, len(checked), problem)

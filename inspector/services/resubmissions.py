@@ -38,8 +38,8 @@ class ResubmissionFinder:
         """Earlier photos of *other* items within MAX_DISTANCE: (photo id, item code, distance)."""
         with self._lock:
             self._top_up(session)
-            near = [(pid, dist) for pid, dist in self._index.near(phash, MAX_DISTANCE)
-                    if self._items.get(pid) != item_id]
+            near = [(photo_id, dist) for key, dist in self._index.near(phash, MAX_DISTANCE)
+                    if (photo_id := int(str(key))) and self._items.get(photo_id) != item_id]
         if not near:
             return []
         codes = dict(session.execute(

@@ -47,7 +47,7 @@ class ReviewService:
             previous = inspection.verdict
             if decision == "overturn":
                 try:
-                    new_verdict = Verdict(verdict)
+                    new_verdict = Verdict(str(verdict))
                 except ValueError as exc:
                     raise BadInput(f"Unknown verdict {verdict!r}.") from exc
                 if not reason:

@@ -56,12 +56,11 @@ def append_event(
         select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).first()
     seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-    fields = {
-        "prev_hash": prev_hash, "seq": seq, "at": stamp(), "actor_id": actor_id,
-        "station": station, "action": action, "entity": entity, "entity_id": str(entity_id),
-        "data": canonical(data or {}),
-    }
-    event = AuditEvent(**fields, hash=event_hash(**fields))
+    at, entity_key, body = stamp(), str(entity_id), canonical(data or {})
+    digest = event_hash(prev_hash=prev_hash, seq=seq, at=at, actor_id=actor_id, station=station,
+                        action=action, entity=entity, entity_id=entity_key, data=body)
+    event = AuditEvent(prev_hash=prev_hash, seq=seq, at=at, actor_id=actor_id, station=station,
+                       action=action, entity=entity, entity_id=entity_key, data=body, hash=digest)
     session.add(event)
     session.flush()
     return event
