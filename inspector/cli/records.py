@@ -35,6 +35,14 @@ def register(subparsers: Any) -> None:
     demo.add_argument("--seed", type=int, default=7)
     demo.set_defaults(func=_demo)
 
+    returns = subparsers.add_parser("returns", help="check that a returned item is the unit that passed")
+    returns_sub = returns.add_subparsers(dest="returns_command", metavar="ACTION")
+    returns_check = returns_sub.add_parser("check", help="compare a return's photos with the passed ones")
+    returns_check.add_argument("inspection_id", type=int)
+    returns_check.add_argument("--as", dest="user", required=True, help="your name or badge")
+    returns_check.add_argument("--pin", required=True)
+    returns_check.set_defaults(func=_returns_check)
+
     users = subparsers.add_parser("users", help="manage users")
     users_sub = users.add_subparsers(dest="users_command", metavar="ACTION")
     users_list = users_sub.add_parser("list", help="list users")
@@ -105,6 +113,16 @@ def _demo(args: argparse.Namespace) -> int:
                         progress=lambda text: print(text, file=sys.stderr))
     print(summary)
     return 0
+
+
+def _returns_check(args: argparse.Namespace) -> int:
+    station = _open()
+    actor = station.users.login(args.user, args.pin)
+    result = station.returns.check(actor, args.inspection_id)
+    for step in result.steps:
+        print(f"  {step.step_id:<24} {step.score:6.0%}  {step.message}")
+    print(result.message)
+    return 0 if result.same else 1
 
 
 def _users_list(_args: argparse.Namespace) -> int:

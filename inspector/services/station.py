@@ -8,6 +8,7 @@ from inspector.config import Settings
 from inspector.services.comparisons import ComparisonService
 from inspector.services.context import ServiceContext, open_context
 from inspector.services.inspections import InspectionService
+from inspector.services.returns import ReturnService
 from inspector.services.reviews import ReviewService
 from inspector.services.users import UserService
 
@@ -19,6 +20,7 @@ class StationServices:
     inspections: InspectionService
     comparisons: ComparisonService
     reviews: ReviewService
+    returns: ReturnService
 
     def close(self) -> None:
         self.ctx.db.dispose()
@@ -32,4 +34,5 @@ def open_station(settings: Settings | None = None) -> StationServices:
         inspections=InspectionService(ctx),
         comparisons=ComparisonService(ctx),
         reviews=ReviewService(ctx),
+        returns=ReturnService(ctx),
     )
