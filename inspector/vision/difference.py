@@ -10,6 +10,8 @@ _C1 = (0.01 * 255) ** 2
 _C2 = (0.03 * 255) ** 2
 # A chroma difference (ΔE in the a*b* plane, after normalisation) this large counts as fully different.
 CHROMA_FULL_SCALE = 18.0
+COLOUR_SIGMA = 2.5
+DARK_LIGHTNESS = 25.0  # L* below this: chroma counts less
 
 
 def match_histograms(source: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -52,18 +54,31 @@ def ssim_map(first: np.ndarray, second: np.ndarray, sigma: float = 1.5) -> np.nd
 
 
 def chroma_difference(first_bgr: np.ndarray, second_bgr: np.ndarray) -> np.ndarray:
-    """ΔE in the a*b* plane (CIE Lab) per pixel: catches recolouring that grayscale SSIM misses."""
+    """ΔE in the a*b* plane (CIE Lab) per pixel: catches recolouring that grayscale SSIM misses.
+
+    Weighted down in dark pixels, where a* and b* are mostly noise and rounding.
+    """
     lab1 = cv2.cvtColor(first_bgr.astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
     lab2 = cv2.cvtColor(second_bgr.astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
     delta = lab1[..., 1:] - lab2[..., 1:]
-    return np.sqrt((delta * delta).sum(axis=2))
+    lightness = np.minimum(lab1[..., 0], lab2[..., 0])
+    return np.sqrt((delta * delta).sum(axis=2)) * np.clip(lightness / DARK_LIGHTNESS, 0.0, 1.0)
+
+
+def clipped_pixels(image: np.ndarray) -> np.ndarray:
+    """Pixels where a channel is crushed to black or blown to white: they carry no evidence."""
+    low = image.min(axis=2) <= 2
+    high = image.max(axis=2) >= 253
+    clipped = (low | high).astype(np.uint8)
+    return cv2.dilate(clipped, np.ones((3, 3), np.uint8)) > 0
 
 
 def difference_map(reference: np.ndarray, photo: np.ndarray, mask: np.ndarray) -> np.ndarray:
     """Per-pixel dissimilarity 0..1 of two aligned BGR uint8 images of the same size.
 
-    Both are lightly smoothed first so noise, JPEG blocks and mild blur do not count.
-    Pixels outside `mask` (not shown by the photo) are 0.
+    Both are lightly smoothed first so noise, JPEG blocks and mild blur do not count; colour
+    is compared on a coarser scale so edges softened by blur or a sub-pixel shift do not either.
+    Pixels outside `mask` (not shown by the photo) and pixels clipped in the photo are 0.
     """
     normalised = match_histograms(photo, reference, mask)
     ref_smooth = cv2.GaussianBlur(reference, (0, 0), 1.0)
@@ -71,17 +86,25 @@ def difference_map(reference: np.ndarray, photo: np.ndarray, mask: np.ndarray) -
     ref_gray = cv2.cvtColor(ref_smooth, cv2.COLOR_BGR2GRAY).astype(np.float32)
     photo_gray = cv2.cvtColor(photo_smooth, cv2.COLOR_BGR2GRAY).astype(np.float32)
     structural = np.clip((1.0 - ssim_map(ref_gray, photo_gray)) / 2.0, 0.0, 1.0)
-    chroma = cv2.GaussianBlur(chroma_difference(ref_smooth, photo_smooth), (0, 0), 2.0)
+    chroma = chroma_difference(cv2.GaussianBlur(reference, (0, 0), COLOUR_SIGMA),
+                               cv2.GaussianBlur(normalised, (0, 0), COLOUR_SIGMA))
     colour = np.clip(chroma / CHROMA_FULL_SCALE, 0.0, 1.0)
     combined = np.maximum(structural, colour)
-    combined[mask == 0] = 0.0
+    combined[(mask == 0) | clipped_pixels(photo)] = 0.0
     return combined.astype(np.float32)
 
 
 def local_density(difference: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
-    """Mask-normalised Gaussian average: dense blobs of difference stand out, thin edges fade."""
-    weights = cv2.GaussianBlur(mask.astype(np.float32), (0, 0), sigma)
-    summed = cv2.GaussianBlur(difference, (0, 0), sigma)
-    density = summed / np.maximum(weights, 1e-3)
+    """Mask-normalised local average: dense blobs of difference stand out, thin edges fade.
+
+    Two box filters approximate a Gaussian of `sigma` at a cost independent of its size.
+    """
+    side = max(3, int(round(sigma * 1.7)) | 1)
+
+    def smooth(image: np.ndarray) -> np.ndarray:
+        return cv2.blur(cv2.blur(image, (side, side)), (side, side))
+
+    weights = smooth(mask.astype(np.float32))
+    density = smooth(difference) / np.maximum(weights, 1e-3)
     density[weights < 0.3] = 0.0
     return density

@@ -9,7 +9,13 @@ import cv2
 import numpy as np
 
 from inspector.errors import BadInput
-from inspector.vision.registration import detect_features, register, resize_long_side, to_gray
+from inspector.vision.registration import (
+    detect_features,
+    register,
+    resize_long_side,
+    scale_matrix,
+    to_gray,
+)
 
 # Fine detail (wear, grain, stitching) lives above this blur; the shared design below it.
 DETAIL_SIGMA = 2.0
@@ -64,7 +70,7 @@ def _pair_score(before: np.ndarray, now: np.ndarray) -> float | None:
         return None
     before_small, scale = resize_long_side(to_gray(before), 768)
     height, width = before_small.shape
-    warp = np.diag([scale, scale, 1.0]) @ registration.homography
+    warp = scale_matrix(scale) @ registration.homography
     now_warped = cv2.warpPerspective(to_gray(now), warp, (width, height), flags=cv2.INTER_AREA)
     valid = cv2.warpPerspective(np.full(now.shape[:2], 255, np.uint8), warp, (width, height)) > 0
     # Equalise blur: the softer of the two decides how fine a detail can be compared.

@@ -14,6 +14,7 @@ from inspector.vision.registration import (
     plausible,
     project,
     register,
+    scale_matrix,
 )
 
 # The analysis runs on a copy this wide: ~1 ms for a 1280x720 frame, stable measures.
@@ -120,7 +121,7 @@ def _check_framing(report: QualityReport, small_gray: np.ndarray, frame_size: tu
         return
     # registration maps small frame -> reference; bring it to full frame pixels.
     small_h, small_w = small_gray.shape[:2]
-    to_small = np.diag([small_w / frame_size[0], small_h / frame_size[1], 1.0])
+    to_small = scale_matrix(small_w / frame_size[0])
     homography = registration.homography @ to_small
     ref_size = prepared.features.size
     if not plausible(homography, ref_size, frame_size):

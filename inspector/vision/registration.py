@@ -9,10 +9,11 @@ import numpy as np
 
 # Matching at ~1024 px costs a fraction of full resolution and is accurate to ~1 px there.
 WORK_SIDE = 1024
-ORB_FEATURES = 3000
+ORB_FEATURES = 1500
 RATIO_TEST = 0.8
 MIN_INLIERS = 25
 MIN_INLIER_SHARE = 0.12
+ECC_ITERATIONS = 25
 COULD_NOT_ALIGN = "could not align — photograph the whole label"
 
 
@@ -43,13 +44,25 @@ def to_gray(image: np.ndarray) -> np.ndarray:
 
 
 def resize_long_side(image: np.ndarray, long_side: int) -> tuple[np.ndarray, float]:
-    """Downscale (never upscale) so the long side is at most `long_side`; returns image, scale."""
+    """Downscale (never upscale) so the long side is at most `long_side`; returns image, scale.
+
+    Halves while the image is over twice too big (much faster than one big
+    INTER_AREA step on 12 MP), then finishes with INTER_AREA.
+    """
     height, width = image.shape[:2]
-    scale = min(1.0, long_side / max(height, width))
-    if scale >= 1.0:
+    if max(height, width) <= long_side:
         return image, 1.0
+    small = image
+    while max(small.shape[:2]) >= 2 * long_side:
+        # Exact halving with INTER_AREA (fast path) keeps pixel centres where scale_matrix says.
+        half = (small.shape[1] // 2, small.shape[0] // 2)
+        small = cv2.resize(small[: 2 * half[1], : 2 * half[0]], half,
+                           interpolation=cv2.INTER_AREA)
+    scale = long_side / max(height, width)
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    return cv2.resize(image, size, interpolation=cv2.INTER_AREA), scale
+    if (small.shape[1], small.shape[0]) != size:
+        small = cv2.resize(small, size, interpolation=cv2.INTER_AREA)
+    return small, size[0] / width
 
 
 _orb_cache: dict[int, cv2.ORB] = {}
@@ -64,18 +77,26 @@ def _orb(n_features: int) -> cv2.ORB:
 
 
 def detect_features(
-    image: np.ndarray, *, work_side: int = WORK_SIDE, n_features: int = ORB_FEATURES
+    image: np.ndarray, *, work_side: int = WORK_SIDE, n_features: int | None = None,
+    original_size: tuple[int, int] | None = None,
 ) -> Features:
-    """ORB keypoints and descriptors of `image` resized to `work_side` on its long side."""
+    """ORB keypoints and descriptors of `image` resized to `work_side` on its long side.
+
+    `original_size`: when `image` is itself a downscaled copy, the (width, height) of the
+    original, so that Features.scale maps original pixels to keypoint pixels.
+    """
     gray = to_gray(image)
     small, scale = resize_long_side(gray, work_side)
-    keypoints, descriptors = _orb(n_features).detectAndCompute(small, None)
+    keypoints, descriptors = _orb(n_features or ORB_FEATURES).detectAndCompute(small, None)
     if descriptors is None or not keypoints:
         points = np.zeros((0, 2), np.float32)
         descriptors = np.zeros((0, 32), np.uint8)
     else:
         points = np.array([kp.pt for kp in keypoints], dtype=np.float32)
     height, width = gray.shape[:2]
+    if original_size is not None:
+        scale *= width / original_size[0]
+        width, height = original_size
     return Features(points, descriptors, scale, (width, height))
 
 
@@ -95,7 +116,9 @@ def match_features(reference: Features, photo: Features) -> tuple[np.ndarray, np
 
 
 def scale_matrix(scale: float) -> np.ndarray:
-    return np.diag([scale, scale, 1.0])
+    """Pixel mapping of a resize by `scale` (pixel centres: x' = s*x + (s-1)/2, as cv2.resize)."""
+    offset = (scale - 1.0) / 2.0
+    return np.array([[scale, 0.0, offset], [0.0, scale, offset], [0.0, 0.0, 1.0]])
 
 
 def register(reference: Features, photo: Features) -> Registration:
@@ -166,6 +189,31 @@ def plausible(homography: np.ndarray, ref_size: tuple[int, int], photo_size: tup
     # Opposite sides of a label seen at <= ~40 degrees differ by less than 3x.
     return bool(sides[0] / sides[2] < 3 and sides[2] / sides[0] < 3
                 and sides[1] / sides[3] < 3 and sides[3] / sides[1] < 3)
+
+
+def refine_ecc(reference_gray: np.ndarray, warped_gray: np.ndarray, mask: np.ndarray,
+               max_shift: float) -> np.ndarray | None:
+    """ECC correction W with reference(x) ~ warped(W x), or None if it fails or wanders.
+
+    Correlation-based, so insensitive to brightness and contrast; refines feature-based
+    registration to a fraction of a pixel.
+    """
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, ECC_ITERATIONS, 1e-4)
+    warp = np.eye(3, dtype=np.float32)
+    try:
+        before = cv2.computeECC(reference_gray, warped_gray, mask)
+        after, warp = cv2.findTransformECC(reference_gray, warped_gray, warp,
+                                           cv2.MOTION_HOMOGRAPHY, criteria, mask, 3)
+    except cv2.error:
+        return None
+    # ECC can wander off on a local alteration or clipped areas: keep it only if it helped.
+    if not after > before:
+        return None
+    height, width = reference_gray.shape[:2]
+    moved = project(warp.astype(np.float64), corners((width, height))) - corners((width, height))
+    if not np.all(np.isfinite(moved)) or np.abs(moved).max() > max_shift:
+        return None
+    return warp.astype(np.float64)
 
 
 def coverage(homography: np.ndarray, ref_size: tuple[int, int], photo_size: tuple[int, int]) -> float:
