@@ -99,7 +99,7 @@ def local_density(difference: np.ndarray, mask: np.ndarray, sigma: float) -> np.
 
     Two box filters approximate a Gaussian of `sigma` at a cost independent of its size.
     """
-    side = max(3, int(round(sigma * 1.7)) | 1)
+    side = max(3, round(sigma * 1.7) | 1)
 
     def smooth(image: np.ndarray) -> np.ndarray:
         return cv2.blur(cv2.blur(image, (side, side)), (side, side))

@@ -120,7 +120,7 @@ def _check_framing(report: QualityReport, small_gray: np.ndarray, frame_size: tu
         report.problems.append("point the camera at the label — it is not recognised")
         return
     # registration maps small frame -> reference; bring it to full frame pixels.
-    small_h, small_w = small_gray.shape[:2]
+    small_w = small_gray.shape[1]
     to_small = scale_matrix(small_w / frame_size[0])
     homography = registration.homography @ to_small
     ref_size = prepared.features.size
