@@ -67,8 +67,9 @@ def chroma_difference(first_bgr: np.ndarray, second_bgr: np.ndarray) -> np.ndarr
 
 def clipped_pixels(image: np.ndarray) -> np.ndarray:
     """Pixels where a channel is crushed to black or blown to white: they carry no evidence."""
-    low = image.min(axis=2) <= 2
-    high = image.max(axis=2) >= 253
+    blue, green, red = cv2.split(image)
+    low = cv2.min(cv2.min(blue, green), red) <= 2
+    high = cv2.max(cv2.max(blue, green), red) >= 253
     clipped = (low | high).astype(np.uint8)
     return cv2.dilate(clipped, np.ones((3, 3), np.uint8)) > 0
 
