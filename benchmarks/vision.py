@@ -26,6 +26,7 @@ from skimage import data as skdata
 from skimage.metrics import structural_similarity
 
 from inspector.vision.compare import compare, compare_files
+from inspector.vision.quality import assess_quality, prepare_reference
 from inspector.vision.registration import corners, project
 from inspector.vision.synthetic import ALTERATIONS, Nuisance, box_iou, make_probe
 
@@ -216,6 +217,21 @@ def speed(megapixels: int, pairs: int, folder: Path, seed: int) -> tuple[float, 
     return statistics.median(mine), statistics.median(base)
 
 
+def quality_speed(frames: int = 200) -> tuple[float, float]:
+    """Median ms of assess_quality on a 1280x720 frame: without and with a prepared reference."""
+    reference = load_photo("astronaut", 512)
+    frame = np.full((720, 1280, 3), 90, np.uint8)
+    frame[20:700, 300:980] = cv2.resize(reference, (680, 680))
+    prepared = prepare_reference(reference)
+    timings: dict[bool, list[float]] = {False: [], True: []}
+    for with_reference in (False, True):
+        for _ in range(frames):
+            started = time.perf_counter()
+            assess_quality(frame, prepared if with_reference else None)
+            timings[with_reference].append(time.perf_counter() - started)
+    return statistics.median(timings[False]) * 1000, statistics.median(timings[True]) * 1000
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small run (~1 minute)")
@@ -231,6 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_accuracy:
         accuracy(per_photo, PHOTOS, args.seed)
     if not args.skip_speed:
+        plain, framed = quality_speed()
+        print(f"quality check, 1280x720 frame (median): {plain:.1f} ms alone, "
+              f"{framed:.1f} ms with framing against a prepared reference (budget 10 ms)")
         with tempfile.TemporaryDirectory() as tmp:
             for megapixels in (3, 12):
                 mine, base = speed(megapixels, pairs, Path(tmp), args.seed)

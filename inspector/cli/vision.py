@@ -149,7 +149,7 @@ def _batch(args: argparse.Namespace) -> int:
     reference_files = _images_in(references)
     if args.pairs:
         _images_in(photos)  # the folder must exist even when pairs are explicit
-        pairs, unpaired = read_pairs(Path(args.pairs), references, photos), []
+        pairs, unpaired = read_pairs(Path(args.pairs), references, photos), list[Path]()
     else:
         pairs, unpaired = pair_by_name(reference_files, _images_in(photos))
     if not pairs:

@@ -107,7 +107,8 @@ def decode_image(
     elif image.shape[2] == 4:
         image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
     if image.dtype != np.uint8:  # 16-bit PNG/TIFF: keep the top 8 bits
-        image = (image >> 8).astype(np.uint8) if image.dtype == np.uint16 else image.astype(np.uint8)
+        wide = np.asarray(image)
+        image = (wide // 256).astype(np.uint8) if wide.dtype == np.uint16 else wide.astype(np.uint8)
     return np.ascontiguousarray(image)
 
 

@@ -21,7 +21,11 @@ from inspector.vision.registration import (
 ANALYSIS_SIDE = 640
 # Features for framing: a small set at a small size keeps the whole check under ~10 ms.
 FRAMING_SIDE = 480
-FRAMING_FEATURES = 500
+FRAMING_FEATURES = 400
+# The reference is described smaller than the frame: a label usually fills only part of it,
+# and ORB's pyramid then covers labels from ~15% to 100% of the frame.
+REFERENCE_SIDE = 320
+REFERENCE_FEATURES = 300
 BLUR_VARIANCE_MIN = 60.0  # variance of the Laplacian at ANALYSIS_SIDE
 DARK_MEAN = 60.0
 BRIGHT_MEAN = 200.0
@@ -59,7 +63,7 @@ class QualityReport:
 def prepare_reference(reference: np.ndarray) -> ReferenceFeatures:
     """Precompute a reference's framing features once; pass the result for every preview frame."""
     return ReferenceFeatures(
-        detect_features(reference, work_side=FRAMING_SIDE, n_features=FRAMING_FEATURES))
+        detect_features(reference, work_side=REFERENCE_SIDE, n_features=REFERENCE_FEATURES))
 
 
 def _tilt_degrees(quad: np.ndarray) -> float:

@@ -70,7 +70,7 @@ _orb_cache: dict[int, cv2.ORB] = {}
 
 def _orb(n_features: int) -> cv2.ORB:
     if n_features not in _orb_cache:
-        _orb_cache[n_features] = cv2.ORB_create(
+        _orb_cache[n_features] = cv2.ORB_create(  # type: ignore[attr-defined]
             nfeatures=n_features, scaleFactor=1.2, nlevels=8, fastThreshold=10
         )
     return _orb_cache[n_features]
@@ -199,7 +199,7 @@ def refine_ecc(reference_gray: np.ndarray, warped_gray: np.ndarray, mask: np.nda
     registration to a fraction of a pixel.
     """
     criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, ECC_ITERATIONS, 1e-4)
-    warp = np.eye(3, dtype=np.float32)
+    warp: np.ndarray = np.eye(3, dtype=np.float32)
     try:
         before = cv2.computeECC(reference_gray, warped_gray, mask)
         after, warp = cv2.findTransformECC(reference_gray, warped_gray, warp,

@@ -86,7 +86,7 @@ def _background(size: tuple[int, int], rng: np.random.Generator) -> np.ndarray:
     width, height = size
     small = rng.integers(40, 200, size=(6, 6, 3)).astype(np.uint8)
     surface = cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC).astype(np.float32)
-    surface += rng.normal(0, 4, size=surface.shape).astype(np.float32)
+    surface += np.asarray(rng.normal(0, 4, size=surface.shape), dtype=np.float32)
     return np.clip(surface, 0, 255).astype(np.uint8)
 
 
@@ -99,15 +99,17 @@ def apply_lighting(image: np.ndarray, nuisance: Nuisance, rng: np.random.Generat
     if nuisance.blur_sigma > 0.05:
         out = cv2.GaussianBlur(out, (0, 0), nuisance.blur_sigma)
     if nuisance.noise_sigma > 0.05:
-        noise = rng.normal(0, nuisance.noise_sigma, size=out.shape).astype(np.float32)
+        noise = np.asarray(rng.normal(0, nuisance.noise_sigma, size=out.shape), np.float32)
         out = np.clip(out.astype(np.float32) + noise, 0, 255).astype(np.uint8)
     return out
 
 
 def jpeg_roundtrip(image: np.ndarray, quality: int) -> np.ndarray:
     ok, buffer = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
-    assert ok
-    return cv2.imdecode(buffer, cv2.IMREAD_COLOR)
+    decoded = cv2.imdecode(buffer, cv2.IMREAD_COLOR) if ok else None
+    if decoded is None:
+        raise ValueError("JPEG round trip failed")
+    return np.asarray(decoded)
 
 
 def make_probe(reference: np.ndarray, nuisance: Nuisance, rng: np.random.Generator,
