@@ -1,0 +1,41 @@
+"""`inspector` with no arguments: the station window, wired to the real services."""
+
+from __future__ import annotations
+
+import sys
+
+from inspector.errors import InspectorError
+
+
+def run_station(argv: list[str] | None = None) -> int:
+    """Build the application, open the station's services and show the window; the exit code."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from inspector.config import load_settings
+    from inspector.services.station import open_station
+    from inspector.ui.main_window import MainWindow
+    from inspector.ui.theme import apply_theme, follow_system_theme
+
+    # High-DPI: Qt 6 scales by default; pass fractional factors through so 150 % screens stay sharp.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("Inspector")
+    app.setOrganizationName("inspector")
+    apply_theme(app)
+    follow_system_theme(app)
+    try:
+        services = open_station(load_settings())
+    except InspectorError as exc:
+        QMessageBox.critical(None, "Inspector", str(exc))
+        return exc.exit_code
+    except Exception as exc:  # a database that cannot be opened or migrated: one sentence, no traceback
+        QMessageBox.critical(None, "Inspector", f"The station could not open its records: {exc}.")
+        return 1
+    window = MainWindow(services)
+    window.show()
+    try:
+        return app.exec()
+    finally:
+        services.close()

@@ -1,0 +1,164 @@
+"""The end of an inspection: every step at a glance, the proposed verdict, confirm, then print."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.security.roles import Actor
+from inspector.services.station import StationServices
+from inspector.services.views import InspectionDetail, InspectionView
+from inspector.ui import theme
+from inspector.ui.inspection.states import state_colour, state_icon, step_status
+from inspector.ui.print_bridge import PrintPanel
+from inspector.ui.widgets import Banner, message_for, pixmap_from_bytes, title_label
+
+VERDICT_LOOK = {
+    "pass": (theme.PASS, "PASS", "Authentic: the item can ship."),
+    "fail": (theme.FAIL, "FAIL", "The item does not pass."),
+    "inconclusive": (theme.UNSURE, "INCONCLUSIVE", "Escalated to a supervisor for a second look."),
+}
+
+
+class FinishPage(QWidget):
+    back_requested = Signal()
+    next_item_requested = Signal()
+    finished = Signal(object)  # InspectionView
+
+    def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.actor: Actor | None = None
+        self.detail: InspectionDetail | None = None
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 12)
+        self.heading = title_label("Summary")
+        layout.addWidget(self.heading)
+        self.verdict_label = QLabel()
+        self.verdict_label.setWordWrap(True)
+        self.verdict_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.verdict_label)
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["", "Step", "Result", "Value / note", "Photo"])
+        self.table.verticalHeader().hide()
+        self.table.setIconSize(QSize(96, 72))
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        layout.addWidget(self.table, 1)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+        self.print_panel = PrintPanel(services)
+        layout.addWidget(self.print_panel)
+        row = QHBoxLayout()
+        self.back_button = QPushButton("← Back to the steps  (Esc)")
+        self.back_button.clicked.connect(self.back_requested.emit)
+        self.confirm_button = QPushButton("Confirm verdict  (Ctrl+Enter)")
+        self.confirm_button.setProperty("role", "primary")
+        self.confirm_button.clicked.connect(self.confirm)
+        self.next_button = QPushButton("Next item  (scan it)")
+        self.next_button.clicked.connect(self.next_item_requested.emit)
+        row.addWidget(self.back_button)
+        row.addStretch(1)
+        row.addWidget(self.confirm_button)
+        row.addWidget(self.next_button)
+        layout.addLayout(row)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.confirm,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Escape"), self, self._on_escape,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self._thumbs: dict[str, QIcon] = {}
+
+    def show_inspection(self, actor: Actor, inspection_id: int) -> None:
+        self.actor = actor
+        self.detail = self._services.inspections.detail(inspection_id)
+        self.banner.clear_message()
+        self.print_panel.reset(inspection_id, available=self.detail.inspection.finished)
+        self._fill()
+
+    def _fill(self) -> None:
+        assert self.detail is not None
+        detail, inspection = self.detail, self.detail.inspection
+        self.heading.setText(f"Summary · {inspection.item.code} · {inspection.brand} {inspection.model}")
+        proposal = detail.proposal or self._services.inspections.propose(inspection.id)
+        verdict = inspection.verdict or str(proposal.verdict)
+        colour, word, meaning = VERDICT_LOOK[verdict]
+        state = "Recorded verdict" if inspection.finished else "Proposed verdict"
+        reasons = "".join(f"<li>{r.text}</li>" for r in proposal.reasons) if not inspection.finished else \
+            "".join(f"<li>{line}</li>" for line in inspection.summary.splitlines() if line)
+        self.verdict_label.setText(
+            f"<span style='font-size:13pt'>{state}:</span> "
+            f"<span style='font-size:24pt; font-weight:bold; color:{colour}'>{word}</span>"
+            f"<span style='font-size:13pt'> — {meaning}</span><ul>{reasons}</ul>")
+        self.table.setRowCount(len(detail.checklist.steps))
+        for row, step in enumerate(detail.checklist.steps):
+            status = step_status(detail, step)
+            result = detail.results.get(step.id)
+            state_item = QTableWidgetItem(state_icon(status.state), "")
+            state_item.setToolTip(str(status.state))
+            self.table.setItem(row, 0, state_item)
+            self.table.setItem(row, 1, QTableWidgetItem(step.title))
+            outcome = QTableWidgetItem(str(status.state).upper())
+            outcome.setForeground(state_colour(status.state))
+            self.table.setItem(row, 2, outcome)
+            parts = [f"{step.value.label or step.value.kind}: {result.value}"] if result and result.value \
+                and step.value else []
+            if result and result.fail_reason:
+                parts.append(f"reason: {result.fail_reason}")
+            if result and result.note:
+                parts.append(result.note)
+            parts += [f"⚠ {p}" for p in (result.value_problems if result else ())]
+            text = QTableWidgetItem(" · ".join(parts) or ("—" if result else "not recorded"))
+            if result is None:
+                text.setForeground(QColor(theme.PENDING))
+            self.table.setItem(row, 3, text)
+            photos = detail.photos.get(step.id, ())
+            thumb = QTableWidgetItem(f"{len(photos)}/{step.required_photos}" if step.required_photos else "")
+            if photos:
+                thumb.setIcon(self._thumb(photos[-1].sha256))
+            self.table.setItem(row, 4, thumb)
+            self.table.setRowHeight(row, 80)
+        finished = inspection.finished
+        self.confirm_button.setVisible(not finished)
+        self.back_button.setVisible(not finished)
+        self.next_button.setVisible(finished)
+
+    def _thumb(self, sha256: str) -> QIcon:
+        if sha256 not in self._thumbs:
+            pixmap = pixmap_from_bytes(self._services.inspections.photo_bytes(sha256))
+            self._thumbs[sha256] = QIcon(pixmap.scaled(192, 144, Qt.AspectRatioMode.KeepAspectRatio,
+                                                       Qt.TransformationMode.SmoothTransformation))
+        return self._thumbs[sha256]
+
+    def confirm(self) -> None:
+        """Finish with the verdict on screen; the service refuses if results changed since."""
+        if self.detail is None or self.actor is None or self.detail.inspection.finished:
+            return
+        proposal = self.detail.proposal or self._services.inspections.propose(self.detail.inspection.id)
+        try:
+            view: InspectionView = self._services.inspections.finish(
+                self.actor, self.detail.inspection.id, expected=proposal.verdict)
+        except Exception as exc:
+            self.banner.show_message(message_for(exc), "error")
+            self.show_inspection(self.actor, self.detail.inspection.id)
+            return
+        self.show_inspection(self.actor, view.id)
+        self.banner.show_message("Verdict recorded." + (" The item goes to a supervisor." if view.escalated
+                                                         else ""), "info")
+        self.finished.emit(view)
+
+    def _on_escape(self) -> None:
+        if self.detail is not None and not self.detail.inspection.finished:
+            self.back_requested.emit()

@@ -1,0 +1,127 @@
+"""The bench between items: scan the next item, resume unfinished inspections, try a demo item."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.services.station import StationServices
+from inspector.services.views import InspectionView
+from inspector.ui.widgets import Banner, title_label
+
+
+class HomePage(QWidget):
+    """Emits open_requested(item_code, style_code or "") and resume_requested(inspection id)."""
+
+    open_requested = Signal(str, str)
+    resume_requested = Signal(int)
+
+    def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 24, 32, 24)
+        layout.addWidget(title_label("Scan the next item"))
+        layout.addWidget(title_label(
+            "Scan the item's code anywhere in this window, or type it here and press Enter.", "subtitle"))
+        row = QHBoxLayout()
+        self.code_edit = QLineEdit(placeholderText="Item code")
+        self.code_edit.returnPressed.connect(self._on_open_clicked)
+        self.open_button = QPushButton("Open item")
+        self.open_button.setProperty("role", "primary")
+        self.open_button.clicked.connect(self._on_open_clicked)
+        row.addWidget(self.code_edit, 1)
+        row.addWidget(self.open_button)
+        layout.addLayout(row)
+        self.banner = Banner()
+        layout.addWidget(self.banner)
+
+        self.unfinished_box = QGroupBox("Unfinished inspections — pick one to resume where it stopped")
+        box_layout = QVBoxLayout(self.unfinished_box)
+        self.unfinished_list = QListWidget()
+        self.unfinished_list.itemActivated.connect(self._on_unfinished_activated)
+        box_layout.addWidget(self.unfinished_list)
+        self.resume_button = QPushButton("Resume the selected inspection")
+        self.resume_button.clicked.connect(self._on_resume_clicked)
+        box_layout.addWidget(self.resume_button)
+        layout.addWidget(self.unfinished_box, 1)
+
+        self.demo_box = QGroupBox("Try an item (demo checklists; a new item code each time)")
+        self.demo_grid = QGridLayout(self.demo_box)
+        layout.addWidget(self.demo_box)
+        self._demo_counter = 0
+
+    def refresh(self) -> None:
+        """Reload the unfinished inspections (a crash leaves them open) and the demo items."""
+        self.unfinished_list.clear()
+        for view in self._services.inspections.unfinished():
+            self.unfinished_list.addItem(self._unfinished_item(view))
+        has_unfinished = self.unfinished_list.count() > 0
+        self.unfinished_box.setVisible(has_unfinished)
+        if has_unfinished:
+            self.unfinished_list.setCurrentRow(0)
+        self._fill_demo_items()
+        self.code_edit.setFocus()
+
+    @staticmethod
+    def _unfinished_item(view: InspectionView) -> QListWidgetItem:
+        started = view.started_at.strftime("%d %b %H:%M")
+        where = f"step {view.current_step}" if view.current_step else "all steps recorded"
+        item = QListWidgetItem(
+            f"{view.item.code} — {view.brand} {view.model} — {where} — {view.authenticator_name}, "
+            f"{view.station}, started {started}")
+        item.setData(Qt.ItemDataRole.UserRole, view.id)
+        return item
+
+    def _fill_demo_items(self) -> None:
+        while self.demo_grid.count():
+            widget = self.demo_grid.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        shown = 0
+        for loaded in self._services.ctx.library.all()[:6]:
+            styles = loaded.checklist.registry.style_codes
+            if not styles:
+                continue
+            style = styles[0].code
+            button = QPushButton(f"{loaded.checklist.title}\n{style}")
+            button.clicked.connect(lambda _=False, s=style: self._on_try_clicked(s))
+            self.demo_grid.addWidget(button, shown // 3, shown % 3)
+            shown += 1
+        self.demo_box.setVisible(shown > 0 and self._is_demo_station())
+
+    def _is_demo_station(self) -> bool:
+        return any(user.badge_code == "B-1001" for user in self._services.users.list_users())
+
+    def _on_try_clicked(self, style_code: str) -> None:
+        from datetime import datetime
+
+        self._demo_counter += 1
+        code = f"TRY-{datetime.now():%H%M%S}-{self._demo_counter}"
+        self.open_requested.emit(code, style_code)
+
+    def _on_open_clicked(self) -> None:
+        code = self.code_edit.text().strip()
+        if not code:
+            self.banner.show_message("Scan or type the item's code first.", "error")
+            return
+        self.code_edit.clear()
+        self.open_requested.emit(code, "")
+
+    def _on_unfinished_activated(self, item: QListWidgetItem) -> None:
+        self.resume_requested.emit(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _on_resume_clicked(self) -> None:
+        item = self.unfinished_list.currentItem()
+        if item is not None:
+            self._on_unfinished_activated(item)

@@ -1,0 +1,1 @@
+"""The guided inspection: checklist steps, capture, comparison, results."""

@@ -1,0 +1,327 @@
+"""One inspection at the bench: the checklist, the step, capture and comparison, the results."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from inspector.domain.checklist import Step
+from inspector.security.roles import Actor
+from inspector.services.station import StationServices
+from inspector.services.views import InspectionDetail, PhotoView, StepResultView
+from inspector.ui.inspection.result_panel import ResultPanel
+from inspector.ui.inspection.step_list import StepList
+from inspector.ui.inspection.step_view import COMPARE_TAB, StepView
+from inspector.ui.jobs import run_in_background
+from inspector.ui.widgets import message_for
+
+_KEY_ACTIONS = {
+    Qt.Key.Key_Space: "capture", Qt.Key.Key_C: "capture",
+    Qt.Key.Key_P: "pass", Qt.Key.Key_F: "fail", Qt.Key.Key_U: "unsure",
+    Qt.Key.Key_N: "next", Qt.Key.Key_Right: "next", Qt.Key.Key_PageDown: "next",
+    Qt.Key.Key_B: "previous", Qt.Key.Key_Left: "previous", Qt.Key.Key_PageUp: "previous",
+    Qt.Key.Key_Plus: "zoom_in", Qt.Key.Key_Equal: "zoom_in", Qt.Key.Key_Minus: "zoom_out",
+}
+
+
+class InspectionPage(QWidget):
+    """Signals say what happened, for the window and for tests waiting on them."""
+
+    photo_recorded = Signal(object)  # PhotoView
+    comparison_shown = Signal(object)  # ComparisonOutcome
+    step_recorded = Signal(object)  # StepResultView
+    summary_requested = Signal(int)  # inspection id
+    other_item_scanned = Signal(str)
+    failed = Signal(str)
+
+    def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.actor: Actor | None = None
+        self.detail: InspectionDetail | None = None
+        self.step_id: str | None = None
+        self._confirm_pass_without_photo: str | None = None
+        self._photo_bytes: dict[int, bytes] = {}
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 8, 12, 8)
+        self.header = QLabel()
+        self.header.setProperty("role", "subtitle")
+        layout.addWidget(self.header)
+        split = QSplitter(Qt.Orientation.Horizontal)
+        self.steps = StepList()
+        self.steps.step_chosen.connect(self.go_to)
+        self.view = StepView(services.ctx.settings)
+        self.view.capture.photo_taken.connect(self.submit_photo)
+        self.panel = ResultPanel()
+        self.panel.outcome_chosen.connect(self.record)
+        self.panel.value_edited.connect(self._on_value_edited)
+        self.panel.next_requested.connect(lambda: self.move(+1))
+        self.panel.previous_requested.connect(lambda: self.move(-1))
+        self.panel.finish_requested.connect(self.request_summary)
+        split.addWidget(self.steps)
+        split.addWidget(self.view)
+        split.addWidget(self.panel)
+        split.setStretchFactor(1, 1)
+        split.setSizes([260, 900, 360])
+        body = QHBoxLayout()
+        body.addWidget(split)
+        layout.addLayout(body, 1)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self, self.request_summary,
+                      context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+O"), self, self.view.capture.import_from_file,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    # --- opening ----------------------------------------------------------------------
+
+    def open(self, actor: Actor, inspection_id: int, resumed: bool = False) -> None:
+        """Show the inspection at the step where it stopped (the first step not yet recorded)."""
+        self.actor = actor
+        self._photo_bytes.clear()
+        self._load(inspection_id)
+        assert self.detail is not None
+        inspection = self.detail.inspection
+        state = "Resumed" if resumed else "Started"
+        self.header.setText(
+            f"<b>{inspection.item.code}</b> · {inspection.brand} {inspection.model} · checklist "
+            f"{inspection.checklist_id} v{inspection.checklist_version} · {state} by "
+            f"{inspection.authenticator_name} at {inspection.started_at:%H:%M}")
+        steps = self.detail.checklist.steps
+        target = inspection.current_step or next(
+            (s.id for s in steps if s.id not in self.detail.results), steps[-1].id)
+        self.go_to(target)
+
+    def _load(self, inspection_id: int) -> None:
+        self.detail = self._services.inspections.detail(inspection_id)
+        self.steps.show_detail(self.detail, self.step_id)
+
+    @property
+    def inspection_id(self) -> int:
+        assert self.detail is not None
+        return self.detail.inspection.id
+
+    def step(self) -> Step:
+        assert self.detail is not None and self.step_id is not None
+        return self.detail.checklist.step(self.step_id)
+
+    def go_to(self, step_id: str) -> None:
+        assert self.detail is not None
+        self.step_id = step_id
+        self._confirm_pass_without_photo = None
+        steps = self.detail.checklist.steps
+        step = self.step()
+        number = [s.id for s in steps].index(step_id) + 1
+        self.view.show_step(number, len(steps), step, self._reference(step))
+        self.panel.set_step(step, self.detail.results.get(step_id))
+        self.steps.show_detail(self.detail, step_id)
+        self._show_step_photos()
+        self.setFocus()
+
+    def _reference(self, step: Step) -> Path | None:
+        if not step.references:
+            return None
+        return self._services.ctx.settings.assets_dir / step.references[0]
+
+    def _show_step_photos(self) -> None:
+        assert self.detail is not None
+        photos = self.detail.photos.get(self.step_id or "", ())
+        self.view.show_photos(photos, self._services.inspections.photo_bytes)
+        stored = [self.detail.comparisons.get(p.id) for p in photos]
+        latest = next((c for c in reversed(stored) if c is not None), None)
+        if latest is not None:
+            photo = next(p for p in photos if p.id == latest.photo_id)
+            self._show_stored_comparison(photo, latest)
+        if any(p.resubmitted_from for p in photos):
+            self._warn_resubmitted(next(p for p in photos if p.resubmitted_from))
+
+    def _show_stored_comparison(self, photo: PhotoView, comparison: Any) -> None:
+        """A comparison made before (resumed step): boxes and score from the records."""
+        reference = self._reference(self.step())
+        if reference is None:
+            return
+        heat = None
+        if comparison.heatmap_sha256:
+            import cv2
+            import numpy as np
+
+            raw = self._services.inspections.photo_bytes(comparison.heatmap_sha256)
+            heat = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
+        result = SimpleNamespace(regions=list(comparison.regions), warped=None, heatmap=heat,
+                                 message="Comparison recorded earlier.", score=comparison.score)
+        outcome = SimpleNamespace(view=comparison, result=result)
+        data = self._photo_bytes.get(photo.id) or self._services.inspections.photo_bytes(photo.sha256)
+        self.view.compare.show_comparison(reference, data, outcome)
+
+    # --- photos and comparisons -------------------------------------------------------
+
+    def submit_photo(self, data: bytes, source: str = "camera", notes: Any = ()) -> None:
+        """Keep the photo (off the GUI thread), then compare it with the reference."""
+        if self.detail is None or self.actor is None or self.step_id is None:
+            return
+        services, actor, inspection_id, step_id = self._services, self.actor, self.inspection_id, self.step_id
+        client_ref = uuid.uuid4().hex
+        self.view.banner.show_message("Saving the photo…", "info")
+
+        def save() -> PhotoView:
+            return services.inspections.add_photo(actor, inspection_id, step_id, data, source=source,
+                                                  quality_notes=tuple(notes), client_ref=client_ref)
+
+        run_in_background(save, lambda photo: self._on_photo_saved(photo, data), self._on_failed)
+
+    def _on_photo_saved(self, photo: PhotoView, data: bytes) -> None:
+        self._photo_bytes[photo.id] = data
+        self.view.banner.clear_message()
+        if self.detail is not None and photo.inspection_id == self.inspection_id:
+            self._load(self.inspection_id)
+            if photo.step_id == self.step_id:
+                self._show_step_photos()
+        if photo.resubmitted_from:
+            self._warn_resubmitted(photo)
+        self.photo_recorded.emit(photo)
+        if self.detail is not None and self.detail.checklist.step(photo.step_id).references:
+            self._compare(photo)
+
+    def _warn_resubmitted(self, photo: PhotoView) -> None:
+        items = ", ".join(sorted({code for _id, code, _d in photo.resubmitted_from}))
+        self.view.banner.show_message(
+            f"⚠ This photo looks like one submitted before for another item ({items}). "
+            "Check that the photo is of this item; a reused photo is a fraud signal.", "warning")
+
+    def _compare(self, photo: PhotoView) -> None:
+        services, actor = self._services, self.actor
+        assert actor is not None
+        self.view.compare.score_label.setText("Comparing with the reference…")
+
+        def compare() -> Any:
+            outcome = services.comparisons.compare_photo(actor, photo.id)
+            # Warp and colour the heatmap here, not on the GUI thread when first drawn.
+            _ = outcome.result.warped, outcome.result.heatmap
+            return outcome
+
+        run_in_background(compare, lambda outcome: self._on_compared(photo, outcome), self._on_failed)
+
+    def _on_compared(self, photo: PhotoView, outcome: Any) -> None:
+        if self.detail is None or photo.step_id != self.step_id:
+            return  # the user moved on; the comparison is recorded and shows when they come back
+        reference = self._reference(self.step())
+        data = self._photo_bytes.get(photo.id) or self._services.inspections.photo_bytes(photo.sha256)
+        if reference is not None:
+            self.view.compare.show_comparison(reference, data, outcome)
+            self.view.tabs.setCurrentIndex(COMPARE_TAB)
+        self._load(self.inspection_id)
+        self.comparison_shown.emit(outcome)
+
+    def _on_failed(self, exc: BaseException) -> None:
+        text = message_for(exc)
+        self.view.banner.show_message(text, "error")
+        self.failed.emit(text)
+
+    # --- results ----------------------------------------------------------------------
+
+    def record(self, outcome: str) -> None:
+        if self.detail is None or self.actor is None or self.step_id is None:
+            return
+        step = self.step()
+        status = self.steps.status(step.id)
+        if (outcome == "pass" and step.required_photos and status.photos < step.required_photos
+                and self._confirm_pass_without_photo != step.id):
+            self._confirm_pass_without_photo = step.id
+            self.panel.banner.show_message(
+                f"This step needs {step.required_photos} photo(s) and has {status.photos}: passing it "
+                "makes the item inconclusive. Capture (Space), or press P again to pass anyway.", "warning")
+            return
+        try:
+            result = self._services.inspections.record_step(
+                self.actor, self.inspection_id, step.id, outcome, note=self.panel.note(),
+                fail_reason=self.panel.fail_reason() if outcome == "fail" else None,
+                value=self.panel.value(), client_ref=uuid.uuid4().hex)
+        except Exception as exc:
+            self.panel.show_error(message_for(exc))
+            return
+        self._load(self.inspection_id)
+        self.step_recorded.emit(result)
+        self._advance_after(result)
+
+    def _advance_after(self, result: StepResultView) -> None:
+        assert self.detail is not None
+        steps = [s.id for s in self.detail.checklist.steps]
+        if result.value_problems:
+            self.go_to(result.step_id)  # stay: the brand data disagrees; the user should see why
+            self.panel.show_value_check([], list(result.value_problems))
+            return
+        remaining = [s for s in steps if s not in self.detail.results]
+        later = [s for s in remaining if steps.index(s) > steps.index(result.step_id)]
+        if later or remaining:
+            self.go_to((later or remaining)[0])
+        else:
+            self.request_summary()
+
+    def _on_value_edited(self, text: str) -> None:
+        if self.detail is None or self.step_id is None or not text.strip():
+            self.panel.show_value_check([], [])
+            return
+        try:
+            facts, problems = self._services.inspections.check_value(self.inspection_id, self.step_id, text)
+        except Exception as exc:
+            self.panel.show_value_check([], [message_for(exc)])
+            return
+        self.panel.show_value_check(facts, problems)
+
+    def move(self, delta: int) -> None:
+        if self.detail is None or self.step_id is None:
+            return
+        steps = [s.id for s in self.detail.checklist.steps]
+        index = max(0, min(len(steps) - 1, steps.index(self.step_id) + delta))
+        self.go_to(steps[index])
+
+    def request_summary(self) -> None:
+        if self.detail is not None:
+            self.summary_requested.emit(self.inspection_id)
+
+    # --- scans and keys ---------------------------------------------------------------
+
+    def on_code_scanned(self, code: str) -> None:
+        """A value step takes the scan as its value; anywhere else it names another item."""
+        if self.detail is not None and self.step_id is not None and self.step().value is not None:
+            self.panel.set_value(code)
+            return
+        if self.detail is not None and code == self.detail.inspection.item.code:
+            return
+        self.other_item_scanned.emit(code)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        action = _KEY_ACTIONS.get(Qt.Key(event.key()))
+        if event.key() == Qt.Key.Key_Escape:
+            self.setFocus()
+            return
+        if action is None or event.modifiers() & (Qt.KeyboardModifier.ControlModifier
+                                                  | Qt.KeyboardModifier.AltModifier):
+            super().keyPressEvent(event)
+            return
+        self.run_action(action)
+
+    def run_action(self, action: str) -> None:
+        if action == "capture":
+            if not self.view.capture.capture():
+                self.view.banner.show_message("No live camera here: import the photo (Ctrl+O).", "info")
+        elif action in ("pass", "fail", "unsure"):
+            self.panel.choose(action)
+        elif action == "next":
+            self.move(+1)
+        elif action == "previous":
+            self.move(-1)
+        elif action == "zoom_in":
+            self.view.compare.zoom(+1)
+        elif action == "zoom_out":
+            self.view.compare.zoom(-1)
+
+    def shut_down(self) -> None:
+        self.view.capture.stop()

@@ -1,0 +1,83 @@
+"""What each step looks like in the checklist: its state from the recorded results and photos."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
+
+from inspector.domain.checklist import Step
+from inspector.services.views import InspectionDetail
+from inspector.ui import theme
+
+
+class StepState(StrEnum):
+    PENDING = "pending"
+    PASS = "pass"
+    FAIL = "fail"
+    UNSURE = "unsure"
+    PHOTO_MISSING = "photo missing"
+    VALUE_PROBLEM = "value problem"
+
+
+@dataclass(frozen=True)
+class StepStatus:
+    state: StepState
+    photos: int
+    required_photos: int
+    detail: str  # one line for the list's tooltip and the summary
+
+
+_LOOK: dict[StepState, tuple[str, str]] = {
+    StepState.PENDING: (theme.PENDING, "·"),
+    StepState.PASS: (theme.PASS, "✓"),
+    StepState.FAIL: (theme.FAIL, "✗"),
+    StepState.UNSURE: (theme.UNSURE, "?"),
+    StepState.PHOTO_MISSING: (theme.WARNING, "◻"),
+    StepState.VALUE_PROBLEM: (theme.FAIL, "!"),
+}
+
+
+def step_status(detail: InspectionDetail, step: Step) -> StepStatus:
+    """The state shown for one step; problems outrank a recorded pass so they are not missed."""
+    photos = len(detail.photos.get(step.id, ()))
+    required = step.required_photos
+    result = detail.results.get(step.id)
+    if result is None:
+        missing = f", {photos}/{required} photos" if required else ""
+        return StepStatus(StepState.PENDING, photos, required, f"not recorded yet{missing}")
+    if result.value_problems and result.outcome == "pass":
+        return StepStatus(StepState.VALUE_PROBLEM, photos, required, "; ".join(result.value_problems))
+    if required and photos < required and result.outcome == "pass":
+        return StepStatus(StepState.PHOTO_MISSING, photos, required,
+                          f"passed with {photos} of {required} required photos")
+    text = result.outcome + (f" ({result.fail_reason})" if result.fail_reason else "")
+    if result.note:
+        text += f": {result.note}"
+    return StepStatus(StepState(result.outcome), photos, required, text)
+
+
+def state_colour(state: StepState) -> QColor:
+    return QColor(_LOOK[state][0])
+
+
+def state_icon(state: StepState, size: int = 32) -> QIcon:
+    """A filled circle in the state's colour with a glyph, so colour is never the only signal."""
+    colour, glyph = _LOOK[state]
+    pixmap = QPixmap(size, size)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(QPen(QColor(colour).darker(130), 2))
+    painter.setBrush(QColor(colour))
+    painter.drawEllipse(QRectF(2, 2, size - 4, size - 4))
+    font = QFont()
+    font.setBold(True)
+    font.setPixelSize(int(size * 0.6))
+    painter.setFont(font)
+    painter.setPen(QColor("white") if state is not StepState.UNSURE else QColor("black"))
+    painter.drawText(QRectF(0, 0, size, size), Qt.AlignmentFlag.AlignCenter, glyph)
+    painter.end()
+    return QIcon(pixmap)

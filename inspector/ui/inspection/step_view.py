@@ -1,0 +1,106 @@
+"""The middle of the screen: what to check, the reference, the camera, the comparison, the photos."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.config import Settings
+from inspector.domain.checklist import Step
+from inspector.services.views import PhotoView
+from inspector.ui.inspection.media import CaptureHost, CompareHost
+from inspector.ui.widgets import Banner, ScaledImage, pixmap_from_bytes, title_label
+
+CAPTURE_TAB, COMPARE_TAB = 0, 1
+
+
+class StepView(QWidget):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 0, 8, 0)
+        self.title = title_label("")
+        self.facts = title_label("", "subtitle")
+        self.instructions = QLabel()
+        self.instructions.setWordWrap(True)
+        self.instructions.setStyleSheet("font-size: 13pt;")
+        self.banner = Banner()  # resubmitted photos, busy states
+        layout.addWidget(self.title)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.instructions)
+        layout.addWidget(self.banner)
+
+        split = QSplitter(Qt.Orientation.Horizontal)
+        reference_box = QWidget()
+        reference_layout = QVBoxLayout(reference_box)
+        reference_layout.setContentsMargins(0, 0, 0, 0)
+        reference_layout.addWidget(QLabel("Reference"))
+        self.reference = ScaledImage("no reference image for this step")
+        reference_layout.addWidget(self.reference, 1)
+        split.addWidget(reference_box)
+        self.tabs = QTabWidget()
+        self.tabs.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.capture = CaptureHost(settings)
+        self.compare = CompareHost()
+        self.tabs.addTab(self.capture, "Capture  (Space)")
+        self.tabs.addTab(self.compare, "Compare")
+        split.addWidget(self.tabs)
+        split.setStretchFactor(0, 2)
+        split.setStretchFactor(1, 3)
+        split.setSizes([400, 600])
+        layout.addWidget(split, 1)
+
+        layout.addWidget(QLabel("Photos of this step"))
+        self.photos = QListWidget()
+        self.photos.setViewMode(QListWidget.ViewMode.IconMode)
+        self.photos.setFlow(QListWidget.Flow.LeftToRight)
+        self.photos.setWrapping(False)
+        self.photos.setIconSize(QSize(120, 90))
+        self.photos.setFixedHeight(130)
+        self.photos.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout.addWidget(self.photos)
+        self._thumbs: dict[str, QIcon] = {}
+
+    def show_step(self, number: int, total: int, step: Step, reference: Path | None) -> None:
+        self.title.setText(f"{number}/{total}  {step.title}")
+        photo_rule = {"required": f"photo required ({step.required_photos})", "optional": "photo optional",
+                      "none": "no photo"}[str(step.photo)]
+        section = f"{step.section} · " if step.section else ""
+        self.facts.setText(f"{section}{str(step.severity).capitalize()} · {photo_rule}")
+        self.instructions.setText(step.instructions)
+        self.banner.clear_message()
+        if reference is not None and reference.is_file():
+            self.reference.set_image(QPixmap(str(reference)))
+        else:
+            self.reference.clear_image()
+        self.capture.set_reference(reference)
+        self.compare.clear()
+        wants_photo = str(step.photo) != "none"
+        self.tabs.setVisible(wants_photo)
+        self.photos.setVisible(wants_photo)
+        self.tabs.setCurrentIndex(CAPTURE_TAB)
+
+    def show_photos(self, photos: tuple[PhotoView, ...], load: Callable[[str], bytes]) -> None:
+        self.photos.clear()
+        for photo in photos:
+            icon = self._thumbs.get(photo.sha256)
+            if icon is None:  # decoding a 12 MP photo is slow: once per photo
+                icon = QIcon(pixmap_from_bytes(load(photo.sha256)).scaled(
+                    240, 180, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+                self._thumbs[photo.sha256] = icon
+            item = QListWidgetItem(icon, f"{photo.source} {photo.captured_at:%H:%M:%S}")
+            notes = "; ".join(photo.quality_notes)
+            item.setToolTip(notes or "no quality notes")
+            self.photos.addItem(item)

@@ -1,0 +1,296 @@
+"""The station window: a header, one page at a time, scans caught anywhere, pages added per role.
+
+Adding a page for some roles (the supervisor desk does this):
+
+    window.add_page("Desk", DeskWidget(window.services), roles={"supervisor", "admin"})
+
+The page gets a button in the header, shown only while someone with one of those roles is
+logged in. A page may define `on_shown(actor)` (called each time it is opened) and
+`on_code_scanned(code)` (receives scans while it is on screen).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.security.roles import Actor
+from inspector.services.inspections import NeedsChecklist
+from inspector.services.station import StationServices
+from inspector.ui.dialogs import ChecklistChooser, ShortcutSheet
+from inspector.ui.finish import FinishPage
+from inspector.ui.first_run import FirstRunPage
+from inspector.ui.home import HomePage
+from inspector.ui.inspection.page import InspectionPage
+from inspector.ui.jobs import wait_for_background
+from inspector.ui.login import LoginPage
+from inspector.ui.scanner import ScanDetector
+from inspector.ui.settings_dialog import SettingsDialog
+from inspector.ui.widgets import message_for, show_error
+
+
+@dataclass
+class _RolePage:
+    title: str
+    widget: QWidget
+    roles: frozenset[str]
+    button: QPushButton
+
+
+class MainWindow(QMainWindow):
+    inspection_opened = Signal(int, bool)  # inspection id, resumed
+
+    def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.actor: Actor | None = None
+        self.setWindowTitle("Inspector")
+        self.setMinimumSize(1024, 700)
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        outer.addWidget(self._build_header())
+        self.stack = QStackedWidget()
+        outer.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+
+        self.first_run = FirstRunPage(services)
+        self.login = LoginPage(services)
+        self.home = HomePage(services)
+        self.inspection = InspectionPage(services)
+        self.finish = FinishPage(services)
+        for page in (self.first_run, self.login, self.home, self.inspection, self.finish):
+            self.stack.addWidget(page)
+        self.first_run.admin_created.connect(self._on_admin_created)
+        self.first_run.demo_seeded.connect(self._on_demo_seeded)
+        self.login.logged_in.connect(self._on_logged_in)
+        self.home.open_requested.connect(self.open_item)
+        self.home.resume_requested.connect(self.resume)
+        self.inspection.summary_requested.connect(self._on_summary_requested)
+        self.inspection.other_item_scanned.connect(self._on_other_item_scanned)
+        self.finish.back_requested.connect(lambda: self._show(self.inspection))
+        self.finish.next_item_requested.connect(self.show_home)
+
+        self._role_pages: list[_RolePage] = []
+        self.scanner = ScanDetector(self)
+        self.scanner.code_scanned.connect(self._on_code_scanned)
+        self.scanner.install()
+        QShortcut(QKeySequence("Ctrl+,"), self, self.open_settings)
+        QShortcut(QKeySequence("F1"), self, lambda: ShortcutSheet(self).exec())
+        self._window_state = QSettings(str(services.ctx.settings.home / "window.ini"),
+                                       QSettings.Format.IniFormat)
+        self._restore_geometry()
+        self.show_start()
+
+    # --- header and pages ---------------------------------------------------------------
+
+    def _build_header(self) -> QWidget:
+        header = QWidget()
+        header.setObjectName("header")
+        header.setStyleSheet("#header { border-bottom: 1px solid palette(mid); }")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(12, 6, 12, 6)
+        self.station_label = QLabel()
+        self.station_label.setStyleSheet("font-weight: bold; font-size: 13pt;")
+        self.user_label = QLabel()
+        row.addWidget(self.station_label)
+        row.addStretch(1)
+        row.addWidget(self.user_label)
+        self.nav_row = QHBoxLayout()
+        row.addLayout(self.nav_row)
+        self.bench_button = self._header_button("Bench", self.show_home)
+        self.settings_button = self._header_button("Settings", self.open_settings)
+        self.help_button = self._header_button("Keys (F1)", lambda: ShortcutSheet(self).exec())
+        self.logout_button = self._header_button("Log out", self.log_out)
+        for button in (self.bench_button, self.settings_button, self.help_button, self.logout_button):
+            row.addWidget(button)
+        return header
+
+    def _header_button(self, text: str, slot) -> QPushButton:
+        button = QPushButton(text)
+        button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        button.clicked.connect(slot)
+        return button
+
+    def add_page(self, title: str, widget: QWidget, roles: Iterable[str]) -> None:
+        """Add a page reachable from the header by users with one of `roles` (see module doc)."""
+        button = self._header_button(title, lambda: self.show_page(widget))
+        self.nav_row.addWidget(button)
+        self.stack.addWidget(widget)
+        self._role_pages.append(_RolePage(title, widget, frozenset(str(r) for r in roles), button))
+        self._update_header()
+
+    def show_page(self, widget: QWidget) -> None:
+        if hasattr(widget, "on_shown") and self.actor is not None:
+            widget.on_shown(self.actor)
+        self._show(widget)
+
+    def _show(self, widget: QWidget) -> None:
+        self.stack.setCurrentWidget(widget)
+        widget.setFocus()
+
+    def _update_header(self) -> None:
+        settings = self.services.ctx.settings
+        self.station_label.setText(f"Inspector · {settings.station_name}")
+        actor = self.actor
+        self.user_label.setText(f"{actor.name} ({actor.role})  " if actor else "")
+        for button in (self.bench_button, self.logout_button):
+            button.setVisible(actor is not None)
+        for page in self._role_pages:
+            page.button.setVisible(actor is not None and str(actor.role) in page.roles)
+
+    # --- start, login, logout -----------------------------------------------------------
+
+    def show_start(self) -> None:
+        self.actor = None
+        self._update_header()
+        if not self.services.users.has_users():
+            self._show(self.first_run)
+        else:
+            self.login.reset()
+            if any(u.badge_code == "B-1001" for u in self.services.users.list_users()):
+                self.login.show_demo_people()
+            self._show(self.login)
+
+    def _on_admin_created(self, name: str) -> None:
+        self.show_start()
+        self.login.prefill(name)
+
+    def _on_demo_seeded(self, summary: str) -> None:
+        self.show_start()
+        self.login.banner.show_message(f"Demo ready: {summary}. Log in as one of the people below.", "info")
+
+    def _on_logged_in(self, actor: Actor) -> None:
+        self.actor = actor
+        self._update_header()
+        self.show_home()
+
+    def log_out(self) -> None:
+        self.inspection.shut_down()
+        self.show_start()
+
+    def show_home(self) -> None:
+        if self.actor is None:
+            self.show_start()
+            return
+        self.inspection.shut_down()
+        self.home.refresh()
+        self._show(self.home)
+        self.home.code_edit.setFocus()
+
+    # --- items ------------------------------------------------------------------------
+
+    def open_item(self, code: str, style_code: str = "") -> None:
+        """Open the item's unfinished inspection or start one; ask for a checklist if none matches."""
+        if self.actor is None:
+            return
+        inspections = self.services.inspections
+        try:
+            try:
+                started = inspections.start_or_resume(self.actor, code, style_code=style_code or None)
+            except NeedsChecklist:
+                chooser = ChecklistChooser(code, self.services.ctx.library.all(), self)
+                if not chooser.exec():
+                    return
+                started = inspections.start_or_resume(
+                    self.actor, code, style_code=chooser.style_code(),
+                    checklist_id=None if chooser.style_code() and not chooser.checklist_id()
+                    else chooser.checklist_id())
+        except Exception as exc:
+            self._say(exc)
+            return
+        self._open(started.inspection.id, started.resumed)
+
+    def resume(self, inspection_id: int) -> None:
+        if self.actor is None:
+            return
+        try:
+            self._open(inspection_id, True)
+        except Exception as exc:
+            self._say(exc)
+
+    def _open(self, inspection_id: int, resumed: bool) -> None:
+        assert self.actor is not None
+        self.inspection.open(self.actor, inspection_id, resumed)
+        self._show(self.inspection)
+        self.inspection.setFocus()
+        self.inspection_opened.emit(inspection_id, resumed)
+        detail = self.inspection.detail
+        if resumed and detail is not None and detail.inspection.current_step is None \
+                and len(detail.results) == len(detail.checklist.steps):
+            self._on_summary_requested(inspection_id)
+
+    def _on_summary_requested(self, inspection_id: int) -> None:
+        if self.actor is None:
+            return
+        self.finish.show_inspection(self.actor, inspection_id)
+        self._show(self.finish)
+
+    def _on_other_item_scanned(self, code: str) -> None:
+        answer = QMessageBox.question(
+            self, "Open another item?",
+            f"You scanned {code}. Open that item? This inspection is saved and can be resumed.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.open_item(code)
+
+    def _on_code_scanned(self, code: str) -> None:
+        page = self.stack.currentWidget()
+        if page is self.login or page is self.first_run:
+            if page is self.login:
+                self.login.on_badge_scanned(code)
+            else:
+                self.first_run.badge_edit.setText(code)
+        elif page is self.inspection:
+            self.inspection.on_code_scanned(code)
+        elif page in (self.home, self.finish):
+            self.open_item(code)
+        elif hasattr(page, "on_code_scanned"):
+            page.on_code_scanned(code)
+
+    def _say(self, exc: BaseException) -> None:
+        if self.stack.currentWidget() is self.home:
+            self.home.banner.show_message(message_for(exc), "error")
+        else:
+            show_error(self, exc)
+
+    # --- settings and window state -------------------------------------------------------
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.services.ctx.settings, self)
+        if not dialog.exec():
+            return
+        try:
+            self.services.ctx.settings = dialog.save()
+        except OSError as exc:
+            show_error(self, exc)
+            return
+        self._update_header()
+
+    def _restore_geometry(self) -> None:
+        geometry = self._window_state.value("geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 900)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._window_state.setValue("geometry", self.saveGeometry())
+        self._window_state.sync()
+        self.inspection.shut_down()
+        self.scanner.uninstall()
+        wait_for_background()
+        super().closeEvent(event)

@@ -1,0 +1,99 @@
+"""Station settings: camera, hot folder, printer, label size, station name; kept in the settings file."""
+
+from __future__ import annotations
+
+from PySide6.QtPrintSupport import QPrinterInfo
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from inspector.config import Settings, save_settings
+
+LABEL_SIZES = ("2x1in", "4x6in", "62x29mm", "A6", "A4")
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Station settings")
+        self.setMinimumWidth(620)
+        self._settings = settings
+        form = QFormLayout(self)
+        self.station_edit = QLineEdit(settings.station_name)
+        self.camera_combo = QComboBox()
+        self.camera_combo.setEditable(True)
+        for index in range(4):
+            self.camera_combo.addItem(f"{index}")
+        self.camera_combo.setCurrentText(settings.camera)
+        camera_row = self._with_browse(self.camera_combo, self._browse_camera)
+        self.hot_folder_edit = QLineEdit(settings.hot_folder)
+        self.hot_folder_edit.setPlaceholderText("Folder the tethering software writes photos to")
+        hot_row = self._with_browse(self.hot_folder_edit, self._browse_hot_folder)
+        self.printer_combo = QComboBox()
+        self.printer_combo.addItem("(system default)", "")
+        for name in QPrinterInfo.availablePrinterNames():
+            self.printer_combo.addItem(name, name)
+        if settings.printer and self.printer_combo.findData(settings.printer) < 0:
+            self.printer_combo.addItem(settings.printer, settings.printer)
+        self.printer_combo.setCurrentIndex(max(0, self.printer_combo.findData(settings.printer)))
+        self.label_combo = QComboBox()
+        self.label_combo.addItems(LABEL_SIZES)
+        if settings.label_size not in LABEL_SIZES:
+            self.label_combo.addItem(settings.label_size)
+        self.label_combo.setCurrentText(settings.label_size)
+        form.addRow("Station name", self.station_edit)
+        form.addRow("Camera", camera_row)
+        form.addRow("", QLabel("A device number (0, 1, …), or a video file / image folder for demos."))
+        form.addRow("Hot folder", hot_row)
+        form.addRow("Printer", self.printer_combo)
+        form.addRow("Label size", self.label_combo)
+        form.addRow("Saved in", QLabel(str(settings.settings_file)))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _with_browse(self, field: QWidget, browse) -> QWidget:
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(field, 1)
+        button = QPushButton("Browse…")
+        button.clicked.connect(browse)
+        layout.addWidget(button)
+        return row
+
+    def _browse_camera(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Video file as camera", "",
+                                              "Video (*.mp4 *.avi *.mkv *.mov)")
+        if path:
+            self.camera_combo.setCurrentText(path)
+
+    def _browse_hot_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Hot folder", self.hot_folder_edit.text())
+        if path:
+            self.hot_folder_edit.setText(path)
+
+    def chosen(self) -> Settings:
+        return self._settings.with_changes(
+            station_name=self.station_edit.text().strip() or self._settings.station_name,
+            camera=self.camera_combo.currentText().strip() or "0",
+            hot_folder=self.hot_folder_edit.text().strip(),
+            printer=self.printer_combo.currentData() or "",
+            label_size=self.label_combo.currentText(),
+        )
+
+    def save(self) -> Settings:
+        settings = self.chosen()
+        save_settings(settings)
+        return settings

@@ -1,0 +1,102 @@
+"""Small shared pieces: banners, images from bytes or arrays, one-sentence error messages."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
+
+from inspector.errors import InspectorError
+
+
+def message_for(exc: BaseException) -> str:
+    """The one sentence a person sees: ours as written, anything else without a traceback."""
+    if isinstance(exc, InspectorError):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"The station could not read or write a file ({exc.strerror or exc}); nothing was lost."
+    return f"Something went wrong ({type(exc).__name__}: {exc}); the last recorded step is safe."
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str = "Inspector") -> None:
+    QMessageBox.warning(parent, title, message_for(exc))
+
+
+class Banner(QLabel):
+    """A one-line coloured message: info, warning or error; hidden when empty."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.hide()
+
+    def show_message(self, text: str, kind: str = "info") -> None:
+        self.setProperty("role", f"banner-{kind}")
+        self.style().unpolish(self)
+        self.style().polish(self)
+        self.setText(text)
+        self.setVisible(bool(text))
+
+    def clear_message(self) -> None:
+        self.setText("")
+        self.hide()
+
+
+def title_label(text: str, role: str = "title") -> QLabel:
+    label = QLabel(text)
+    label.setProperty("role", role)
+    label.setWordWrap(True)
+    return label
+
+
+def pixmap_from_bytes(data: bytes) -> QPixmap:
+    pixmap = QPixmap()
+    pixmap.loadFromData(data)
+    return pixmap
+
+
+def qimage_from_array(image: np.ndarray) -> QImage:
+    """A QImage owning a copy of an OpenCV BGR or grey array."""
+    array = np.ascontiguousarray(image)
+    if array.ndim == 2:
+        height, width = array.shape
+        return QImage(array.data, width, height, array.strides[0], QImage.Format.Format_Grayscale8).copy()
+    height, width = array.shape[:2]
+    return QImage(array.data, width, height, array.strides[0], QImage.Format.Format_BGR888).copy()
+
+
+class ScaledImage(QLabel):
+    """An image that keeps its aspect ratio as the label resizes."""
+
+    def __init__(self, placeholder: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._pixmap = QPixmap()
+        self._placeholder = placeholder
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(QSize(120, 90))
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setText(placeholder)
+
+    def set_image(self, pixmap: QPixmap) -> None:
+        self._pixmap = pixmap
+        self._rescale()
+
+    def clear_image(self) -> None:
+        self._pixmap = QPixmap()
+        self.setPixmap(QPixmap())
+        self.setText(self._placeholder)
+
+    def has_image(self) -> bool:
+        return not self._pixmap.isNull()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._rescale()
+
+    def _rescale(self) -> None:
+        if self._pixmap.isNull():
+            return
+        self.setPixmap(self._pixmap.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                           Qt.TransformationMode.SmoothTransformation))

@@ -1,0 +1,94 @@
+"""A small real bench for the station-window tests: checklist, reference image, people, photos."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from inspector.config import Settings, load_settings
+
+CHECKLIST = """\
+id: bench-runner
+brand: Benchbrand
+model: Runner
+category: sneakers
+version: 1
+patterns: ["BR\\\\d{4}-\\\\d{3}"]
+registry:
+  style_codes:
+    - {code: BR1000-001, colourway: Black/White, year: 2024}
+  countries: [Vietnam, Indonesia]
+steps:
+  - id: box-label
+    title: Box label
+    instructions: Photograph the whole box label, flat and square.
+    severity: critical
+    photo: required
+    references: [references/bench/label.png]
+    value: {kind: style_code, label: style code}
+  - id: size-tag
+    title: Size tag
+    instructions: Photograph the size tag inside the left shoe.
+    severity: major
+    photo: required
+    references: [references/bench/label.png]
+    compare: {region: [0, 0, 800, 300]}
+  - id: smell
+    title: Smell
+    instructions: Factory glue smell, no strong chemical odour.
+    severity: minor
+    photo: none
+"""
+
+STYLE_CODE = "BR1000-001"
+PEOPLE = (("Ada Admin", "admin", "B-9001", "9999"), ("Alex Authenticator", "authenticator", "B-1001", "1234"))
+
+
+def make_reference(path: Path) -> np.ndarray:
+    rng = np.random.default_rng(3)
+    image = np.full((600, 800, 3), 235, np.uint8)
+    for _ in range(60):
+        x, y = int(rng.integers(0, 760)), int(rng.integers(0, 560))
+        cv2.rectangle(image, (x, y), (x + int(rng.integers(8, 60)), y + int(rng.integers(8, 40))),
+                      tuple(int(c) for c in rng.integers(0, 200, 3)), -1)
+    for row in range(8):
+        cv2.putText(image, f"STYLE BR1000-00{row} MADE IN VIETNAM", (30, 60 + row * 65),
+                    cv2.FONT_HERSHEY_SIMPLEX, 1.0, (20, 20, 20), 2)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), image)
+    return image
+
+
+def build_bench(root: Path) -> Settings:
+    """Checklists and assets under root; INSPECTOR_* variables must already point home there."""
+    checklists, assets = root / "checklists", root / "assets"
+    (checklists / "benchbrand").mkdir(parents=True, exist_ok=True)
+    (checklists / "benchbrand" / "runner.yaml").write_text(CHECKLIST)
+    make_reference(assets / "references" / "bench" / "label.png")
+    os.environ["INSPECTOR_CHECKLISTS_DIR"] = str(checklists)
+    os.environ["INSPECTOR_ASSETS_DIR"] = str(assets)
+    return load_settings()
+
+
+def add_people(services: object) -> None:
+    users = services.users  # type: ignore[attr-defined]
+    name, _role, badge, pin = PEOPLE[0]
+    users.create_first_admin(name, pin, badge)
+    admin = users.login(badge, pin)
+    for name, role, badge, pin in PEOPLE[1:]:
+        users.create_user(admin, name, pin, role, badge)
+
+
+def photo_of(reference: Path, *, tamper: bool = False, seed: int = 0) -> bytes:
+    """A camera-like JPEG of the reference; `tamper` paints over a patch (a region to flag)."""
+    image = cv2.imread(str(reference))
+    rng = np.random.default_rng(seed)
+    noisy = np.clip(image.astype(np.int16) + rng.integers(-6, 7, image.shape), 0, 255).astype(np.uint8)
+    if tamper:
+        cv2.rectangle(noisy, (420, 60), (700, 200), (40, 40, 200), -1)
+    ok, data = cv2.imencode(".jpg", noisy, [cv2.IMWRITE_JPEG_QUALITY, 92])
+    assert ok
+    return data.tobytes()
