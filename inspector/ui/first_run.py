@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from inspector.services.station import StationServices
 from inspector.ui.jobs import run_in_background
+from inspector.ui.scanner import TAKES_SCANS
 from inspector.ui.widgets import Banner, message_for, title_label
 
 
@@ -42,6 +43,8 @@ class FirstRunPage(QWidget):
         self.name_edit = QLineEdit(placeholderText="Full name")
         self.pin_edit = QLineEdit(placeholderText="4 to 8 digits", echoMode=QLineEdit.EchoMode.Password)
         self.badge_edit = QLineEdit(placeholderText="Scan the badge (optional)")
+        for field in (self.name_edit, self.pin_edit, self.badge_edit):
+            field.setProperty(TAKES_SCANS, True)  # everything typed or scanned here is for the form
         form = QFormLayout()
         form.addRow("Name", self.name_edit)
         form.addRow("PIN", self.pin_edit)

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QLineEdit, QPush
 
 from inspector.security.roles import Actor
 from inspector.services.station import StationServices
+from inspector.ui.scanner import TAKES_SCANS
 from inspector.ui.widgets import Banner, message_for, title_label
 
 # The demo's people, offered as one-click fills on a demo station (services/demo.py DEMO_USERS).
@@ -30,6 +31,8 @@ class LoginPage(QWidget):
                                      "subtitle"))
         self.who_edit = QLineEdit(placeholderText="Name or badge code")
         self.pin_edit = QLineEdit(placeholderText="PIN", echoMode=QLineEdit.EchoMode.Password)
+        # A fast PIN typed with Enter looks like a scan: the PIN field keeps what it gets.
+        self.pin_edit.setProperty(TAKES_SCANS, True)
         form = QFormLayout()
         form.addRow("Who", self.who_edit)
         form.addRow("PIN", self.pin_edit)

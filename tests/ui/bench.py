@@ -62,15 +62,18 @@ def make_reference(path: Path) -> np.ndarray:
     return image
 
 
-def build_bench(root: Path) -> Settings:
-    """Checklists and assets under root; INSPECTOR_* variables must already point home there."""
+def build_bench(root: Path) -> dict[str, str]:
+    """Home, checklists and assets under root: the INSPECTOR_* variables that point a station there."""
     checklists, assets = root / "checklists", root / "assets"
     (checklists / "benchbrand").mkdir(parents=True, exist_ok=True)
     (checklists / "benchbrand" / "runner.yaml").write_text(CHECKLIST)
     make_reference(assets / "references" / "bench" / "label.png")
-    os.environ["INSPECTOR_CHECKLISTS_DIR"] = str(checklists)
-    os.environ["INSPECTOR_ASSETS_DIR"] = str(assets)
-    return load_settings()
+    return {"INSPECTOR_HOME": str(root / "home"), "INSPECTOR_CHECKLISTS_DIR": str(checklists),
+            "INSPECTOR_ASSETS_DIR": str(assets)}
+
+
+def settings_for(env: dict[str, str]) -> Settings:
+    return load_settings({**os.environ, **env})
 
 
 def add_people(services: object) -> None:

@@ -209,7 +209,7 @@ class InspectionPage(QWidget):
         run_in_background(compare, lambda outcome: self._on_compared(photo, outcome), self._on_failed)
 
     def _on_compared(self, photo: PhotoView, outcome: Any) -> None:
-        if self.detail is None or photo.step_id != self.step_id:
+        if self.detail is None or photo.inspection_id != self.inspection_id or photo.step_id != self.step_id:
             return  # the user moved on; the comparison is recorded and shows when they come back
         reference = self._reference(self.step())
         data = self._photo_bytes.get(photo.id) or self._services.inspections.photo_bytes(photo.sha256)

@@ -1,0 +1,180 @@
+"""A whole inspection through the real station window: scan, capture, compare, results, verdict."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from inspector.services.station import StationServices, open_station
+from inspector.storage.models import AuditEvent, Inspection
+from inspector.ui.finish import FinishPage
+from inspector.ui.inspection.page import InspectionPage
+from inspector.ui.main_window import MainWindow
+from tests.ui.bench import STYLE_CODE, add_people, build_bench, photo_of, settings_for
+
+WAIT_MS = 20_000
+
+
+@pytest.fixture
+def bench_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    env = build_bench(tmp_path)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
+
+
+@pytest.fixture
+def services(bench_env: dict[str, str]) -> Iterator[StationServices]:
+    station = open_station(settings_for(bench_env))
+    add_people(station)
+    yield station
+    station.close()
+
+
+@pytest.fixture
+def window(qtbot, services: StationServices) -> Iterator[MainWindow]:
+    main = MainWindow(services)
+    qtbot.addWidget(main)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    main.close()
+
+
+def scan(qtbot, widget, code: str) -> None:
+    """What a barcode scanner does: the code's keys in a burst, then Enter."""
+    qtbot.keyClicks(widget, code)
+    qtbot.keyClick(widget, Qt.Key.Key_Return)
+
+
+def press(qtbot, window: MainWindow, key: Qt.Key) -> None:
+    """A person's single key: held a moment by the scan detector, then delivered."""
+    qtbot.keyClick(window.inspection, key)
+    window.scanner.release_held_keys()
+
+
+def log_in_by_badge(qtbot, window: MainWindow) -> None:
+    window.login.who_edit.setFocus()
+    scan(qtbot, window.login.who_edit, "B-1001")
+    assert window.login.who_edit.text() == "B-1001"
+    qtbot.keyClicks(window.login.pin_edit, "1234")
+    qtbot.keyClick(window.login.pin_edit, Qt.Key.Key_Return)
+    assert window.actor is not None and window.actor.name == "Alex Authenticator"
+
+
+def test_whole_inspection_through_the_window(qtbot, window: MainWindow, services: StationServices,
+                                             bench_env: dict[str, str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    log_in_by_badge(qtbot, window)
+    assert window.stack.currentWidget() is window.home
+
+    # The item's code matches no checklist: the window asks, the user types the style code.
+    class Chooser:
+        def __init__(self, *_args: object) -> None: ...
+        def exec(self) -> bool: return True
+        def style_code(self) -> str: return STYLE_CODE
+        def checklist_id(self) -> None: return None
+
+    monkeypatch.setattr("inspector.ui.main_window.ChecklistChooser", Chooser)
+    with qtbot.waitSignal(window.inspection_opened, timeout=WAIT_MS) as opened:
+        scan(qtbot, window.home, "ITEM-000123")
+    inspection_id, resumed = opened.args
+    assert resumed is False
+    page: InspectionPage = window.inspection
+    assert window.stack.currentWidget() is page and page.step_id == "box-label"
+
+    # Value step: the scanned style code goes into the value and the brand data answers at once.
+    page.setFocus()
+    scan(qtbot, page, STYLE_CODE)
+    assert page.panel.value_edit.text() == STYLE_CODE
+    assert "✓" in page.panel.value_check.text() and "✗" not in page.panel.value_check.text()
+    assert not page.panel.note_edit.text()  # the scan did not fire the one-letter shortcuts
+
+    reference = Path(bench_env["INSPECTOR_ASSETS_DIR"]) / "references" / "bench" / "label.png"
+    with qtbot.waitSignal(page.comparison_shown, timeout=WAIT_MS) as compared:
+        page.view.capture.photo_taken.emit(photo_of(reference, seed=1), "camera", ())
+    assert compared.args[0].view.score > 0
+    with qtbot.waitSignal(page.step_recorded, timeout=WAIT_MS):
+        press(qtbot, window, Qt.Key.Key_P)
+    assert page.step_id == "size-tag"
+
+    # A photo with a painted patch: the comparison flags regions, drawn as boxes.
+    with qtbot.waitSignal(page.comparison_shown, timeout=WAIT_MS) as compared:
+        page.view.capture.photo_taken.emit(photo_of(reference, tamper=True, seed=2), "camera", ())
+    outcome = compared.args[0]
+    assert outcome.view.regions, "the tampered patch should be flagged"
+    assert page.view.tabs.currentWidget() is page.view.compare
+    assert "region" in page.view.compare.score_label.text()
+
+    # Fail needs a reason and a note: F first asks for them.
+    press(qtbot, window, Qt.Key.Key_F)
+    assert page.panel.banner.isVisible() and page.panel.note_edit.hasFocus()
+    page.panel.note_edit.setText("Font weight differs from the reference")  # typed at a person's pace
+    page.panel.reason_combo.setCurrentIndex(page.panel.reason_combo.findData("counterfeit"))
+    with qtbot.waitSignal(page.step_recorded, timeout=WAIT_MS) as recorded:
+        qtbot.keyClick(page.panel.note_edit, Qt.Key.Key_Return)
+    assert recorded.args[0].outcome == "fail" and recorded.args[0].fail_reason == "counterfeit"
+    assert page.step_id == "smell"
+
+    page.panel.note_edit.setText("Faint chemical smell")
+    with qtbot.waitSignal(page.step_recorded, timeout=WAIT_MS):
+        press(qtbot, window, Qt.Key.Key_U)
+    finish: FinishPage = window.finish
+    assert window.stack.currentWidget() is finish
+    assert "FAIL" in finish.verdict_label.text()
+    assert finish.table.rowCount() == 3
+
+    with qtbot.waitSignal(finish.finished, timeout=WAIT_MS) as done:
+        qtbot.keyClick(finish, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert done.args[0].verdict == "fail"
+
+    with services.ctx.db.read() as session:
+        row = session.get(Inspection, inspection_id)
+        assert row is not None and row.status == "finished" and row.verdict == "fail"
+        assert row.fail_reason == "counterfeit"
+        actions = [e.action for e in session.scalars(select(AuditEvent).order_by(AuditEvent.seq))]
+    for action in ("item.created", "inspection.started", "photo.added", "comparison.recorded",
+                   "step.recorded", "inspection.finished"):
+        assert action in actions
+    assert actions.count("step.recorded") == 3 and actions.count("photo.added") == 2
+
+
+def test_comparison_and_saving_run_off_the_gui_thread(qtbot, window: MainWindow, services: StationServices,
+                                                      bench_env: dict[str, str]) -> None:
+    threads: dict[str, threading.Thread] = {}
+    add_photo, compare_photo = services.inspections.add_photo, services.comparisons.compare_photo
+
+    def spy(name: str, real):
+        def call(*args: object, **kwargs: object) -> object:
+            threads[name] = threading.current_thread()
+            return real(*args, **kwargs)
+        return call
+
+    services.inspections.add_photo = spy("add_photo", add_photo)  # type: ignore[method-assign]
+    services.comparisons.compare_photo = spy("compare", compare_photo)  # type: ignore[method-assign]
+    log_in_by_badge(qtbot, window)
+    window.open_item("ITEM-9", STYLE_CODE)
+    reference = Path(bench_env["INSPECTOR_ASSETS_DIR"]) / "references" / "bench" / "label.png"
+    with qtbot.waitSignal(window.inspection.comparison_shown, timeout=WAIT_MS):
+        window.inspection.view.capture.photo_taken.emit(photo_of(reference), "camera", ())
+    assert threads["add_photo"] is not threading.main_thread()
+    assert threads["compare"] is not threading.main_thread()
+
+
+def test_scanning_a_resubmitted_photo_warns(qtbot, window: MainWindow, bench_env: dict[str, str]) -> None:
+    log_in_by_badge(qtbot, window)
+    reference = Path(bench_env["INSPECTOR_ASSETS_DIR"]) / "references" / "bench" / "label.png"
+    same_photo = photo_of(reference, seed=5)
+    for code in ("ITEM-A", "ITEM-B"):
+        window.open_item(code, STYLE_CODE)
+        with qtbot.waitSignal(window.inspection.photo_recorded, timeout=WAIT_MS) as recorded:
+            window.inspection.view.capture.photo_taken.emit(same_photo, "camera", ())
+    assert recorded.args[0].resubmitted_from
+    assert "ITEM-A" in window.inspection.view.banner.text()
+    qtbot.waitUntil(lambda: "Similarity" in window.inspection.view.compare.score_label.text(),
+                    timeout=WAIT_MS)
