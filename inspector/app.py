@@ -34,7 +34,7 @@ def run_station(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, "Inspector", f"The station could not open its records: {exc}.")
         return 1
     window = MainWindow(services)
-    window.show()
+    window.show_as_remembered()
     try:
         return app.exec()
     finally:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QPoint, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -58,7 +58,7 @@ class MainWindow(QMainWindow):
         self.services = services
         self.actor: Actor | None = None
         self.setWindowTitle("Inspector")
-        self.setMinimumSize(1024, 700)
+        self.setMinimumSize(960, 640)
         central = QWidget()
         outer = QVBoxLayout(central)
         outer.setContentsMargins(0, 0, 0, 0)
@@ -281,14 +281,22 @@ class MainWindow(QMainWindow):
         self._update_header()
 
     def _restore_geometry(self) -> None:
-        geometry = self._window_state.value("geometry")
-        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1440, 900)
+        # Size and position as plain values: restoreGeometry() would squeeze them onto today's screen.
+        size, pos = self._window_state.value("size"), self._window_state.value("pos")
+        self.resize(size if isinstance(size, QSize) else QSize(1440, 900))
+        if isinstance(pos, QPoint):
+            self.move(pos)
+        self.restore_maximized = self._window_state.value("maximized", False, type=bool)
+
+    def show_as_remembered(self) -> None:
+        """Show the window maximized if it was when last closed."""
+        self.showMaximized() if self.restore_maximized else self.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self._window_state.setValue("geometry", self.saveGeometry())
+        self._window_state.setValue("maximized", self.isMaximized())
+        if not self.isMaximized():
+            self._window_state.setValue("size", self.size())
+            self._window_state.setValue("pos", self.pos())
         self._window_state.sync()
         self.inspection.shut_down()
         self.scanner.uninstall()

@@ -1,0 +1,160 @@
+"""The station window's parts: telling scans from typing, first start, settings, window geometry."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from inspector.services.station import StationServices, open_station
+from inspector.ui.main_window import MainWindow
+from inspector.ui.settings_dialog import SettingsDialog
+from tests.ui.bench import add_people, build_bench, settings_for
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def bench_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    env = build_bench(tmp_path)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
+
+
+@pytest.fixture
+def empty_station(bench_env: dict[str, str]) -> Iterator[StationServices]:
+    station = open_station(settings_for(bench_env))
+    yield station
+    station.close()
+
+
+@pytest.fixture
+def window(qtbot, empty_station: StationServices) -> Iterator[MainWindow]:
+    main = MainWindow(empty_station)
+    qtbot.addWidget(main)
+    main.show()
+    yield main
+    main.close()
+
+
+def test_first_start_offers_admin_or_demo_and_creates_the_admin(qtbot, window: MainWindow) -> None:
+    assert window.stack.currentWidget() is window.first_run
+    page = window.first_run
+    assert page.demo_button.isVisibleTo(window) and page.create_button.isVisibleTo(window)
+    page.name_edit.setText("Ada")
+    page.pin_edit.setText("12")
+    page.create_button.click()
+    assert page.banner.isVisibleTo(window)  # a too-short PIN is one sentence, not a crash
+    assert "\n" not in page.banner.text()
+    page.pin_edit.setText("4321")
+    page.create_button.click()
+    assert window.stack.currentWidget() is window.login
+    assert window.login.who_edit.text() == "Ada"
+    window.login.pin_edit.setText("0000")
+    window.login.try_login()
+    assert window.actor is None and "PIN" in window.login.banner.text()
+    window.login.pin_edit.setText("4321")
+    window.login.try_login()
+    assert window.actor is not None and str(window.actor.role) == "admin"
+
+
+def test_a_person_typing_is_not_a_scan(qtbot, window: MainWindow, empty_station: StationServices) -> None:
+    add_people(empty_station)
+    window.show_start()
+    window.login._fill("B-1001", "1234")
+    clock = FakeClock()
+    window.scanner._clock = clock
+    scans: list[str] = []
+    window.scanner.code_scanned.connect(scans.append)
+    edit = window.home.code_edit
+    edit.setFocus()
+    for char in "BR1000-042":
+        clock.now += 0.15  # a person: well over the scanner's gap between keys
+        qtbot.keyClick(edit, char)
+    clock.now += 0.15
+    assert edit.text() == "BR1000-042"
+    window.home.code_edit.clear()
+    assert scans == []
+    for char in "BR1000-043":
+        clock.now += 0.004
+        qtbot.keyClick(edit, char)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert scans == ["BR1000-043"] and edit.text() == ""  # the scan does not stay in the field
+
+
+def test_single_keys_outside_fields_are_held_then_delivered(qtbot, window: MainWindow) -> None:
+    received: list[str] = []
+    window.home.keyPressEvent = lambda event: received.append(event.text())  # type: ignore[method-assign]
+    window.stack.setCurrentWidget(window.home)
+    window.home.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    window.home.setFocus()
+    qtbot.keyClick(window.home, "p")
+    assert received == []  # held: it might be the start of a scan
+    qtbot.waitUntil(lambda: received == ["p"])  # a person: delivered after the short hold
+
+
+def test_settings_are_saved_to_the_settings_file(qtbot, window: MainWindow) -> None:
+    dialog = SettingsDialog(window.services.ctx.settings, window)
+    qtbot.addWidget(dialog)
+    dialog.station_edit.setText("bench-7")
+    dialog.camera_combo.setCurrentText("/videos/demo.mp4")
+    dialog.hot_folder_edit.setText("/srv/tether")
+    dialog.label_combo.setCurrentText("4x6in")
+    saved = dialog.save()
+    stored = json.loads(saved.settings_file.read_text())
+    assert stored["station_name"] == "bench-7" and stored["camera"] == "/videos/demo.mp4"
+    assert stored["hot_folder"] == "/srv/tether" and stored["label_size"] == "4x6in"
+
+
+def test_window_geometry_is_remembered(qtbot, empty_station: StationServices) -> None:
+    first = MainWindow(empty_station)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(1234, 777)
+    QApplication.processEvents()
+    first.close()
+    second = MainWindow(empty_station)
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (1234, 777)
+    second.close()
+
+
+def test_pages_for_roles_show_only_to_those_roles(qtbot, window: MainWindow,
+                                                  empty_station: StationServices) -> None:
+    from PySide6.QtWidgets import QLabel
+
+    add_people(empty_station)
+    desk = QLabel("desk")
+    window.add_page("Desk", desk, roles={"supervisor", "admin"})
+    page = window._role_pages[-1]
+    window.show_start()
+    window.login._fill("B-1001", "1234")  # an authenticator
+    assert not page.button.isVisibleTo(window)
+    window.log_out()
+    window.login._fill("B-9001", "9999")  # the admin
+    assert page.button.isVisibleTo(window)
+    page.button.click()
+    assert window.stack.currentWidget() is desk
+
+
+@pytest.mark.slow
+def test_demo_station_is_seeded_in_the_background(qtbot, window: MainWindow) -> None:
+    page = window.first_run
+    with qtbot.waitSignal(page.demo_seeded, timeout=120_000):
+        page.demo_button.click()
+        assert page.progress.isVisible() and not page.demo_button.isEnabled()
+    assert window.stack.currentWidget() is window.login
+    assert window.login.demo_box.isVisibleTo(window)
+    window.login._fill("B-1001", "1234")
+    assert window.home.demo_box.isVisibleTo(window)
