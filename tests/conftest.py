@@ -42,3 +42,24 @@ def station(settings: Settings) -> Iterator[object]:
     services = open_station(settings)
     yield services
     services.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    """One PostgreSQL server on loopback for the whole run (tests/postgres_server.py)."""
+    from tests.postgres_server import find_bin_dir, remove_server, start_server
+
+    if find_bin_dir() is None:
+        reason = "no PostgreSQL server binary (install Debian's postgresql: /usr/lib/postgresql/*/bin)"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(f"CI must run the PostgreSQL tests, but there is {reason}")
+        pytest.skip(reason)
+    server = start_server()
+    yield server
+    remove_server(server)
+
+
+@pytest.fixture
+def pg_url(postgres_server: object) -> str:
+    """A fresh empty PostgreSQL database on the test run's server."""
+    return postgres_server.create_database()  # type: ignore[attr-defined]
