@@ -95,6 +95,7 @@ class HomePage(QWidget):
                 continue
             style = styles[0].code
             button = QPushButton(f"{loaded.checklist.title}\n{style}")
+            button.setMinimumHeight(64)  # two lines of text
             button.clicked.connect(lambda _=False, s=style: self._on_try_clicked(s))
             self.demo_grid.addWidget(button, shown // 3, shown % 3)
             shown += 1

@@ -59,6 +59,7 @@ class LoginPage(QWidget):
             return
         for name, badge, pin in DEMO_HINTS:
             button = QPushButton(f"{name}\n{badge} · PIN {pin}")
+            button.setMinimumHeight(64)  # two lines of text
             button.clicked.connect(lambda _=False, b=badge, p=pin: self._fill(b, p))
             self.demo_row.addWidget(button)
         self.demo_box.show()

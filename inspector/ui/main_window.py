@@ -172,7 +172,9 @@ class MainWindow(QMainWindow):
 
     def _on_demo_seeded(self, summary: str) -> None:
         self.show_start()
-        self.login.banner.show_message(f"Demo ready: {summary}. Log in as one of the people below.", "info")
+        first_line = summary.splitlines()[0] if summary else "demo"
+        self.login.banner.show_message(f"Demo ready ({first_line.removeprefix('demo: ')}). "
+                                       "Log in as one of the people below.", "info")
 
     def _on_logged_in(self, actor: Actor) -> None:
         self.actor = actor

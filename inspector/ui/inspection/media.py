@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPen, QPixmap
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from inspector.config import Settings
 from inspector.ui import theme
@@ -118,10 +118,11 @@ class CompareHost(QWidget):
         regions = f"{len(view.regions)} region(s) differ — look at the boxes" if view.regions else \
             "no region stands out"
         aligned = "" if view.aligned else " — could not align the photo on the reference; check framing"
+        message = str(getattr(result, "message", "") or "")
         self.score_label.setText(
-            f"<span style='font-size:14pt'>Similarity <b>{view.score:.0%}</b> · "
+            f"<span style='font-size:14pt'>Similarity <b>{view.score:.0%}</b> (worst spot) · "
             f"<span style='color:{colour}'>{regions}</span>{aligned}</span>"
-            + (f"<br>{result.message}" if getattr(result, "message", "") else ""))
+            + (f"<br>{message}" if message and "region" not in message else ""))
 
     def clear(self) -> None:
         if hasattr(self.view, "clear"):
@@ -141,13 +142,17 @@ class SideBySide(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
+        layout = QGridLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.reference = ScaledImage("reference")
         self.photo = ScaledImage("photo")
         self.heatmap = ScaledImage("differences")
-        for image in (self.reference, self.photo, self.heatmap):
-            layout.addWidget(image, 1)
+        for column, (caption, image) in enumerate((("Reference", self.reference),
+                                                   ("Photo, aligned on the reference", self.photo),
+                                                   ("Differences (red = differs)", self.heatmap))):
+            layout.addWidget(QLabel(caption), 0, column)
+            layout.addWidget(image, 1, column)
+        layout.setRowStretch(1, 1)
         self.region_count = 0
 
     def show_comparison(self, reference: Path, photo: bytes, result: Any) -> None:

@@ -57,6 +57,8 @@ class StepView(QWidget):
         self.tabs.addTab(self.capture, "Capture  (Space)")
         self.tabs.addTab(self.compare, "Compare")
         split.addWidget(self.tabs)
+        # The comparison shows the reference itself: give it the whole width.
+        self.tabs.currentChanged.connect(lambda index: reference_box.setVisible(index == CAPTURE_TAB))
         split.setStretchFactor(0, 2)
         split.setStretchFactor(1, 3)
         split.setSizes([400, 600])
