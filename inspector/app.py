@@ -7,6 +7,15 @@ import sys
 from inspector.errors import InspectorError
 
 
+def records_unavailable_message(exc: BaseException) -> str:
+    """One sentence for a database that cannot be opened (driver messages run to many lines)."""
+    lines = [line.strip() for line in str(getattr(exc, "orig", None) or exc).splitlines() if line.strip()]
+    reason = (lines[0] if lines else type(exc).__name__).rstrip(".")
+    if len(reason) > 160:
+        reason = reason[:157] + "…"
+    return f"The station could not open its records ({reason}); check the database setting and try again."
+
+
 def run_station(argv: list[str] | None = None) -> int:
     """Build the application, open the station's services and show the window; the exit code."""
     from PySide6.QtCore import Qt
@@ -31,7 +40,7 @@ def run_station(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, "Inspector", str(exc))
         return exc.exit_code
     except Exception as exc:  # a database that cannot be opened or migrated: one sentence, no traceback
-        QMessageBox.critical(None, "Inspector", f"The station could not open its records: {exc}.")
+        QMessageBox.critical(None, "Inspector", records_unavailable_message(exc))
         return 1
     window = MainWindow(services)
     window.show_as_remembered()

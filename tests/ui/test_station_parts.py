@@ -158,3 +158,22 @@ def test_demo_station_is_seeded_in_the_background(qtbot, window: MainWindow) -> 
     assert window.login.demo_box.isVisibleTo(window)
     window.login._fill("B-1001", "1234")
     assert window.home.demo_box.isVisibleTo(window)
+
+
+def test_a_database_that_cannot_open_is_one_sentence(qtbot, tmp_path: Path,  # noqa: ANN001
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from inspector.app import run_station
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda _parent, _title, text: shown.append(text))
+    monkeypatch.setattr("inspector.ui.theme.apply_theme", lambda *_a, **_k: None)
+    monkeypatch.setattr("inspector.ui.theme.follow_system_theme", lambda *_a: None)
+    monkeypatch.setenv("INSPECTOR_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "not-a-database"
+    folder.mkdir()
+    monkeypatch.setenv("INSPECTOR_DATABASE_URL", f"sqlite:///{folder}")  # a folder, not a file
+    assert run_station() != 0
+    assert len(shown) == 1 and "records" in shown[0] and "\n" not in shown[0]
+    assert "Traceback" not in shown[0]
