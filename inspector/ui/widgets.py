@@ -67,6 +67,25 @@ def qimage_from_array(image: np.ndarray) -> QImage:
     return QImage(array.data, width, height, array.strides[0], QImage.Format.Format_BGR888).copy()
 
 
+def thumbnail_image(data: bytes, longest_side: int = 240) -> QImage:
+    """A small QImage of an encoded photo; JPEGs decode at 1/8 scale, so a 12 MP photo is cheap.
+
+    Safe on a worker thread (QImage, not QPixmap).
+    """
+    import cv2
+
+    array = np.frombuffer(data, np.uint8)
+    image = cv2.imdecode(array, cv2.IMREAD_REDUCED_COLOR_8)
+    if image is None or max(image.shape[:2]) < longest_side // 2:
+        image = cv2.imdecode(array, cv2.IMREAD_COLOR)
+    if image is None:
+        return QImage()
+    scale = longest_side / max(image.shape[:2])
+    if scale < 1:
+        image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return qimage_from_array(image)
+
+
 class ScaledImage(QLabel):
     """An image that keeps its aspect ratio as the label resizes."""
 

@@ -80,6 +80,8 @@ def test_killed_mid_inspection_resumes_where_it_stopped(qtbot, tmp_path: Path,
         assert len(detail.photos["box-label"]) == 1 and len(detail.photos["size-tag"]) == 1
         assert page.view.photos.count() == 1
         assert page.steps.status("box-label").state == "pass"
+        page.go_to("box-label")  # its comparison, recorded before the kill, comes back from the records
+        qtbot.waitUntil(lambda: "Similarity" in page.view.compare.score_label.text(), timeout=20_000)
         window.close()
     finally:
         services.close()

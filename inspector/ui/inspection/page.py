@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from inspector.domain.checklist import Step
@@ -19,7 +19,7 @@ from inspector.ui.inspection.result_panel import ResultPanel
 from inspector.ui.inspection.step_list import StepList
 from inspector.ui.inspection.step_view import COMPARE_TAB, StepView
 from inspector.ui.jobs import run_in_background
-from inspector.ui.widgets import message_for
+from inspector.ui.widgets import message_for, thumbnail_image
 
 _KEY_ACTIONS = {
     Qt.Key.Key_Space: "capture", Qt.Key.Key_C: "capture",
@@ -130,35 +130,49 @@ class InspectionPage(QWidget):
             return None
         return self._services.ctx.settings.assets_dir / step.references[0]
 
-    def _show_step_photos(self) -> None:
+    def _show_step_photos(self, with_comparison: bool = True) -> None:
         assert self.detail is not None
         photos = self.detail.photos.get(self.step_id or "", ())
         self.view.show_photos(photos, self._services.inspections.photo_bytes)
         stored = [self.detail.comparisons.get(p.id) for p in photos]
         latest = next((c for c in reversed(stored) if c is not None), None)
-        if latest is not None:
+        if latest is not None and with_comparison:
             photo = next(p for p in photos if p.id == latest.photo_id)
             self._show_stored_comparison(photo, latest)
         if any(p.resubmitted_from for p in photos):
             self._warn_resubmitted(next(p for p in photos if p.resubmitted_from))
 
     def _show_stored_comparison(self, photo: PhotoView, comparison: Any) -> None:
-        """A comparison made before (resumed step): boxes and score from the records."""
+        """A comparison made before (a resumed or revisited step), rebuilt off the GUI thread."""
         reference = self._reference(self.step())
         if reference is None:
             return
-        heat = None
-        if comparison.heatmap_sha256:
+        read = self._services.inspections.photo_bytes
+        data = self._photo_bytes.get(photo.id)
+
+        def rebuild() -> tuple[bytes, SimpleNamespace]:
             import cv2
             import numpy as np
 
-            raw = self._services.inspections.photo_bytes(comparison.heatmap_sha256)
-            heat = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
-        result = SimpleNamespace(regions=list(comparison.regions), warped=None, heatmap=heat,
-                                 message="Comparison recorded earlier.", score=comparison.score)
-        outcome = SimpleNamespace(view=comparison, result=result)
-        data = self._photo_bytes.get(photo.id) or self._services.inspections.photo_bytes(photo.sha256)
-        self.view.compare.show_comparison(reference, data, outcome)
+            raw = data or read(photo.sha256)
+            heat, warped = None, None
+            if comparison.heatmap_sha256:
+                heat = cv2.imdecode(np.frombuffer(read(comparison.heatmap_sha256), np.uint8),
+                                    cv2.IMREAD_COLOR)
+            if comparison.homography:
+                height, width = cv2.imread(str(reference), cv2.IMREAD_UNCHANGED).shape[:2]
+                image = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
+                warped = cv2.warpPerspective(image, np.array(comparison.homography), (width, height))
+            result = SimpleNamespace(regions=list(comparison.regions), warped=warped, heatmap=heat,
+                                     message="Comparison recorded earlier.", score=comparison.score)
+            return raw, result
+
+        def show(made: tuple[bytes, SimpleNamespace]) -> None:
+            if self.step_id == photo.step_id and self.detail and self.inspection_id == photo.inspection_id:
+                self.view.compare.show_comparison(reference, made[0],
+                                                  SimpleNamespace(view=comparison, result=made[1]))
+
+        run_in_background(rebuild, show, lambda _exc: None)
 
     # --- photos and comparisons -------------------------------------------------------
 
@@ -170,19 +184,21 @@ class InspectionPage(QWidget):
         client_ref = uuid.uuid4().hex
         self.view.banner.show_message("Saving the photo…", "info")
 
-        def save() -> PhotoView:
-            return services.inspections.add_photo(actor, inspection_id, step_id, data, source=source,
-                                                  quality_notes=tuple(notes), client_ref=client_ref)
+        def save() -> tuple[PhotoView, QImage]:
+            photo = services.inspections.add_photo(actor, inspection_id, step_id, data, source=source,
+                                                   quality_notes=tuple(notes), client_ref=client_ref)
+            return photo, thumbnail_image(data)
 
-        run_in_background(save, lambda photo: self._on_photo_saved(photo, data), self._on_failed)
+        run_in_background(save, lambda saved: self._on_photo_saved(*saved, data), self._on_failed)
 
-    def _on_photo_saved(self, photo: PhotoView, data: bytes) -> None:
+    def _on_photo_saved(self, photo: PhotoView, thumbnail: QImage, data: bytes) -> None:
         self._photo_bytes[photo.id] = data
+        self.view.add_thumbnail(photo.sha256, thumbnail)
         self.view.banner.clear_message()
         if self.detail is not None and photo.inspection_id == self.inspection_id:
             self._load(self.inspection_id)
             if photo.step_id == self.step_id:
-                self._show_step_photos()
+                self._show_step_photos(with_comparison=False)  # this photo's comparison is on its way
         if photo.resubmitted_from:
             self._warn_resubmitted(photo)
         self.photo_recorded.emit(photo)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QIcon, QPixmap
+from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
@@ -21,7 +21,7 @@ from inspector.config import Settings
 from inspector.domain.checklist import Step
 from inspector.services.views import PhotoView
 from inspector.ui.inspection.media import CaptureHost, CompareHost
-from inspector.ui.widgets import Banner, ScaledImage, pixmap_from_bytes, title_label
+from inspector.ui.widgets import Banner, ScaledImage, thumbnail_image, title_label
 
 CAPTURE_TAB, COMPARE_TAB = 0, 1
 
@@ -94,13 +94,16 @@ class StepView(QWidget):
         self.photos.setVisible(wants_photo)
         self.tabs.setCurrentIndex(CAPTURE_TAB)
 
+    def add_thumbnail(self, sha256: str, image: QImage) -> None:
+        """A thumbnail made off the GUI thread, for a photo just taken."""
+        self._thumbs[sha256] = QIcon(QPixmap.fromImage(image))
+
     def show_photos(self, photos: tuple[PhotoView, ...], load: Callable[[str], bytes]) -> None:
         self.photos.clear()
         for photo in photos:
             icon = self._thumbs.get(photo.sha256)
-            if icon is None:  # decoding a 12 MP photo is slow: once per photo
-                icon = QIcon(pixmap_from_bytes(load(photo.sha256)).scaled(
-                    240, 180, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
+            if icon is None:  # a photo from before this session (resumed): a reduced decode, once
+                icon = QIcon(QPixmap.fromImage(thumbnail_image(load(photo.sha256))))
                 self._thumbs[photo.sha256] = icon
             item = QListWidgetItem(icon, f"{photo.source} {photo.captured_at:%H:%M:%S}")
             notes = "; ".join(photo.quality_notes)
