@@ -1,0 +1,111 @@
+"""The deployment's Ed25519 signing key: created on first use, owner-only, exported as a public key."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from inspector.errors import BadInput, StorageUnavailable
+
+PRIVATE_KEY_FILE = "signing-key.pem"
+PUBLIC_KEY_FILE = "signing-key.pub.pem"
+TRUSTED_DIR = "trusted"
+
+
+def raw_public_bytes(public_key: Ed25519PublicKey) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def key_id_of(public_key: Ed25519PublicKey) -> str:
+    """First 8 bytes of SHA-256 of the raw public key, hex: short enough to print, long enough to tell apart."""
+    return hashlib.sha256(raw_public_bytes(public_key)).digest()[:8].hex()
+
+
+def public_pem(public_key: Ed25519PublicKey) -> bytes:
+    return public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    private_key: Ed25519PrivateKey
+
+    @property
+    def public_key(self) -> Ed25519PublicKey:
+        return self.private_key.public_key()
+
+    @property
+    def key_id(self) -> str:
+        return key_id_of(self.public_key)
+
+    def sign(self, message: bytes) -> bytes:
+        return self.private_key.sign(message)
+
+    @classmethod
+    def generate(cls) -> SigningKey:
+        return cls(Ed25519PrivateKey.generate())
+
+
+def load_or_create(keys_dir: Path) -> SigningKey:
+    """The deployment's key; the first call creates it with mode 0600 (readable by its owner only)."""
+    path = keys_dir / PRIVATE_KEY_FILE
+    try:
+        keys_dir.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            key = SigningKey.generate()
+            pem = key.private_key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+            # O_EXCL: two stations starting at once must not overwrite each other's fresh key.
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                return load_or_create(keys_dir)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(pem)
+            os.chmod(path, 0o600)
+            (keys_dir / PUBLIC_KEY_FILE).write_bytes(public_pem(key.public_key))
+            return key
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except OSError as exc:
+        raise StorageUnavailable(f"The signing key in {keys_dir} cannot be read or created ({exc.strerror}).") from exc
+    except ValueError as exc:
+        raise BadInput(f"The signing key file {path} is damaged.") from exc
+    if not isinstance(loaded, Ed25519PrivateKey):
+        raise BadInput(f"The signing key file {path} is not an Ed25519 key.")
+    return SigningKey(loaded)
+
+
+def load_public_key(data: bytes, source: str = "the key") -> Ed25519PublicKey:
+    try:
+        key = serialization.load_pem_public_key(data)
+    except ValueError as exc:
+        raise BadInput(f"{source} is not a PEM public key.") from exc
+    if not isinstance(key, Ed25519PublicKey):
+        raise BadInput(f"{source} is not an Ed25519 public key.")
+    return key
+
+
+def trusted_keys(keys_dir: Path, own: SigningKey | None = None) -> dict[str, Ed25519PublicKey]:
+    """Key id -> public key: this deployment's own plus every *.pem imported into keys_dir/trusted/."""
+    own = own or load_or_create(keys_dir)
+    keys = {own.key_id: own.public_key}
+    trusted = keys_dir / TRUSTED_DIR
+    if trusted.is_dir():
+        for pem in sorted(trusted.glob("*.pem")):
+            key = load_public_key(pem.read_bytes(), f"The trusted key {pem.name}")
+            keys[key_id_of(key)] = key
+    return keys
+
+
+def signature_valid(public_key: Ed25519PublicKey, signature: bytes, message: bytes) -> bool:
+    try:
+        public_key.verify(signature, message)
+    except InvalidSignature:
+        return False
+    return True
