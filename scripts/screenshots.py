@@ -114,7 +114,7 @@ def walk(*, light: bool) -> int:
     if step.value is not None and style:
         page.panel.set_value(style)
     reference = settings.assets_dir / step.references[0]
-    wait_for(page.photo_recorded, lambda: page.submit_photo(photo_of(reference, seed=3), "camera", ()))
+    wait_for(page.comparison_shown, lambda: page.submit_photo(photo_of(reference, seed=3), "camera", ()))
     page.view.tabs.setCurrentIndex(0)
     shot("04-step-capture")
     wait_for(page.comparison_shown, lambda: page.submit_photo(photo_of(reference, tamper=True, seed=4),

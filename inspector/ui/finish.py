@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QShortcut
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -21,7 +21,7 @@ from inspector.services.views import InspectionDetail, InspectionView
 from inspector.ui import theme
 from inspector.ui.inspection.states import state_colour, state_icon, step_status
 from inspector.ui.print_bridge import PrintPanel
-from inspector.ui.widgets import Banner, message_for, pixmap_from_bytes, title_label
+from inspector.ui.widgets import Banner, message_for, thumbnail_image, title_label
 
 VERDICT_LOOK = {
     "pass": (theme.PASS, "PASS", "Authentic: the item can ship."),
@@ -140,9 +140,9 @@ class FinishPage(QWidget):
 
     def _thumb(self, sha256: str) -> QIcon:
         if sha256 not in self._thumbs:
-            pixmap = pixmap_from_bytes(self._services.inspections.photo_bytes(sha256))
-            self._thumbs[sha256] = QIcon(pixmap.scaled(192, 144, Qt.AspectRatioMode.KeepAspectRatio,
-                                                       Qt.TransformationMode.SmoothTransformation))
+            # A reduced decode: a 12 MP JPEG at 1/8 scale costs a few milliseconds.
+            image = thumbnail_image(self._services.inspections.photo_bytes(sha256), 192)
+            self._thumbs[sha256] = QIcon(QPixmap.fromImage(image))
         return self._thumbs[sha256]
 
     def confirm(self) -> None:
