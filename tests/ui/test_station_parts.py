@@ -160,7 +160,7 @@ def test_demo_station_is_seeded_in_the_background(qtbot, window: MainWindow) -> 
     assert window.home.demo_box.isVisibleTo(window)
 
 
-def test_a_database_that_cannot_open_is_one_sentence(qtbot, tmp_path: Path,  # noqa: ANN001
+def test_a_database_that_cannot_open_is_one_sentence(qtbot, tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from PySide6.QtWidgets import QMessageBox
 
