@@ -7,6 +7,7 @@ from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -72,7 +73,10 @@ class FinishPage(QWidget):
         self.confirm_button.clicked.connect(self.confirm)
         self.next_button = QPushButton("Next item  (scan it)")
         self.next_button.clicked.connect(self.next_item_requested.emit)
+        self.second_opinion_button = QPushButton("Ask for a second opinion…")
+        self.second_opinion_button.clicked.connect(self._on_second_opinion_clicked)
         row.addWidget(self.back_button)
+        row.addWidget(self.second_opinion_button)
         row.addStretch(1)
         row.addWidget(self.confirm_button)
         row.addWidget(self.next_button)
@@ -136,6 +140,7 @@ class FinishPage(QWidget):
         finished = inspection.finished
         self.confirm_button.setVisible(not finished)
         self.back_button.setVisible(not finished)
+        self.second_opinion_button.setVisible(not finished and not inspection.second_opinion)
         self.next_button.setVisible(finished)
 
     def _thumb(self, sha256: str) -> QIcon:
@@ -161,6 +166,21 @@ class FinishPage(QWidget):
         self.banner.show_message("Verdict recorded." + (" The item goes to a supervisor." if view.escalated
                                                          else ""), "info")
         self.finished.emit(view)
+
+    def _on_second_opinion_clicked(self) -> None:
+        """Flag the item for a supervisor's look; the verdict still comes from the results."""
+        if self.detail is None or self.actor is None:
+            return
+        note, ok = QInputDialog.getText(self, "Second opinion", "What should a supervisor look at?")
+        if not ok:
+            return
+        try:
+            self._services.inspections.request_second_opinion(self.actor, self.detail.inspection.id, note)
+        except Exception as exc:
+            self.banner.show_message(message_for(exc), "error")
+            return
+        self.show_inspection(self.actor, self.detail.inspection.id)
+        self.banner.show_message("A supervisor will take a second look after you confirm.", "info")
 
     def _on_escape(self) -> None:
         if self.detail is not None and not self.detail.inspection.finished:

@@ -178,3 +178,24 @@ def test_scanning_a_resubmitted_photo_warns(qtbot, window: MainWindow, bench_env
     assert "ITEM-A" in window.inspection.view.banner.text()
     qtbot.waitUntil(lambda: "Similarity" in window.inspection.view.compare.score_label.text(),
                     timeout=WAIT_MS)
+
+
+def test_second_opinion_escalates_a_passing_item(qtbot, window: MainWindow, services: StationServices,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    log_in_by_badge(qtbot, window)
+    window.open_item("ITEM-SO-1", STYLE_CODE)
+    page = window.inspection
+    page.panel.value_edit.setText(STYLE_CODE)
+    for _step in range(2):  # the photo steps, passed without photos (P twice)
+        page.record("pass")
+        page.record("pass")
+    page.record("pass")
+    finish = window.finish
+    assert window.stack.currentWidget() is finish
+    monkeypatch.setattr("inspector.ui.finish.QInputDialog.getText",
+                        lambda *_a, **_k: ("Stitching looks slightly off", True))
+    finish.second_opinion_button.click()
+    assert finish.detail is not None and finish.detail.inspection.second_opinion
+    with qtbot.waitSignal(finish.finished) as done:
+        finish.confirm_button.click()
+    assert done.args[0].escalated
