@@ -14,6 +14,7 @@ from inspector.errors import InspectorError
 COMMAND_MODULES = (
     "inspector.cli.records",
     "inspector.cli.vision",
+    "inspector.cli.desk",
 )
 
 

@@ -1,0 +1,228 @@
+"""Supervisor desk benchmark: a year of inspections (1,000,000 by default), queue and analytics timings.
+
+    uv run python benchmarks/desk.py [--rows 1000000] [--db /tmp/desk-bench.db] [--reuse]
+    INSPECTOR_BENCH_PG_URL=postgresql+psycopg://... uv run python benchmarks/desk.py  # also PostgreSQL
+
+Prints the median of several runs per query and EXPLAIN (QUERY PLAN) showing the indexes used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import text
+
+from inspector.config import load_settings
+from inspector.security.roles import Actor, Role
+from inspector.services import analytics as analytics_service
+from inspector.services import review_queue
+from inspector.services.context import open_context
+
+YEAR_START = datetime(2025, 1, 1, tzinfo=UTC)
+BRANDS = ["Nike", "Adidas", "Jordan", "Yeezy", "New Balance", "Asics", "Gucci", "Prada", "Rolex", "Hermes"]
+VERDICTS = ["pass"] * 80 + ["fail"] * 15 + ["inconclusive"] * 5
+BATCH = 20_000
+AUTHENTICATORS = 40
+STATIONS = 8
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def inspection_rows(count: int, first_user: int, seed: int = 7) -> Iterator[tuple[Any, ...]]:
+    rng = random.Random(seed)
+    seconds_per_row = 365 * 86400 / count
+    for n in range(1, count + 1):
+        started = YEAR_START + timedelta(seconds=n * seconds_per_row)
+        finished = started + timedelta(seconds=rng.randint(120, 900))
+        verdict = rng.choice(VERDICTS)
+        yield (n, n, "bench", 1, "h" * 64, rng.choice(BRANDS),
+               first_user + rng.randrange(AUTHENTICATORS), 1 + rng.randrange(STATIONS), "finished",
+               verdict, None, "", rng.random() < 0.01, verdict == "inconclusive",
+               round(rng.uniform(0.3, 1.0), 3), None, _stamp(started), _stamp(finished))
+
+
+def item_rows(count: int, seed: int = 11) -> Iterator[tuple[Any, ...]]:
+    rng = random.Random(seed)
+    for n in range(1, count + 1):
+        calibration = rng.choice(["pass", "fail"]) if n % 2000 == 0 else None
+        yield (n, f"IT{n:08d}", None, "", round(rng.uniform(50, 3000), 2), calibration, _stamp(YEAR_START))
+
+
+def review_rows(count: int, first_user: int, seed: int = 13) -> Iterator[tuple[Any, ...]]:
+    rng = random.Random(seed)
+    # One review for every 20th inspection.
+    for review_id, n in enumerate(range(1, count + 1, 20), start=1):
+        decision = "overturn" if rng.random() < 0.1 else "confirm"
+        yield (review_id, n, first_user - 1, decision, "fail" if decision == "overturn" else "pass",
+               "pass", "bench", rng.random() < 0.5, _stamp(YEAR_START))
+
+
+INSPECTION_COLUMNS = ("id, item_id, checklist_id, checklist_version, checklist_hash, brand, "
+                      "authenticator_id, station_id, status, verdict, fail_reason, summary, "
+                      "second_opinion, escalated, min_score, current_step, started_at, finished_at")
+ITEM_COLUMNS = "id, code, style_code, description, declared_value, calibration_verdict, created_at"
+REVIEW_COLUMNS = ("id, inspection_id, reviewer_id, decision, verdict, previous_verdict, reason, blind, "
+                  "created_at")
+
+
+def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def generate(ctx: Any, count: int) -> None:
+    engine = ctx.db.engine
+    dialect = engine.dialect.name
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO checklist_snapshots VALUES (:h, 'bench', 1, '')"), {"h": "h" * 64})
+        for s in range(1, STATIONS + 1):
+            conn.execute(text("INSERT INTO stations (id, name, created_at) VALUES (:i, :n, :t)"),
+                         {"i": s, "n": f"bench-{s}", "t": _stamp(YEAR_START)})
+        conn.execute(text("INSERT INTO users (id, name, badge_code, role, pin_hash, active, created_at) "
+                          "VALUES (1, 'Sup', NULL, 'supervisor', 'x', true, :t)"), {"t": _stamp(YEAR_START)})
+        for u in range(AUTHENTICATORS):
+            conn.execute(text("INSERT INTO users (id, name, badge_code, role, pin_hash, active, created_at) "
+                              "VALUES (:i, :n, NULL, 'authenticator', 'x', true, :t)"),
+                         {"i": u + 2, "n": f"auth-{u:02d}", "t": _stamp(YEAR_START)})
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        for table, columns, rows in (
+            ("items", ITEM_COLUMNS, item_rows(count)),
+            ("inspections", INSPECTION_COLUMNS, inspection_rows(count, 2)),
+            ("reviews", REVIEW_COLUMNS, review_rows(count, 2)),
+        ):
+            started = time.perf_counter()
+            if dialect == "postgresql":
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join("?" for _ in columns.split(","))
+                for batch in _batches(rows):
+                    cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", batch)
+            raw.commit()
+            print(f"  {table}: {time.perf_counter() - started:.1f} s", flush=True)
+        if dialect == "postgresql":
+            cursor.execute("ANALYZE")
+            for table in ("items", "inspections", "reviews", "users", "stations"):
+                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                               f"(SELECT max(id) FROM {table}))")
+        else:
+            cursor.execute("ANALYZE")
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def timed(label: str, run: Callable[[], object], repeat: int = 5) -> float:
+    run()  # warm the cache: the desk keeps the database open
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - started) * 1000)
+    median = statistics.median(samples)
+    print(f"  {label:<58} {median:8.1f} ms", flush=True)
+    return median
+
+
+def explain(ctx: Any, label: str, statement: Any) -> None:
+    compiled = statement.compile(ctx.db.engine, compile_kwargs={"literal_binds": True})
+    prefix = "EXPLAIN QUERY PLAN " if ctx.db.dialect == "sqlite" else "EXPLAIN "
+    with ctx.db.engine.connect() as conn:
+        plan = conn.execute(text(prefix + str(compiled))).all()
+    print(f"  -- {label}")
+    for row in plan:
+        print("     " + " | ".join(str(c) for c in row[-1:]))
+
+
+def run_suite(ctx: Any) -> None:
+    sup = Actor(user_id=1, name="Sup", role=Role.SUPERVISOR)
+    month = (datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 7, 1, tzinfo=UTC))
+    week = (datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 6, 8, tzinfo=UTC))
+    flt = review_queue.QueueFilter
+    cases: list[tuple[str, review_queue.QueueFilter]] = [
+        ("queue: newest 200, whole year", flt()),
+        ("queue: one month", flt(since=month[0], until=month[1])),
+        ("queue: one station, one month", flt(since=month[0], until=month[1], station="bench-3")),
+        ("queue: one authenticator", flt(authenticator="auth-07")),
+        ("queue: one brand, verdict fail", flt(brand="Rolex", verdict="fail")),
+        ("queue: one month sorted by min score", flt(since=month[0], until=month[1], sort="min_score",
+                                                     descending=False)),
+    ]
+    for label, queue_filter in cases:
+        timed(label, lambda f=queue_filter: review_queue.review_queue(ctx, sup, f))
+    for group in analytics_service.GROUPS:
+        timed(f"analytics by {group}: one week",
+              lambda g=group: analytics_service.analytics(ctx, sup, g, *week))
+        timed(f"analytics by {group}: one month",
+              lambda g=group: analytics_service.analytics(ctx, sup, g, *month))
+    timed("analytics by authenticator: whole year",
+          lambda: analytics_service.analytics(ctx, sup, "authenticator"), repeat=3)
+    print("  EXPLAIN")
+    explain(ctx, "queue: one month", review_queue.queue_query(ctx, flt(since=month[0], until=month[1])))
+    explain(ctx, "queue: one station, one month",
+            review_queue.queue_query(ctx, flt(since=month[0], until=month[1], station="bench-3")))
+    explain(ctx, "analytics totals by authenticator: one month",
+            analytics_service.totals_query(ctx.db.dialect, "authenticator", *month))
+    explain(ctx, "analytics reviews by authenticator: one month",
+            analytics_service.reviews_query("authenticator", *month))
+
+
+def bench(url: str, rows: int, reuse: bool) -> None:
+    settings = load_settings().with_changes(database_url=url)
+    ctx = open_context(settings)
+    with ctx.db.engine.connect() as conn:
+        have = conn.execute(text("SELECT count(*) FROM inspections")).scalar_one()
+    if have and not reuse:
+        sys.exit(f"{url} already has {have} inspections: pass --reuse or use an empty database")
+    if not have:
+        print(f"generating {rows:,} inspections into {ctx.db.dialect} ...", flush=True)
+        started = time.perf_counter()
+        generate(ctx, rows)
+        print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
+    else:
+        print(f"reusing {have:,} inspections in {ctx.db.dialect}")
+    run_suite(ctx)
+    ctx.db.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path, default=Path("/tmp/inspector-desk-bench.db"))
+    parser.add_argument("--reuse", action="store_true", help="time an already generated database")
+    args = parser.parse_args()
+    os.environ.setdefault("INSPECTOR_HOME", "/tmp/inspector-desk-bench-home")
+    if not args.reuse and args.db.exists():
+        args.db.unlink()
+    bench(f"sqlite:///{args.db}", args.rows, args.reuse)
+    pg_url = os.environ.get("INSPECTOR_BENCH_PG_URL")
+    if pg_url:
+        bench(pg_url, args.rows, args.reuse)
+    else:
+        print("PostgreSQL: set INSPECTOR_BENCH_PG_URL to an empty database to benchmark it too")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""Supervisor desk subcommands: queue, review, analytics, calibration, evidence export and verify."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from inspector.config import load_settings
+from inspector.errors import BadInput
+
+
+def _login_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--as", dest="user", required=True, help="your name or badge")
+    parser.add_argument("--pin", required=True)
+
+
+def _period_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", help="from this date (YYYY-MM-DD, UTC)")
+    parser.add_argument("--until", help="up to (not including) this date")
+
+
+def register(subparsers: Any) -> None:
+    queue = subparsers.add_parser("queue", help="the supervisors' review queue")
+    _login_args(queue)
+    _period_args(queue)
+    for name in ("station", "authenticator", "brand"):
+        queue.add_argument(f"--{name}")
+    queue.add_argument("--verdict", choices=["pass", "fail", "inconclusive"])
+    queue.add_argument("--sort", default="finished_at")
+    queue.add_argument("--ascending", action="store_true")
+    queue.add_argument("--limit", type=int, default=50)
+    queue.add_argument("--all", action="store_true", help="include already reviewed inspections")
+    queue.add_argument("--json", action="store_true")
+    queue.set_defaults(func=_queue)
+
+    review = subparsers.add_parser("review", help="confirm or overturn a finished verdict")
+    _login_args(review)
+    review.add_argument("inspection_id", type=int)
+    review.add_argument("decision", choices=["confirm", "overturn", "blind"])
+    review.add_argument("--verdict", choices=["pass", "fail", "inconclusive"],
+                        help="the new verdict (overturn) or your own (blind)")
+    review.add_argument("--reason", default="")
+    review.set_defaults(func=_review)
+
+    stats = subparsers.add_parser("analytics", help="per authenticator, brand or station over a period")
+    _login_args(stats)
+    _period_args(stats)
+    stats.add_argument("--by", choices=["authenticator", "brand", "station"], default="authenticator")
+    stats.add_argument("--csv", action="store_true", help="print CSV")
+    stats.add_argument("-o", "--output", type=Path, help="write the CSV to this file")
+    stats.set_defaults(func=_analytics)
+
+    calibration = subparsers.add_parser("calibration", help="known test items and accuracy")
+    calibration_sub = calibration.add_subparsers(dest="calibration_command", metavar="ACTION")
+    mark = calibration_sub.add_parser("mark", help="mark an item as a known test item")
+    _login_args(mark)
+    mark.add_argument("item_code")
+    mark.add_argument("verdict", choices=["pass", "fail", "inconclusive"])
+    mark.set_defaults(func=_calibration_mark)
+    assign = calibration_sub.add_parser("assign", help="slip a test item into an authenticator's queue")
+    _login_args(assign)
+    assign.add_argument("item_code")
+    assign.add_argument("authenticator")
+    assign.set_defaults(func=_calibration_assign)
+    scores = calibration_sub.add_parser("scores", help="each authenticator's accuracy on test items")
+    _login_args(scores)
+    scores.set_defaults(func=_calibration_scores)
+
+    evidence = subparsers.add_parser("evidence", help="signed evidence bundles for disputes")
+    evidence_sub = evidence.add_subparsers(dest="evidence_command", metavar="ACTION")
+    export = evidence_sub.add_parser("export", help="write one inspection's signed evidence zip")
+    _login_args(export)
+    export.add_argument("inspection_id", type=int)
+    export.add_argument("-o", "--output", type=Path, required=True)
+    export.set_defaults(func=_evidence_export)
+    check = evidence_sub.add_parser("verify", help="check an evidence zip's signature and hashes")
+    check.add_argument("bundle", type=Path)
+    check.set_defaults(func=verify_bundle_command)
+    # `inspector verify BUNDLE.zip`, unless the certificates' verify command already owns the name
+    # (it should then hand .zip files to verify_bundle_command).
+    if "verify" not in getattr(subparsers, "choices", {}):
+        verify = subparsers.add_parser("verify", help="check a signed evidence bundle (.zip)")
+        verify.add_argument("bundle", type=Path)
+        verify.set_defaults(func=verify_bundle_command)
+
+
+def _open() -> Any:
+    from inspector.services.station import open_station
+
+    return open_station(load_settings())
+
+
+def _login(station: Any, args: argparse.Namespace) -> Any:
+    return station.users.login(args.user, args.pin)
+
+
+def _date(text: str | None, what: str) -> datetime | None:
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise BadInput(f"{what} must be a date like 2025-06-01, not {text!r}.") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _queue(args: argparse.Namespace) -> int:
+    from inspector.services.review_queue import QueueFilter, review_queue
+
+    station = _open()
+    actor = _login(station, args)
+    entries = review_queue(station.ctx, actor, QueueFilter(
+        since=_date(args.since, "--since"), until=_date(args.until, "--until"), station=args.station,
+        authenticator=args.authenticator, brand=args.brand, verdict=args.verdict, sort=args.sort,
+        descending=not args.ascending, limit=args.limit, include_reviewed=args.all))
+    if args.json:
+        print(json.dumps([e.to_json() for e in entries], indent=2))
+        return 0
+    for e in entries:
+        when = e.finished_at.strftime("%Y-%m-%d %H:%M") if e.finished_at else "-"
+        score = f"{e.min_score:.2f}" if e.min_score is not None else "-"
+        print(f"{e.inspection_id:>7}  {when}  {e.verdict:<12} {e.brand:<14} {e.authenticator:<14} "
+              f"{e.station:<10} score {score:<5} risk {e.risk}  {', '.join(e.reasons)}")
+    print(f"{len(entries)} inspections waiting for review")
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    station = _open()
+    actor = _login(station, args)
+    if args.decision == "confirm":
+        review = station.reviews.confirm(actor, args.inspection_id, args.reason)
+    elif args.decision == "overturn":
+        if not args.verdict:
+            raise BadInput("An overturn needs --verdict.")
+        review = station.reviews.overturn(actor, args.inspection_id, args.verdict, args.reason)
+    else:
+        if not args.verdict:
+            raise BadInput("A blind review needs your --verdict.")
+        outcome = station.reviews.blind_review(actor, args.inspection_id, args.verdict, args.reason)
+        review = outcome.review
+        print(f"first verdict was {outcome.first_verdict}: you {'agreed' if outcome.agreed else 'disagreed'}")
+    print(f"review {review.id}: {review.decision} {review.previous_verdict} -> {review.verdict}")
+    return 0
+
+
+def _analytics(args: argparse.Namespace) -> int:
+    from inspector.services.analytics import analytics, to_csv
+
+    station = _open()
+    actor = _login(station, args)
+    rows = analytics(station.ctx, actor, args.by, _date(args.since, "--since"), _date(args.until, "--until"))
+    if args.output:
+        args.output.write_text(to_csv(rows), encoding="utf-8")
+        print(f"wrote {len(rows)} rows to {args.output}")
+    elif args.csv:
+        sys.stdout.write(to_csv(rows))
+    else:
+        print(f"{args.by:<16} {'items':>7} {'per h':>6} {'min':>6} {'pass':>6} {'fail':>6} {'inc':>6} "
+              f"{'overt':>6} {'agree':>6} {'calib':>6}")
+        for r in rows:
+            agree = f"{r.agreement_rate:.0%}" if r.agreement_rate is not None else "-"
+            calib = f"{r.calibration_accuracy:.0%}" if r.calibration_accuracy is not None else "-"
+            print(f"{r.name[:16]:<16} {r.inspections:>7} {r.items_per_hour:>6} {r.minutes_per_inspection:>6} "
+                  f"{r.pass_rate:>6.0%} {r.fail_rate:>6.0%} {r.inconclusive_rate:>6.0%} "
+                  f"{r.overturn_rate:>6.0%} {agree:>6} {calib:>6}")
+    return 0
+
+
+def _calibration_mark(args: argparse.Namespace) -> int:
+    from inspector.services.calibration import CalibrationService
+
+    station = _open()
+    item = CalibrationService(station.ctx).mark(_login(station, args), args.item_code, args.verdict)
+    print(f"{item.code} is a calibration item; the right verdict is {item.known_verdict}")
+    return 0
+
+
+def _calibration_assign(args: argparse.Namespace) -> int:
+    from inspector.services.calibration import CalibrationService
+
+    station = _open()
+    item = CalibrationService(station.ctx).assign(_login(station, args), args.item_code, args.authenticator)
+    print(f"{item.code} assigned to {', '.join(item.assigned_to)}")
+    return 0
+
+
+def _calibration_scores(args: argparse.Namespace) -> int:
+    from inspector.services.calibration import CalibrationService
+
+    station = _open()
+    for score in CalibrationService(station.ctx).scores(_login(station, args)):
+        accuracy = f"{score.accuracy:.0%}" if score.accuracy is not None else "-"
+        print(f"{score.authenticator:<20} {score.correct}/{score.inspected} right  {accuracy}")
+    return 0
+
+
+def _evidence_export(args: argparse.Namespace) -> int:
+    from inspector.services.evidence import export_bundle
+
+    station = _open()
+    path = export_bundle(station.ctx, _login(station, args), args.inspection_id, args.output)
+    print(f"wrote {path}")
+    return 0
+
+
+def verify_bundle_command(args: argparse.Namespace) -> int:
+    """Exit 0 when the bundle's signature and every file check out, 1 otherwise."""
+    from inspector.security.keys import trusted_keys
+    from inspector.services.evidence import verify_bundle
+
+    try:
+        data = Path(args.bundle).read_bytes()
+    except OSError as exc:
+        raise BadInput(f"Cannot read {args.bundle} ({exc.strerror}).") from exc
+    settings = load_settings()
+    trusted = trusted_keys(settings.keys_dir) if (settings.keys_dir / "signing-key.pem").exists() else {}
+    check = verify_bundle(data, trusted)
+    for line in check.lines():
+        print(line)
+    return 0 if check.ok else 1

@@ -1,0 +1,151 @@
+"""Desk analytics per authenticator, brand or station over a period; CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import asdict, dataclass, fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, distinct, func, select
+from sqlalchemy.sql import Select
+
+from inspector.errors import BadInput
+from inspector.security.roles import Actor, Permission, require
+from inspector.services.context import ServiceContext
+from inspector.storage.models import Inspection, Item, Review, Station, User
+
+GROUPS = ("authenticator", "brand", "station")
+
+
+@dataclass(frozen=True)
+class AnalyticsRow:
+    group: str
+    name: str
+    inspections: int
+    items_per_hour: float
+    minutes_per_inspection: float
+    pass_rate: float
+    fail_rate: float
+    inconclusive_rate: float
+    reviews: int
+    overturn_rate: float
+    blind_reviews: int
+    agreement_rate: float | None
+    calibration_items: int
+    calibration_accuracy: float | None
+
+
+def _key(group: str) -> Any:
+    if group not in GROUPS:
+        raise BadInput(f"Cannot group by {group!r}; use authenticator, brand or station.")
+    return {"authenticator": Inspection.authenticator_id, "brand": Inspection.brand,
+            "station": Inspection.station_id}[group]
+
+
+def _period(since: datetime | None, until: datetime | None) -> list[ColumnElement[bool]]:
+    conditions: list[ColumnElement[bool]] = [Inspection.status == "finished"]
+    if since:
+        conditions.append(Inspection.finished_at >= since)
+    if until:
+        conditions.append(Inspection.finished_at < until)
+    return conditions
+
+
+def _seconds_and_hour(dialect: str) -> tuple[Any, Any]:
+    if dialect == "postgresql":
+        seconds = func.extract("epoch", Inspection.finished_at - Inspection.started_at)
+        hour = func.date_trunc("hour", Inspection.finished_at)
+    else:
+        seconds = (func.julianday(Inspection.finished_at) - func.julianday(Inspection.started_at)) * 86400.0
+        hour = func.strftime("%Y-%m-%d %H", Inspection.finished_at)
+    return seconds, hour
+
+
+def totals_query(dialect: str, group: str, since: datetime | None, until: datetime | None) -> Select:
+    """Counts, rates and durations per group: one pass over the period's inspections."""
+    key = _key(group)
+    seconds, hour = _seconds_and_hour(dialect)
+    return (
+        select(key, func.count(), func.sum(case((Inspection.verdict == "pass", 1), else_=0)),
+               func.sum(case((Inspection.verdict == "fail", 1), else_=0)),
+               func.sum(case((Inspection.verdict == "inconclusive", 1), else_=0)),
+               func.avg(seconds), func.count(distinct(hour)))
+        .where(and_(*_period(since, until)))
+        .group_by(key)
+    )
+
+
+def reviews_query(group: str, since: datetime | None, until: datetime | None) -> Select:
+    key = _key(group)
+    return (
+        select(key, func.count(Review.id),
+               func.sum(case((Review.decision == "overturn", 1), else_=0)),
+               func.sum(case((Review.blind.is_(True), 1), else_=0)),
+               func.sum(case((and_(Review.blind.is_(True), Review.verdict == Review.previous_verdict), 1),
+                             else_=0)))
+        .join(Inspection, Inspection.id == Review.inspection_id)
+        .where(and_(*_period(since, until)))
+        .group_by(key)
+    )
+
+
+def calibration_query(group: str, since: datetime | None, until: datetime | None,
+                      item_ids: list[int]) -> Select:
+    key = _key(group)
+    return (
+        select(key, func.count(),
+               func.sum(case((Inspection.verdict == Item.calibration_verdict, 1), else_=0)))
+        .join(Item, Item.id == Inspection.item_id)
+        .where(and_(*_period(since, until)), Inspection.item_id.in_(item_ids))
+        .group_by(key)
+    )
+
+
+def analytics(ctx: ServiceContext, actor: Actor, group: str = "authenticator",
+              since: datetime | None = None, until: datetime | None = None) -> list[AnalyticsRow]:
+    require(actor, Permission.VIEW_ANALYTICS)
+    _key(group)
+    with ctx.db.read() as session:
+        totals = session.execute(totals_query(ctx.db.dialect, group, since, until)).all()
+        reviews = {r[0]: r[1:] for r in session.execute(reviews_query(group, since, until))}
+        # Calibration items are few: select them first so the join touches only their inspections.
+        item_ids = list(session.scalars(select(Item.id).where(Item.calibration_verdict.is_not(None))))
+        calibration = ({r[0]: r[1:] for r in session.execute(
+            calibration_query(group, since, until, item_ids))} if item_ids else {})
+        names: dict[Any, str] = {}
+        if group == "authenticator":
+            names = dict(session.execute(select(User.id, User.name)).tuples().all())
+        elif group == "station":
+            names = dict(session.execute(select(Station.id, Station.name)).tuples().all())
+    rows: list[AnalyticsRow] = []
+    for key, count, passes, fails, inconclusive, avg_seconds, hours in totals:
+        count = int(count or 0)
+        total_reviews, overturns, blind, agreed = (int(v or 0) for v in reviews.get(key, (0, 0, 0, 0)))
+        cal_count, cal_right = (int(v or 0) for v in calibration.get(key, (0, 0)))
+        rows.append(AnalyticsRow(
+            group=group, name=str(names.get(key, key)), inspections=count,
+            items_per_hour=round(count / hours, 2) if hours else 0.0,
+            minutes_per_inspection=round(float(avg_seconds or 0.0) / 60.0, 2),
+            pass_rate=_rate(passes, count), fail_rate=_rate(fails, count),
+            inconclusive_rate=_rate(inconclusive, count), reviews=total_reviews,
+            overturn_rate=_rate(overturns, total_reviews), blind_reviews=blind,
+            agreement_rate=_rate(agreed, blind) if blind else None,
+            calibration_items=cal_count,
+            calibration_accuracy=_rate(cal_right, cal_count) if cal_count else None))
+    rows.sort(key=lambda r: (-r.inspections, r.name))
+    return rows
+
+
+def _rate(part: Any, whole: int) -> float:
+    return round(int(part or 0) / whole, 4) if whole else 0.0
+
+
+def to_csv(rows: list[AnalyticsRow]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([f.name for f in fields(AnalyticsRow)])
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in asdict(row).values()])
+    return out.getvalue()

@@ -1,0 +1,189 @@
+"""Evidence bundle: one signed zip with an inspection's photos, comparisons, results, notes, audit events."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import zipfile
+from dataclasses import asdict, dataclass, is_dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+
+from inspector.errors import BadInput, NotFound
+from inspector.security import keys
+from inspector.security.roles import Actor, Permission, require
+from inspector.services import records
+from inspector.services.context import ServiceContext
+from inspector.storage.audit import append_event
+from inspector.storage.models import AuditEvent, Inspection, Photo
+
+FORMAT = "inspector-evidence/1"
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+PUBLIC_KEY = "signing-key.pub.pem"
+
+
+@dataclass(frozen=True)
+class BundleCheck:
+    ok: bool
+    inspection_id: int | None
+    key_id: str | None
+    trusted: bool
+    files_checked: int
+    problems: tuple[str, ...]
+
+    def lines(self) -> list[str]:
+        out = [f"evidence bundle for inspection {self.inspection_id}, key {self.key_id}"
+               f" ({'trusted' if self.trusted else 'NOT among this deployment trusted keys'})",
+               f"files: {self.files_checked} checked"]
+        out += [f"PROBLEM: {p}" for p in self.problems]
+        out.append("VALID" if self.ok else "INVALID")
+        return out
+
+
+def _plain(value: Any) -> Any:
+    """JSON-ready copies of the service views (dataclasses, datetimes, tuples)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        return {k: _plain(v) for k, v in asdict(value).items()}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _json(data: Any) -> bytes:
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def _extension(data: bytes) -> str:
+    if data.startswith(b"\x89PNG"):
+        return "png"
+    if data.startswith(b"\xff\xd8"):
+        return "jpg"
+    return "bin"
+
+
+def build_bundle(ctx: ServiceContext, actor: Actor, inspection_id: int) -> bytes:
+    """The signed zip for one inspection (also recorded as an audit event: who exported what)."""
+    require(actor, Permission.EXPORT)
+    with ctx.db.read() as session:
+        row = session.get(Inspection, inspection_id)
+        if row is None:
+            raise NotFound(f"There is no inspection {inspection_id}.")
+        detail = records.inspection_detail(session, ctx, row)
+        photo_ids = [str(p) for p in session.scalars(
+            select(Photo.id).where(Photo.inspection_id == inspection_id))]
+        events = session.scalars(select(AuditEvent).where(or_(
+            and_(AuditEvent.entity == "inspection", AuditEvent.entity_id == str(inspection_id)),
+            and_(AuditEvent.entity == "photo", AuditEvent.entity_id.in_(photo_ids or ["-"]))),
+        ).order_by(AuditEvent.seq)).all()
+        audit = [{"seq": e.seq, "at": e.at, "actor_id": e.actor_id, "station": e.station,
+                  "action": e.action, "entity": e.entity, "entity_id": e.entity_id,
+                  "data": json.loads(e.data), "prev_hash": e.prev_hash, "hash": e.hash} for e in events]
+    files: dict[str, bytes] = {}
+    photo_index = []
+    for step_id, photos in detail.photos.items():
+        for photo in photos:
+            data = ctx.photos.read(photo.sha256)
+            name = f"photos/{step_id}/{photo.id}.{_extension(data)}"
+            files[name] = data
+            photo_index.append({"file": name, **_plain(photo)})
+    comparisons = []
+    for photo_id, comparison in detail.comparisons.items():
+        entry = {"photo_id": photo_id, **_plain(comparison)}
+        if comparison.heatmap_sha256 and ctx.photos.exists(comparison.heatmap_sha256):
+            data = ctx.photos.read(comparison.heatmap_sha256)
+            entry["heatmap_file"] = f"heatmaps/{comparison.id}.{_extension(data)}"
+            files[entry["heatmap_file"]] = data
+        comparisons.append(entry)
+    checklist = detail.checklist
+    files["inspection.json"] = _json({"inspection": _plain(detail.inspection),
+                                      "checklist": {"id": checklist.id, "version": checklist.version,
+                                                    "hash": detail.inspection.checklist_hash}})
+    files["steps.json"] = _json({
+        "results": _plain(detail.results), "history": _plain(detail.history),
+        "steps": [{"id": s.id, "title": s.title, "instructions": s.instructions,
+                   "severity": str(s.severity)} for s in checklist.steps]})
+    files["notes.txt"] = "\n".join(
+        f"[{r.step_id}] {r.outcome}: {r.note}" for r in detail.history if r.note).encode("utf-8") + b"\n"
+    files["photos.json"] = _json(photo_index)
+    files["comparisons.json"] = _json(comparisons)
+    files["reviews.json"] = _json(_plain(detail.reviews))
+    files["certificates.json"] = _json(_plain(detail.certificates))
+    files["audit_events.json"] = _json(audit)
+    signing_key = keys.load_or_create(ctx.settings.keys_dir)
+    manifest = {
+        "format": FORMAT, "inspection_id": inspection_id, "exported_by": actor.name,
+        "exported_at": records.now().isoformat(), "station": ctx.station_name,
+        "key_id": signing_key.key_id,
+        "files": {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())},
+    }
+    manifest_bytes = _json(manifest)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
+        bundle.writestr(MANIFEST, manifest_bytes)
+        bundle.writestr(SIGNATURE, base64.b64encode(signing_key.sign(manifest_bytes)) + b"\n")
+        bundle.writestr(PUBLIC_KEY, keys.public_pem(signing_key.public_key))
+        for name, data in sorted(files.items()):
+            bundle.writestr(name, data)
+    with ctx.db.transaction() as session:
+        append_event(session, action="evidence.exported", entity="inspection", entity_id=inspection_id,
+                     actor_id=actor.user_id, station=ctx.station_name,
+                     data={"manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest()})
+    return out.getvalue()
+
+
+def export_bundle(ctx: ServiceContext, actor: Actor, inspection_id: int, path: Path) -> Path:
+    data = build_bundle(ctx, actor, inspection_id)
+    path.write_bytes(data)
+    return path
+
+
+def verify_bundle(data: bytes, trusted: dict[str, Any] | None = None) -> BundleCheck:
+    """Check the signature over the manifest and every file's SHA-256; needs no database."""
+    problems: list[str] = []
+    try:
+        bundle = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile as exc:
+        raise BadInput("That file is not an evidence bundle (not a zip).") from exc
+    with bundle:
+        names = set(bundle.namelist())
+        if not {MANIFEST, SIGNATURE, PUBLIC_KEY} <= names:
+            raise BadInput("That zip is not an evidence bundle (no signed manifest).")
+        manifest_bytes = bundle.read(MANIFEST)
+        try:
+            manifest = json.loads(manifest_bytes)
+            signature = base64.b64decode(bundle.read(SIGNATURE).strip(), validate=True)
+        except ValueError as exc:
+            raise BadInput("The bundle's manifest or signature is unreadable.") from exc
+        public_key = keys.load_public_key(bundle.read(PUBLIC_KEY), "The bundle's public key")
+        key_id = keys.key_id_of(public_key)
+        if manifest.get("key_id") != key_id:
+            problems.append("the manifest names a different key than the one included")
+        if trusted and key_id in trusted:
+            public_key = trusted[key_id]
+        if not keys.signature_valid(public_key, signature, manifest_bytes):
+            problems.append("the manifest signature does not match (the manifest was altered)")
+        listed: dict[str, str] = manifest.get("files", {})
+        for name, digest in sorted(listed.items()):
+            if name not in names:
+                problems.append(f"{name} is missing")
+            elif hashlib.sha256(bundle.read(name)).hexdigest() != digest:
+                problems.append(f"{name} was altered (SHA-256 differs)")
+        extra = names - set(listed) - {MANIFEST, SIGNATURE, PUBLIC_KEY}
+        problems += [f"{name} is not in the manifest" for name in sorted(extra)]
+    return BundleCheck(ok=not problems, inspection_id=manifest.get("inspection_id"), key_id=key_id,
+                       trusted=bool(trusted and key_id in trusted), files_checked=len(listed),
+                       problems=tuple(problems))

@@ -1,0 +1,186 @@
+"""The supervisors' review queue: what must be looked at, plus a stable risk-weighted sample."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, case, exists, false, literal, or_, select
+from sqlalchemy.sql import Select
+
+from inspector.domain.verdict import Verdict
+from inspector.errors import BadInput
+from inspector.security.roles import Actor, Permission, require
+from inspector.services.context import ServiceContext
+from inspector.services.records import as_utc, now
+from inspector.storage.models import Inspection, Item, Review, Station, User
+
+# The sample must not reshuffle between refreshes: a multiplicative hash of the inspection id
+# (Knuth's constant) spread over a million buckets decides, the same on SQLite and PostgreSQL.
+HASH_MULTIPLIER = 2654435761
+BUCKETS = 1_000_000
+# Riskier inspections are sampled more often: each risk multiplies by adding one to the weight.
+HIGH_VALUE = 500.0
+LOW_SCORE = 0.6
+NEW_AUTHENTICATOR_DAYS = 30
+SORT_KEYS = ("finished_at", "id", "brand", "verdict", "min_score", "declared_value",
+             "authenticator", "station")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    since: datetime | None = None
+    until: datetime | None = None
+    station: str | None = None
+    authenticator: str | None = None
+    brand: str | None = None
+    verdict: str | None = None
+    sort: str = "finished_at"
+    descending: bool = True
+    limit: int = 200
+    include_reviewed: bool = False
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    inspection_id: int
+    item_code: str
+    brand: str
+    verdict: str
+    authenticator: str
+    station: str
+    finished_at: datetime | None
+    min_score: float | None
+    declared_value: float | None
+    reasons: tuple[str, ...]
+    risk: int
+    reviewed: bool
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "id": self.inspection_id, "item": self.item_code, "brand": self.brand,
+            "verdict": self.verdict, "authenticator": self.authenticator, "station": self.station,
+            "finished_at": self.finished_at.isoformat() if self.finished_at else None,
+            "min_score": self.min_score, "declared_value": self.declared_value,
+            "reasons": list(self.reasons), "risk": self.risk, "reviewed": self.reviewed,
+        }
+
+
+def risk_brands(ctx: ServiceContext) -> frozenset[str]:
+    """Brands the deployment marks as risky (settings extra `review_risk_brands`, comma-separated)."""
+    raw = ctx.settings.extra.get("review_risk_brands", "") if ctx.settings.extra else ""
+    return frozenset(b.strip() for b in raw.split(",") if b.strip())
+
+
+def _new_authenticator_ids(ctx: ServiceContext, moment: datetime) -> list[int]:
+    # The users table is small: deciding "new" here keeps the big query free of a join.
+    cutoff = moment - timedelta(days=NEW_AUTHENTICATOR_DAYS)
+    with ctx.db.read() as session:
+        rows = session.execute(select(User.id, User.created_at)).all()
+    return [uid for uid, created in rows if (as_utc(created) or moment) >= cutoff]
+
+
+def _risk_terms(brands: frozenset[str], new_ids: list[int]) -> list[ColumnElement[int]]:
+    terms: list[ColumnElement[int]] = [
+        case((Item.declared_value >= HIGH_VALUE, 1), else_=0),
+        case((Inspection.min_score < LOW_SCORE, 1), else_=0),
+    ]
+    if brands:
+        terms.append(case((Inspection.brand.in_(sorted(brands)), 1), else_=0))
+    if new_ids:
+        terms.append(case((Inspection.authenticator_id.in_(new_ids), 1), else_=0))
+    return terms
+
+
+def sample_bucket() -> ColumnElement[int]:
+    return (Inspection.id * literal(HASH_MULTIPLIER)) % BUCKETS
+
+
+def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | None = None) -> Select:
+    """The SELECT behind the queue (also used by the benchmark for EXPLAIN)."""
+    if flt.sort not in SORT_KEYS:
+        raise BadInput(f"Cannot sort by {flt.sort!r}; use one of {', '.join(SORT_KEYS)}.")
+    rate = max(0.0, min(1.0, float(ctx.settings.review_sample_rate)))
+    terms = _risk_terms(risk_brands(ctx), _new_authenticator_ids(ctx, moment or now()))
+    weight: ColumnElement[int] = literal(1)
+    for term in terms:
+        weight = weight + term
+    sampled = sample_bucket() < weight * int(rate * BUCKETS) if rate > 0 else false()
+    must_review = or_(Inspection.verdict == Verdict.INCONCLUSIVE.value,
+                      Inspection.escalated.is_(True), Inspection.second_opinion.is_(True))
+    reviewed = exists().where(Review.inspection_id == Inspection.id)
+    query = (
+        select(Inspection.id, Item.code, Inspection.brand, Inspection.verdict, User.name,
+               Station.name, Inspection.finished_at, Inspection.min_score, Item.declared_value,
+               Inspection.escalated, Inspection.second_opinion, sampled.label("sampled"),
+               reviewed.label("reviewed"), *[t.label(f"risk{i}") for i, t in enumerate(terms)])
+        .join(Item, Item.id == Inspection.item_id)
+        .join(User, User.id == Inspection.authenticator_id)
+        .join(Station, Station.id == Inspection.station_id)
+        .where(Inspection.status == "finished", or_(must_review, sampled))
+    )
+    conditions: list[ColumnElement[bool]] = []
+    if not flt.include_reviewed:
+        conditions.append(~reviewed)
+    if flt.since:
+        conditions.append(Inspection.finished_at >= flt.since)
+    if flt.until:
+        conditions.append(Inspection.finished_at < flt.until)
+    if flt.station:
+        conditions.append(Inspection.station_id == _id_of(ctx, Station, flt.station, "station"))
+    if flt.authenticator:
+        conditions.append(Inspection.authenticator_id == _id_of(ctx, User, flt.authenticator, "user"))
+    if flt.brand:
+        conditions.append(Inspection.brand == flt.brand)
+    if flt.verdict:
+        try:
+            conditions.append(Inspection.verdict == Verdict(flt.verdict).value)
+        except ValueError as exc:
+            raise BadInput(f"Unknown verdict {flt.verdict!r}; use pass, fail or inconclusive.") from exc
+    if conditions:
+        query = query.where(and_(*conditions))
+    sort_column = {
+        "finished_at": Inspection.finished_at, "id": Inspection.id, "brand": Inspection.brand,
+        "verdict": Inspection.verdict, "min_score": Inspection.min_score,
+        "declared_value": Item.declared_value, "authenticator": User.name, "station": Station.name,
+    }[flt.sort]
+    order = sort_column.desc() if flt.descending else sort_column.asc()
+    # Ties broken by id so the order is stable between refreshes.
+    tie = Inspection.id.desc() if flt.descending else Inspection.id.asc()
+    return query.order_by(order, tie).limit(max(1, min(flt.limit, 5000)))
+
+
+def _id_of(ctx: ServiceContext, model: type[Station] | type[User], name: str, what: str) -> int:
+    with ctx.db.read() as session:
+        found = session.scalar(select(model.id).where(model.name == name.strip()))
+    if found is None:
+        raise BadInput(f"There is no {what} named {name!r}.")
+    return int(found)
+
+
+def review_queue(ctx: ServiceContext, actor: Actor, flt: QueueFilter | None = None) -> list[QueueEntry]:
+    """Inspections waiting for a supervisor, newest first by default."""
+    require(actor, Permission.REVIEW)
+    flt = flt or QueueFilter()
+    query = queue_query(ctx, flt)
+    with ctx.db.read() as session:
+        rows = session.execute(query).all()
+    entries: list[QueueEntry] = []
+    for row in rows:
+        (iid, code, brand, verdict, user_name, station_name, finished, score, value,
+         escalated, second, sampled, reviewed, *risks) = row
+        reasons: list[str] = []
+        if verdict == Verdict.INCONCLUSIVE.value:
+            reasons.append("inconclusive")
+        if second:
+            reasons.append("second opinion")
+        if escalated:
+            reasons.append("escalated")
+        if sampled and not reasons:
+            reasons.append("sample")
+        entries.append(QueueEntry(
+            inspection_id=iid, item_code=code, brand=brand, verdict=verdict or "",
+            authenticator=user_name, station=station_name, finished_at=as_utc(finished),
+            min_score=score, declared_value=value, reasons=tuple(reasons),
+            risk=int(sum(int(r) for r in risks)), reviewed=bool(reviewed)))
+    return entries
