@@ -31,7 +31,7 @@ class StepStatus:
 
 
 _LOOK: dict[StepState, tuple[str, str]] = {
-    StepState.PENDING: (theme.PENDING, "·"),
+    StepState.PENDING: (theme.PENDING, ""),
     StepState.PASS: (theme.PASS, "✓"),
     StepState.FAIL: (theme.FAIL, "✗"),
     StepState.UNSURE: (theme.UNSURE, "?"),
@@ -70,9 +70,13 @@ def state_icon(state: StepState, size: int = 32) -> QIcon:
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(QColor(colour).darker(130), 2))
-    painter.setBrush(QColor(colour))
-    painter.drawEllipse(QRectF(2, 2, size - 4, size - 4))
+    if state is StepState.PENDING:  # an empty ring: nothing recorded yet
+        painter.setPen(QPen(QColor(colour), 3))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+    else:
+        painter.setPen(QPen(QColor(colour).darker(130), 2))
+        painter.setBrush(QColor(colour))
+    painter.drawEllipse(QRectF(3, 3, size - 6, size - 6))
     font = QFont()
     font.setBold(True)
     font.setPixelSize(int(size * 0.6))
