@@ -16,6 +16,24 @@ def records_unavailable_message(exc: BaseException) -> str:
     return f"The station could not open its records ({reason}); check the database setting and try again."
 
 
+# Modules that add pages for some roles: each has `register(window)` calling window.add_page(...).
+PAGE_MODULES = ("inspector.ui.desk",)
+
+
+def add_role_pages(window: object) -> None:
+    """Let each page module that is installed add its pages (the supervisor desk, ...)."""
+    import importlib
+
+    for name in PAGE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        register = getattr(module, "register", None)
+        if callable(register):
+            register(window)
+
+
 def run_station(argv: list[str] | None = None) -> int:
     """Build the application, open the station's services and show the window; the exit code."""
     from PySide6.QtCore import Qt
@@ -43,6 +61,7 @@ def run_station(argv: list[str] | None = None) -> int:
         QMessageBox.critical(None, "Inspector", records_unavailable_message(exc))
         return 1
     window = MainWindow(services)
+    add_role_pages(window)
     window.show_as_remembered()
     try:
         return app.exec()
