@@ -13,6 +13,7 @@ from inspector.errors import InspectorError
 # `func(args) -> int`. One line per module keeps the parts of the CLI independent.
 COMMAND_MODULES = (
     "inspector.cli.records",
+    "inspector.cli.certificates",
     "inspector.cli.vision",
     "inspector.cli.desk",
 )
