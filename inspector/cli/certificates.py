@@ -1,0 +1,144 @@
+"""Subcommands for certificates: verify, print certificate / tag, keys export, zpl send."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from inspector.config import load_settings
+from inspector.errors import BadInput
+from inspector.printing.tags import TAG_SIZES
+
+
+def register(subparsers: Any) -> None:
+    verify = subparsers.add_parser("verify", help="verify a certificate from its QR text, a PDF or a tag photo")
+    verify.add_argument("code_or_file", help="the scanned QR text (INS1:...), a certificate PDF or a photo")
+    verify.set_defaults(func=_verify)
+
+    printing = subparsers.add_parser("print", help="write a certificate, fail report or tag")
+    printing_sub = printing.add_subparsers(dest="print_command", metavar="WHAT")
+    certificate = printing_sub.add_parser("certificate", help="the certificate (or the fail report for a fail)")
+    certificate.add_argument("inspection_id", type=int)
+    certificate.add_argument("-o", "--output", required=True, help="where to write the PDF")
+    certificate.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    certificate.set_defaults(func=_print_certificate)
+    tag = printing_sub.add_parser("tag", help="the authenticity tag")
+    tag.add_argument("inspection_id", type=int)
+    tag.add_argument("--size", choices=list(TAG_SIZES), default=None, help="label size (default: settings)")
+    tag.add_argument("--format", dest="fmt", choices=["pdf", "zpl"], default="pdf")
+    tag.add_argument("-o", "--output", help="where to write the tag (required unless --send)")
+    tag.add_argument("--send", metavar="HOST[:PORT]", help="send the ZPL to a network printer (port 9100)")
+    tag.add_argument("--copies", type=int, default=1)
+    tag.set_defaults(func=_print_tag)
+
+    keys = subparsers.add_parser("keys", help="the deployment's signing key")
+    keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION")
+    export = keys_sub.add_parser("export", help="write the public key (PEM) for verifiers elsewhere")
+    export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    export.set_defaults(func=_keys_export)
+
+    zpl = subparsers.add_parser("zpl", help="raw ZPL to a network label printer")
+    zpl_sub = zpl.add_subparsers(dest="zpl_command", metavar="ACTION")
+    send = zpl_sub.add_parser("send", help="send a ZPL file to HOST[:PORT] (port 9100)")
+    send.add_argument("file")
+    send.add_argument("printer", metavar="HOST[:PORT]")
+    send.set_defaults(func=_zpl_send)
+
+
+def _service() -> Any:
+    from inspector.services.certificates import attach
+    from inspector.services.station import open_station
+
+    station = open_station(load_settings())
+    return station, attach(station)
+
+
+def _write(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as exc:
+        raise BadInput(f"Cannot write {path} ({exc.strerror}).") from exc
+
+
+def _host_port(text: str) -> tuple[str, int]:
+    from inspector.printing.network import RAW_PORT
+
+    host, _, port = text.rpartition(":") if text.count(":") == 1 else (text, "", "")
+    if not port:
+        return text, RAW_PORT
+    if not port.isdigit():
+        raise BadInput(f"The printer port {port!r} is not a number.")
+    return host, int(port)
+
+
+def _verify(args: argparse.Namespace) -> int:
+    station, service = _service()
+    try:
+        result = service.verify(args.code_or_file)
+    finally:
+        station.close()
+    print(result.describe())
+    return 0 if result.valid else 1
+
+
+def _print_certificate(args: argparse.Namespace) -> int:
+    station, service = _service()
+    try:
+        pdf = service.certificate_pdf(args.inspection_id, args.paper)
+    finally:
+        station.close()
+    _write(args.output, pdf)
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _print_tag(args: argparse.Namespace) -> int:
+    if not args.output and not args.send:
+        raise BadInput("Give -o OUT to write the tag or --send HOST to print it.")
+    if args.send and args.fmt != "zpl":
+        raise BadInput("Only ZPL can be sent to a network printer; add --format zpl.")
+    station, service = _service()
+    try:
+        size = args.size or station.ctx.settings.label_size or "2x1in"
+        data = service.tag(args.inspection_id, size, args.fmt, copies=args.copies)
+    finally:
+        station.close()
+    if args.output:
+        _write(args.output, data)
+        print(f"wrote {args.output}")
+    if args.send:
+        from inspector.printing.network import send_zpl
+
+        host, port = _host_port(args.send)
+        sent = send_zpl(data.decode("utf-8"), host, port)
+        print(f"sent {sent} bytes to {host}:{port}")
+    return 0
+
+
+def _keys_export(args: argparse.Namespace) -> int:
+    from inspector.security import keys
+
+    key = keys.load_or_create(load_settings().keys_dir)
+    pem = keys.public_pem(key.public_key)
+    if args.output:
+        _write(args.output, pem)
+        print(f"wrote public key {key.key_id} to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(pem.decode("ascii"))
+    return 0
+
+
+def _zpl_send(args: argparse.Namespace) -> int:
+    from inspector.printing.network import send_zpl
+
+    try:
+        zpl = Path(args.file).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"Cannot read {args.file} ({exc.strerror}).") from exc
+    if "^XA" not in zpl:
+        raise BadInput(f"{args.file} does not look like ZPL (no ^XA).")
+    host, port = _host_port(args.printer)
+    print(f"sent {send_zpl(zpl, host, port)} bytes to {host}:{port}")
+    return 0
