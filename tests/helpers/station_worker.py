@@ -128,6 +128,8 @@ def zygote() -> int:
         pid = os.fork()
         if pid == 0:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
+            os.dup2(2, 1)  # the zygote's stdout carries the protocol; the worker's output goes to stderr
+            sys.stdout = sys.stderr
             code = 1
             try:
                 code = main(argv)
