@@ -74,6 +74,10 @@ def _host_port(text: str) -> tuple[str, int]:
 
 
 def _verify(args: argparse.Namespace) -> int:
+    if args.code_or_file.lower().endswith(".zip"):  # a supervisor desk evidence bundle
+        from inspector.cli.desk import verify_bundle_command
+
+        return verify_bundle_command(argparse.Namespace(bundle=Path(args.code_or_file)))
     station, service = _service()
     try:
         result = service.verify(args.code_or_file)

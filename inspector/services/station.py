@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inspector.config import Settings
+from inspector.services.certificates import CertificateService
 from inspector.services.comparisons import ComparisonService
 from inspector.services.context import ServiceContext, open_context
 from inspector.services.inspections import InspectionService
@@ -33,6 +34,7 @@ def open_station(settings: Settings | None = None) -> StationServices:
         users=UserService(ctx),
         inspections=InspectionService(ctx),
         comparisons=ComparisonService(ctx),
-        reviews=ReviewService(ctx),
+        # An overturn voids the certificate in the same transaction (idempotent if attach() adds it again).
+        reviews=ReviewService(ctx, overturn_hooks=[CertificateService(ctx).void_certificate]),
         returns=ReturnService(ctx),
     )
