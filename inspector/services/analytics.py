@@ -116,9 +116,9 @@ def analytics(ctx: ServiceContext, actor: Actor, group: str = "authenticator",
             calibration_query(group, since, until, item_ids))} if item_ids else {})
         names: dict[Any, str] = {}
         if group == "authenticator":
-            names = dict(session.execute(select(User.id, User.name)).tuples().all())
+            names = {uid: name for uid, name in session.execute(select(User.id, User.name))}
         elif group == "station":
-            names = dict(session.execute(select(Station.id, Station.name)).tuples().all())
+            names = {sid: name for sid, name in session.execute(select(Station.id, Station.name))}
     rows: list[AnalyticsRow] = []
     for key, count, passes, fails, inconclusive, avg_seconds, hours in totals:
         count = int(count or 0)

@@ -116,5 +116,5 @@ class CalibrationService:
             datas = session.scalars(select(AuditEvent.data).where(
                 AuditEvent.action == "calibration.assigned", AuditEvent.entity == "item",
                 AuditEvent.entity_id == str(item_id))).all()
-            names = dict(session.execute(select(User.id, User.name)).tuples().all())
+            names = {uid: name for uid, name in session.execute(select(User.id, User.name))}
         return tuple(sorted({names.get(int(json.loads(d)["authenticator"]), "?") for d in datas}))
