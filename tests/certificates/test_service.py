@@ -1,0 +1,174 @@
+"""The lifecycle through the services: issue on pass, print, reprint, void on overturn, verify from PDF and photo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pypdfium2
+import pytest
+from sqlalchemy import select
+
+from inspector.cli.main import main
+from inspector.errors import InvalidState
+from inspector.security.roles import Actor
+from inspector.services.certificates import CertificateService, attach
+from inspector.services.station import StationServices, open_station
+from inspector.storage.models import AuditEvent, Certificate
+from tests.certificates.conftest import decode, render_png
+
+ALL_PASS = {"box-label": "pass", "size-tag": "pass", "stitching": "pass", "smell": "pass"}
+VALUES = {"box-label": "TR1000-001", "size-tag": "TR1000-001"}
+
+
+def _finish(services: StationServices, alex: Actor, photo: bytes, code: str,
+            outcomes: dict[str, str], compare: bool = False) -> int:
+    inspection_id = services.inspections.start_or_resume(alex, code, style_code="TR1000-001").inspection.id
+    for step in ("box-label", "size-tag"):
+        added = services.inspections.add_photo(alex, inspection_id, step, photo)
+        if compare:
+            services.comparisons.compare_photo(alex, added.id)
+    for step, outcome in outcomes.items():
+        services.inspections.record_step(alex, inspection_id, step, outcome, value=VALUES.get(step),
+                                         note="" if outcome == "pass" else "the font is too thin",
+                                         fail_reason="counterfeit" if outcome == "fail" else None)
+    services.inspections.finish(alex, inspection_id)
+    return inspection_id
+
+
+def _text(pdf: bytes) -> str:
+    document = pypdfium2.PdfDocument(pdf)
+    return "\n".join(page.get_textpage().get_text_range() for page in document)
+
+
+@pytest.fixture
+def certs(services: StationServices) -> CertificateService:
+    return attach(services)
+
+
+def test_pass_issues_a_certificate_that_prints_decodes_and_verifies(
+        services: StationServices, certs: CertificateService, people: dict[str, Actor],
+        photo_bytes: bytes, tmp_path: Path) -> None:
+    inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-1", ALL_PASS)
+    with services.ctx.db.read() as session:
+        [row] = session.scalars(select(Certificate)).all()
+        serial = row.serial
+        actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)))
+    assert actions[-2:] == ["inspection.finished", "certificate.issued"]
+    pdf = certs.certificate_pdf(inspection_id, "a4")
+    text = _text(pdf)
+    for expected in (serial, "ITEM-1", "Testbrand", "Runner", "PASS", "Box label", "How to verify",
+                     str(people["alex"].user_id)):
+        assert expected in text
+    assert "Alex" not in text and "REPRINT" not in text  # an id, never the authenticator's name
+    pages = render_png(pdf, tmp_path, 150, "certificate")
+    code = decode(pages[0])["QRCode"]
+    assert code == row.payload
+    assert certs.verify(code).status == "valid"
+    assert certs.verify(str(tmp_path / "certificate.pdf")).status == "valid"
+    assert certs.verify(str(pages[0])).status == "valid"  # a photo/scan of the printout
+    letter = certs.certificate_pdf(inspection_id, "letter")
+    assert "REPRINT 1" in _text(letter)
+    width, height = pypdfium2.PdfDocument(letter)[0].get_size()
+    assert (round(width), round(height)) == (612, 792)
+
+
+def test_reprint_is_marked_and_counted(services: StationServices, certs: CertificateService,
+                                       people: dict[str, Actor], photo_bytes: bytes) -> None:
+    inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-2", ALL_PASS)
+    assert "REPRINT" not in _text(certs.certificate_pdf(inspection_id))
+    assert "REPRINT 1" in _text(certs.certificate_pdf(inspection_id))
+    assert "REPRINT" not in _text(certs.tag(inspection_id, "2x1in"))
+    assert "REPRINT 1" in _text(certs.tag(inspection_id, "2x1in"))
+    with services.ctx.db.read() as session:
+        assert session.scalar(select(Certificate.print_count)) == 2
+
+
+def test_tag_from_the_records_decodes_at_203_dpi(services: StationServices, certs: CertificateService,
+                                                 people: dict[str, Actor], photo_bytes: bytes,
+                                                 tmp_path: Path) -> None:
+    inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-3", ALL_PASS)
+    [png] = render_png(certs.tag(inspection_id, "62x29mm"), tmp_path, 203, "tag")
+    found = decode(png)
+    assert certs.verify(found["QRCode"]).valid
+    with services.ctx.db.read() as session:
+        assert found["Code128"] == session.scalar(select(Certificate.serial))
+    zpl = certs.tag(inspection_id, "4x6in", "zpl").decode()
+    assert "^BQN,2," in zpl and "^XZ" in zpl
+
+
+def test_overturn_voids_and_verify_says_void(services: StationServices, certs: CertificateService,
+                                             people: dict[str, Actor], photo_bytes: bytes) -> None:
+    inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-4", ALL_PASS)
+    with services.ctx.db.read() as session:
+        code = session.scalar(select(Certificate.payload))
+    assert certs.verify(code).status == "valid"
+    services.reviews.overturn(people["morgan"], inspection_id, "fail", "stitch count wrong on review")
+    result = certs.verify(code)
+    assert result.status == "void" and result.void_reason == "stitch count wrong on review"
+    assert "VOID" in result.describe()
+    with pytest.raises(InvalidState):
+        certs.tag(inspection_id, "2x1in")
+    assert "Inspection report" in _text(certs.certificate_pdf(inspection_id))
+
+
+def test_fail_gets_an_itemised_report_with_evidence(services: StationServices, certs: CertificateService,
+                                                   people: dict[str, Actor], photo_bytes: bytes,
+                                                   tmp_path: Path) -> None:
+    import cv2
+    import numpy as np
+
+    # A photo with a blotch over the label text: the comparison flags it, the report crops it.
+    image = cv2.imdecode(np.frombuffer(photo_bytes, np.uint8), cv2.IMREAD_COLOR)
+    cv2.rectangle(image, (300, 180), (480, 300), (0, 0, 255), -1)
+    altered = cv2.imencode(".jpg", image)[1].tobytes()
+    outcomes = dict(ALL_PASS, **{"box-label": "fail", "stitching": "unsure"})
+    inspection_id = _finish(services, people["alex"], altered, "ITEM-5", outcomes, compare=True)
+    with services.ctx.db.read() as session:
+        assert session.scalar(select(Certificate)) is None
+    pdf = certs.certificate_pdf(inspection_id)
+    text = _text(pdf)
+    assert "Box label" in text and "counterfeit" in text and "the font is too thin" in text
+    assert "Stitching" in text and "unsure" in text
+    assert "This item (flagged region)" in text and "Reference (same region)" in text
+    render_png(pdf, tmp_path, 60, "report")
+    (tmp_path / "report.pdf").write_bytes(pdf)
+
+
+def test_serials_are_unique_across_stations(test_settings: object, people: dict[str, Actor],
+                                            services: StationServices, photo_bytes: bytes) -> None:
+    attach(services)
+    other = open_station(test_settings.with_changes(station_name="bench-2"))  # type: ignore[attr-defined]
+    try:
+        attach(other)
+        for number in range(3):
+            _finish(services, people["alex"], photo_bytes, f"A-{number}", ALL_PASS)
+            _finish(other, people["alex"], photo_bytes, f"B-{number}", ALL_PASS)
+    finally:
+        other.close()
+    with services.ctx.db.read() as session:
+        serials = list(session.scalars(select(Certificate.serial)))
+    assert len(serials) == len(set(serials)) == 6
+    assert len({s[:2] for s in serials}) == 2  # the station shows in the serial
+
+
+def test_cli_print_verify_and_export(services: StationServices, people: dict[str, Actor],
+                                     photo_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    attach(services)
+    inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-6", ALL_PASS)
+    monkeypatch.setenv("INSPECTOR_CHECKLISTS_DIR", str(services.ctx.settings.checklists_dir))
+    monkeypatch.setenv("INSPECTOR_ASSETS_DIR", str(services.ctx.settings.assets_dir))
+    out = tmp_path / "cert.pdf"
+    assert main(["print", "certificate", str(inspection_id), "-o", str(out)]) == 0
+    assert main(["verify", str(out)]) == 0
+    assert "VALID" in capsys.readouterr().out
+    tag = tmp_path / "tag.zpl"
+    assert main(["print", "tag", str(inspection_id), "--size", "2x1in", "--format", "zpl", "-o", str(tag)]) == 0
+    assert tag.read_text().startswith("^XA")
+    assert main(["verify", "INS1:NOTREAL"]) == 1
+    with pytest.raises(SystemExit):
+        main(["print", "tag", str(inspection_id), "--size", "9x9in", "-o", str(tag)])
+    assert main(["keys", "export", "-o", str(tmp_path / "public.pem")]) == 0
+    assert (tmp_path / "public.pem").read_bytes().startswith(b"-----BEGIN PUBLIC KEY-----")
+    assert main(["print", "certificate", "999", "-o", str(out)]) == 2
+    assert "inspector: There is no inspection 999." in capsys.readouterr().err
