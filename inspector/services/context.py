@@ -68,6 +68,8 @@ def open_context(settings: Settings | None = None, *, upgrade: bool = True) -> S
     settings.ensure_folders()
     db = Database(settings.database_url)
     if upgrade:
-        migrate.upgrade(db.engine)
+        # A server that is down at start is the same one-sentence StorageUnavailable as later on.
+        with db._guard():
+            migrate.upgrade(db.engine)
     library = load_library(settings.checklists_dir, settings.assets_dir)
     return ServiceContext(settings=settings, db=db, photos=PhotoStore(settings.photo_dir), library=library)
