@@ -63,18 +63,19 @@ def kill_and_resume(warehouse: Warehouse, kills_wanted: int, rng: random.Random)
     """Kill workers at random moments until `kills_wanted` kills landed; then let every plan finish."""
     warehouse.create_users()
     zygote = Zygote(warehouse, "kill-station")
-    kills, plans, runs = 0, 0, 0
+    kills, plans, mid_work = 0, 0, 0
     try:
         while kills < kills_wanted:
             journal = warehouse.root / f"journal-K{plans}.txt"
             pid = zygote.spawn(warehouse.worker_args(f"K{plans:02d}", PLAN_SIZE, journal, retry_seconds=10))
-            runs += 1
+            lines_before = _lines(journal)
             time.sleep(rng.uniform(0.0, 1.2))
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
             outcome = zygote.outcome()
             if outcome == "killed":
                 kills += 1
+                mid_work += _lines(journal) > lines_before
             elif outcome == "0":
                 plans += 1  # this plan is done: the next round starts a new one
             else:
@@ -86,7 +87,13 @@ def kill_and_resume(warehouse: Warehouse, kills_wanted: int, rng: random.Random)
             assert zygote.outcome() == "0", f"resume of plan {plan} failed; see {zygote.stderr.name}"
     finally:
         zygote.close()
+    # Most kills must land while inspections are being recorded, not while the process starts.
+    assert mid_work >= kills // 2, f"only {mid_work} of {kills} kills came after some work (seed {SEED})"
     return kills, plans + 1
+
+
+def _lines(journal: Path) -> int:
+    return len(journal.read_text().splitlines()) if journal.exists() else 0
 
 
 def check_nothing_lost(warehouse: Warehouse, plans: int) -> None:
