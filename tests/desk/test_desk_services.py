@@ -18,7 +18,8 @@ from tests.desk.conftest import ONE_FAIL, UNSURE, Finisher
 
 
 def _with_rate(services: StationServices, rate: float) -> object:
-    return dataclasses.replace(services.ctx, settings=services.ctx.settings.with_changes(review_sample_rate=rate))
+    settings = services.ctx.settings.with_changes(review_sample_rate=rate)
+    return dataclasses.replace(services.ctx, settings=settings)
 
 
 def test_queue_holds_inconclusive_and_second_opinions_but_no_unsampled_pass(
@@ -33,7 +34,7 @@ def test_queue_holds_inconclusive_and_second_opinions_but_no_unsampled_pass(
     everything = _with_rate(services, 1.0)
     entries = review_queue(everything, people["morgan"])  # type: ignore[arg-type]
     assert {e.inspection_id for e in entries} == {passed, inconclusive, second}
-    assert [e for e in entries if e.inspection_id == passed][0].reasons == ("sample",)
+    assert next(e for e in entries if e.inspection_id == passed).reasons == ("sample",)
 
 
 def test_sample_is_stable_and_follows_the_rate(services: StationServices, people: dict[str, Actor]) -> None:
@@ -155,4 +156,4 @@ def test_analytics_rates_overturns_agreement_and_calibration(
         analytics_service.analytics(services.ctx, people["alex"])
     with pytest.raises(BadInput):
         analytics_service.analytics(services.ctx, morgan, "colour")
-    assert Role.SUPERVISOR == morgan.role
+    assert morgan.role == Role.SUPERVISOR

@@ -85,5 +85,6 @@ def test_cli_queue_analytics_evidence_and_verify(
     assert "notes.txt was altered" in capsys.readouterr().out
     assert main(["review", str(inspection_id), "overturn", "--verdict", "fail", *login]) == 2
     assert "needs a reason" in capsys.readouterr().err
-    assert main(["review", str(inspection_id), "overturn", "--verdict", "fail", "--reason", "glue", *login]) == 0
+    overturn = ["review", str(inspection_id), "overturn", "--verdict", "fail"]
+    assert main([*overturn, "--reason", "glue", *login]) == 0
     assert "inconclusive -> fail" in capsys.readouterr().out

@@ -1,0 +1,87 @@
+"""Calibration: mark known test items, slip them into an authenticator's queue, see accuracy."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.security.roles import Actor
+from inspector.services.calibration import CalibrationService
+from inspector.services.station import StationServices
+from inspector.ui.widgets import Banner, message_for, title_label
+
+
+class CalibrationTab(QWidget):
+    def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = CalibrationService(services.ctx)
+        self.actor: Actor | None = None
+        self.code_edit = QLineEdit()
+        self.code_edit.setPlaceholderText("item code")
+        self.verdict_box = QComboBox()
+        self.verdict_box.addItems(["pass", "fail", "inconclusive"])
+        self.mark_button = QPushButton("Mark as test item")
+        self.mark_button.clicked.connect(self.mark)
+        self.who_edit = QLineEdit()
+        self.who_edit.setPlaceholderText("authenticator name")
+        self.assign_button = QPushButton("Slip into their queue")
+        self.assign_button.clicked.connect(self.assign)
+        row = QHBoxLayout()
+        for widget in (self.code_edit, self.verdict_box, self.mark_button, self.who_edit, self.assign_button):
+            row.addWidget(widget)
+        self.banner = Banner()
+        self.items_table = QTableWidget(0, 3)
+        self.items_table.setHorizontalHeaderLabels(["Item", "Right verdict", "Assigned to"])
+        self.scores_table = QTableWidget(0, 3)
+        self.scores_table.setHorizontalHeaderLabels(["Authenticator", "Right / inspected", "Accuracy"])
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.banner)
+        layout.addWidget(title_label("Test items", "subtitle"))
+        layout.addWidget(self.items_table, 1)
+        layout.addWidget(title_label("Accuracy on test items", "subtitle"))
+        layout.addWidget(self.scores_table, 1)
+
+    def mark(self) -> None:
+        self._do(lambda: self.service.mark(self.actor, self.code_edit.text(),  # type: ignore[arg-type]
+                                           self.verdict_box.currentText()))
+
+    def assign(self) -> None:
+        self._do(lambda: self.service.assign(self.actor, self.code_edit.text(),  # type: ignore[arg-type]
+                                             self.who_edit.text()))
+
+    def _do(self, work) -> None:  # type: ignore[no-untyped-def]
+        try:
+            item = work()
+        except Exception as exc:
+            self.banner.show_message(message_for(exc), "error")
+            return
+        self.banner.show_message(f"{item.code}: right verdict {item.known_verdict}; assigned to "
+                                 f"{', '.join(item.assigned_to) or 'nobody yet'}.", "info")
+        self.refresh()
+
+    def refresh(self) -> None:
+        try:
+            items = self.service.items(self.actor)  # type: ignore[arg-type]
+            scores = self.service.scores(self.actor)  # type: ignore[arg-type]
+        except Exception as exc:
+            self.banner.show_message(message_for(exc), "error")
+            return
+        self.items_table.setRowCount(len(items))
+        for row, item in enumerate(items):
+            for column, text in enumerate((item.code, item.known_verdict, ", ".join(item.assigned_to))):
+                self.items_table.setItem(row, column, QTableWidgetItem(text))
+        self.scores_table.setRowCount(len(scores))
+        for row, score in enumerate(scores):
+            accuracy = f"{score.accuracy:.0%}" if score.accuracy is not None else ""
+            cells = (score.authenticator, f"{score.correct} / {score.inspected}", accuracy)
+            for column, text in enumerate(cells):
+                self.scores_table.setItem(row, column, QTableWidgetItem(text))

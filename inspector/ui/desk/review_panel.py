@@ -1,0 +1,197 @@
+"""One inspection under review: every step, photo, comparison and note; confirm, overturn or blind review."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.security.roles import Actor
+from inspector.services.station import StationServices
+from inspector.services.views import InspectionDetail
+from inspector.ui.widgets import Banner, message_for, pixmap_from_bytes, title_label
+
+THUMB = 220
+
+
+def _thumbnail(data: bytes, caption: str) -> QWidget:
+    box = QWidget()
+    layout = QVBoxLayout(box)
+    image = QLabel()
+    pixmap = pixmap_from_bytes(data)
+    if not pixmap.isNull():
+        image.setPixmap(pixmap.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+                                      Qt.TransformationMode.SmoothTransformation))
+    layout.addWidget(image)
+    layout.addWidget(QLabel(caption))
+    return box
+
+
+class ReviewPanel(QWidget):
+    reviewed = Signal(int)
+
+    def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self.actor: Actor | None = None
+        self.inspection_id: int | None = None
+        self.detail: InspectionDetail | None = None
+        self.heading = title_label("Open an inspection from the queue.")
+        self.blind_box = QCheckBox("Blind review (hide the first verdict until I record mine)")
+        self.blind_box.toggled.connect(lambda _on: self.reload())
+        self.banner = Banner()
+        self.body = QWidget()
+        self.body_layout = QVBoxLayout(self.body)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.body)
+        self.verdict_box = QComboBox()
+        self.verdict_box.addItems(["pass", "fail", "inconclusive"])
+        self.reason_edit = QPlainTextEdit()
+        self.reason_edit.setPlaceholderText("Reason (required to overturn)")
+        self.reason_edit.setMaximumHeight(70)
+        self.confirm_button = QPushButton("Confirm verdict")
+        self.overturn_button = QPushButton("Overturn to selected verdict")
+        self.blind_button = QPushButton("Record my verdict")
+        self.confirm_button.clicked.connect(self.confirm)
+        self.overturn_button.clicked.connect(self.overturn)
+        self.blind_button.clicked.connect(self.record_blind)
+        actions = QHBoxLayout()
+        actions.addWidget(QLabel("Verdict:"))
+        actions.addWidget(self.verdict_box)
+        for button in (self.confirm_button, self.overturn_button, self.blind_button):
+            actions.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.blind_box)
+        layout.addWidget(self.banner)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.reason_edit)
+        layout.addLayout(actions)
+        self._set_buttons()
+
+    def open(self, inspection_id: int) -> None:
+        self.inspection_id = inspection_id
+        self.banner.clear_message()
+        self.reason_edit.clear()
+        self.reload()
+
+    def reload(self) -> None:
+        if self.inspection_id is None:
+            return
+        try:
+            self.detail = self.services.reviews.for_review(
+                self.actor, self.inspection_id, blind=self.blind_box.isChecked())  # type: ignore[arg-type]
+        except Exception as exc:
+            self.banner.show_message(message_for(exc), "error")
+            return
+        self._show(self.detail)
+        self._set_buttons()
+
+    def _set_buttons(self) -> None:
+        blind = self.blind_box.isChecked()
+        has = self.detail is not None
+        self.confirm_button.setVisible(not blind)
+        self.overturn_button.setVisible(not blind)
+        self.blind_button.setVisible(blind)
+        for button in (self.confirm_button, self.overturn_button, self.blind_button):
+            button.setEnabled(has)
+
+    def _show(self, detail: InspectionDetail) -> None:
+        while self.body_layout.count():
+            child = self.body_layout.takeAt(0).widget()
+            if child is not None:
+                child.deleteLater()
+        view = detail.inspection
+        verdict = view.verdict if view.verdict is not None else "hidden until you record yours"
+        self.heading.setText(f"Inspection {view.id} · {view.item.code} · {view.brand} {view.model} · "
+                             f"by {view.authenticator_name} at {view.station} · verdict: {verdict}")
+        if view.summary:
+            self.body_layout.addWidget(QLabel(view.summary))
+        for step in detail.checklist.steps:
+            result = detail.results.get(step.id)
+            text = f"<b>{step.title}</b> ({step.severity}): "
+            if result is None:
+                text += "not recorded"
+            else:
+                text += f"{result.outcome}"
+                if result.fail_reason:
+                    text += f" · {result.fail_reason}"
+                if result.value:
+                    text += f" · value {result.value}"
+                if result.note:
+                    text += f" · note: {result.note}"
+            label = QLabel(text)
+            label.setWordWrap(True)
+            self.body_layout.addWidget(label)
+            photos = detail.photos.get(step.id, ())
+            if photos:
+                strip = QWidget()
+                grid = QGridLayout(strip)
+                for column, photo in enumerate(photos):
+                    grid.addWidget(_thumbnail(self.services.inspections.photo_bytes(photo.sha256),
+                                              f"photo {photo.id} ({photo.source})"), 0, column)
+                    comparison = detail.comparisons.get(photo.id)
+                    if comparison is not None:
+                        caption = f"score {comparison.score:.2f} · {len(comparison.regions)} region(s)"
+                        heatmap = comparison.heatmap_sha256
+                        if heatmap and self.services.ctx.photos.exists(heatmap):
+                            grid.addWidget(_thumbnail(self.services.ctx.photos.read(heatmap), caption),
+                                           1, column)
+                        else:
+                            grid.addWidget(QLabel(caption), 1, column)
+                self.body_layout.addWidget(strip)
+        for review in detail.reviews:
+            self.body_layout.addWidget(QLabel(
+                f"Review by {review.reviewer_name}: {review.decision} {review.previous_verdict} → "
+                f"{review.verdict}{' (blind)' if review.blind else ''} · {review.reason}"))
+        for certificate in detail.certificates:
+            state = f"void: {certificate.void_reason}" if certificate.void else "valid"
+            self.body_layout.addWidget(QLabel(f"Certificate {certificate.serial}: {state}"))
+        self.body_layout.addStretch(1)
+
+    def _reason(self) -> str:
+        return self.reason_edit.toPlainText().strip()
+
+    def confirm(self) -> None:
+        self._act(lambda: self.services.reviews.confirm(self.actor, self.inspection_id, self._reason()),
+                  "Verdict confirmed.")
+
+    def overturn(self) -> None:
+        self._act(lambda: self.services.reviews.overturn(
+            self.actor, self.inspection_id, self.verdict_box.currentText(), self._reason()),
+            f"Verdict overturned to {self.verdict_box.currentText()}.")
+
+    def record_blind(self) -> None:
+        def work() -> str:
+            outcome = self.services.reviews.blind_review(
+                self.actor, self.inspection_id, self.verdict_box.currentText(), self._reason())  # type: ignore[arg-type]
+            agreed = "you agreed" if outcome.agreed else "you disagreed: the verdict is now yours"
+            return f"The first verdict was {outcome.first_verdict}; {agreed}."
+
+        self._act(work, None)
+
+    def _act(self, work, done: str | None) -> None:  # type: ignore[no-untyped-def]
+        if self.inspection_id is None:
+            return
+        try:
+            result = work()
+        except Exception as exc:
+            self.banner.show_message(message_for(exc), "error")
+            return
+        self.blind_box.blockSignals(True)
+        self.blind_box.setChecked(False)  # the first verdict may be seen once yours is recorded
+        self.blind_box.blockSignals(False)
+        self.reload()
+        self.banner.show_message(done or str(result), "info")
+        self.reviewed.emit(self.inspection_id)
