@@ -28,7 +28,10 @@ def _png(image: np.ndarray, side: int = THUMBNAIL_SIDE) -> bytes:
 
 def thumbnail(data: bytes, side: int = 240) -> bytes | None:
     """A small JPEG of a stored photo for the certificate's checkpoint table."""
-    image = _decode(data)
+    # Decoding a JPEG at 1/4 size is several times faster and still enough for a thumbnail.
+    image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_REDUCED_COLOR_4)
+    if image is None or max(image.shape[:2]) < side:
+        image = _decode(data)
     if image is None:
         return None
     height, width = image.shape[:2]
