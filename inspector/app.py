@@ -34,6 +34,15 @@ def add_role_pages(window: object) -> None:
             register(window)
 
 
+def attach_certificates(services: object) -> None:
+    """Issue certificates on finish and print them from the window, when that module is installed."""
+    try:
+        from inspector.services.certificates import attach
+    except ImportError:
+        return
+    attach(services)
+
+
 def run_station(argv: list[str] | None = None) -> int:
     """Build the application, open the station's services and show the window; the exit code."""
     from PySide6.QtCore import Qt
@@ -46,8 +55,10 @@ def run_station(argv: list[str] | None = None) -> int:
     from inspector.ui.theme import apply_theme, follow_system_theme
 
     # High-DPI: Qt 6 scales by default; pass fractional factors through so 150 % screens stay sharp.
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-    app = QApplication.instance() or QApplication(argv if argv is not None else sys.argv[:1])
+    app = QApplication.instance()
+    if app is None:
+        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Inspector")
     app.setOrganizationName("inspector")
     apply_theme(app)
@@ -60,6 +71,7 @@ def run_station(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a database that cannot be opened or migrated: one sentence, no traceback
         QMessageBox.critical(None, "Inspector", records_unavailable_message(exc))
         return 1
+    attach_certificates(services)
     window = MainWindow(services)
     add_role_pages(window)
     window.show_as_remembered()

@@ -92,7 +92,8 @@ class FinishPage(QWidget):
         self.actor = actor
         self.detail = self._services.inspections.detail(inspection_id)
         self.banner.clear_message()
-        self.print_panel.reset(inspection_id, available=self.detail.inspection.finished)
+        self.print_panel.reset(inspection_id, available=self.detail.inspection.finished,
+                               verdict=self.detail.inspection.verdict, actor_id=actor.user_id)
         self._fill()
 
     def _fill(self) -> None:

@@ -7,12 +7,11 @@ screen shows the verdict only.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QRect, QSizeF, Qt
+from PySide6.QtGui import QImage, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QPushButton, QWidget
 
@@ -23,23 +22,27 @@ from inspector.ui.widgets import show_error
 PRINT_DPI = 300
 
 
-def certificate_pdf_maker(services: StationServices) -> Callable[[int, str], bytes] | None:
-    """(inspection id, "certificate"|"tag") -> PDF bytes, or None when certificates are not built."""
-    try:
-        module = importlib.import_module("inspector.services.certificates")
-    except ImportError:
-        return None
+def certificate_pdf_maker(services: StationServices) -> Callable[[int, str, int | None], bytes] | None:
+    """(inspection id, "certificate"|"tag", actor id) -> PDF bytes; None without the certificates module.
+
+    "certificate" gives a pass its certificate and a fail its fail report; "tag" is at the station's
+    label size. Each print is an audit event of the certificates service.
+    """
     service = getattr(services, "certificates", None)
-    if service is None and hasattr(module, "CertificateService"):
-        service = module.CertificateService(services.ctx)
-    for kind_method in ("render_pdf", "pdf"):
-        if service is not None and hasattr(service, kind_method):
-            method = getattr(service, kind_method)
-            return lambda inspection_id, kind: method(inspection_id, kind)
-    if service is not None and hasattr(service, "certificate_pdf"):
-        return lambda inspection_id, kind: (service.certificate_pdf(inspection_id) if kind == "certificate"
-                                            else service.tag_pdf(inspection_id))
-    return None
+    if service is None:
+        try:
+            from inspector.services.certificates import CertificateService
+        except ImportError:
+            return None
+        service = CertificateService(services.ctx)
+
+    def make(inspection_id: int, kind: str, actor_id: int | None) -> bytes:
+        if kind == "tag":
+            size = services.ctx.settings.label_size or "2x1in"
+            return bytes(service.tag(inspection_id, size, "pdf", actor_id=actor_id))
+        return bytes(service.certificate_pdf(inspection_id, actor_id=actor_id))
+
+    return make
 
 
 def render_pages(pdf: bytes, dpi: int = PRINT_DPI) -> list[QImage]:
@@ -79,6 +82,7 @@ class PrintPanel(QWidget):
         super().__init__(parent)
         self._services = services
         self._inspection_id: int | None = None
+        self._actor_id: int | None = None
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.print_certificate = QPushButton("Print certificate…")
@@ -92,18 +96,26 @@ class PrintPanel(QWidget):
         row.addStretch(1)
         self.hide()
 
-    def reset(self, inspection_id: int, *, available: bool) -> None:
+    def reset(self, inspection_id: int, *, available: bool, verdict: str | None = "pass",
+              actor_id: int | None = None) -> None:
+        """A pass prints its certificate and tag; a fail its fail report; an escalated item nothing yet."""
         self._inspection_id = inspection_id
-        self.setVisible(available and certificate_pdf_maker(self._services) is not None)
+        self._actor_id = actor_id
+        passed = verdict == "pass"
+        self.print_certificate.setText("Print certificate…" if passed else "Print fail report…")
+        self.save_pdf.setText("Save certificate PDF…" if passed else "Save fail report PDF…")
+        self.print_tag.setVisible(passed)
+        self.setVisible(available and verdict in ("pass", "fail")
+                        and certificate_pdf_maker(self._services) is not None)
 
     def _make(self, kind: str, then: Callable[[str, bytes, list[QImage]], None]) -> None:
         maker = certificate_pdf_maker(self._services)
         if maker is None or self._inspection_id is None:
             return
-        inspection_id = self._inspection_id
+        inspection_id, actor_id = self._inspection_id, self._actor_id
 
         def work() -> tuple[bytes, list[QImage]]:
-            pdf = maker(inspection_id, kind)
+            pdf = maker(inspection_id, kind, actor_id)
             return pdf, render_pages(pdf) if then == self._preview else []
 
         run_in_background(work, lambda made: then(kind, *made), lambda exc: show_error(self, exc))
@@ -113,6 +125,11 @@ class PrintPanel(QWidget):
         name = self._services.ctx.settings.printer
         if name:
             printer.setPrinterName(name)
+        if pages:  # the document's own paper: A4 for a certificate, the label for a tag
+            first = pages[0]
+            points = QSizeF(first.width() * 72 / PRINT_DPI, first.height() * 72 / PRINT_DPI)
+            printer.setPageSize(QPageSize(points, QPageSize.Unit.Point, kind))
+            printer.setFullPage(kind == "tag")
         dialog = QPrintPreviewDialog(printer, self)
         dialog.setWindowTitle(f"Print {kind}")
         dialog.paintRequested.connect(lambda p: paint_pages(p, pages))

@@ -29,7 +29,7 @@ def small_pdf() -> bytes:
 def test_pdf_is_made_and_rendered_off_the_gui_thread(qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
     threads: list[threading.Thread] = []
 
-    def make(_inspection_id: int, _kind: str) -> bytes:
+    def make(_inspection_id: int, _kind: str, _actor_id: int | None) -> bytes:
         threads.append(threading.current_thread())
         return small_pdf()
 

@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from inspector.app import attach_certificates
 from inspector.services.station import StationServices, open_station
 from inspector.storage.models import AuditEvent, Inspection
 from inspector.ui.finish import FinishPage
@@ -31,6 +32,7 @@ def bench_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]
 @pytest.fixture
 def services(bench_env: dict[str, str]) -> Iterator[StationServices]:
     station = open_station(settings_for(bench_env))
+    attach_certificates(station)  # as `inspector` does
     add_people(station)
     yield station
     station.close()
@@ -132,6 +134,15 @@ def test_whole_inspection_through_the_window(qtbot, window: MainWindow, services
     with qtbot.waitSignal(finish.finished, timeout=WAIT_MS) as done:
         qtbot.keyClick(finish, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert done.args[0].verdict == "fail"
+
+    # A fail prints its fail report (a pass would print its certificate and tag).
+    assert finish.print_panel.isVisibleTo(window) and not finish.print_panel.print_tag.isVisibleTo(window)
+    report = bench_env["INSPECTOR_HOME"] + "/fail-report.pdf"
+    monkeypatch.setattr("inspector.ui.print_bridge.QFileDialog.getSaveFileName",
+                        lambda *_a, **_k: (report, "PDF (*.pdf)"))
+    finish.print_panel.save_pdf.click()
+    qtbot.waitUntil(lambda: Path(report).is_file() and Path(report).read_bytes().startswith(b"%PDF"),
+                    timeout=WAIT_MS)
 
     with services.ctx.db.read() as session:
         row = session.get(Inspection, inspection_id)
