@@ -31,7 +31,10 @@ def add_role_pages(window: object) -> None:
             continue
         register = getattr(module, "register", None)
         if callable(register):
-            register(window)
+            try:
+                register(window)
+            except Exception as exc:  # a broken extra page must not keep the bench from inspecting
+                print(f"inspector: the {name} pages could not be added ({exc}).", file=sys.stderr)
 
 
 def attach_certificates(services: object) -> None:
