@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from inspector.config import Settings, load_settings
 from inspector.domain.checklist import Checklist
 from inspector.domain.loading import ChecklistLibrary, load_library, parse_checklist_text
-from inspector.errors import NotFound
+from inspector.errors import NotFound, StorageUnavailable
 from inspector.services.resubmissions import ResubmissionFinder
 from inspector.storage import migrate
 from inspector.storage.database import Database
@@ -65,7 +65,14 @@ class ServiceContext:
 def open_context(settings: Settings | None = None, *, upgrade: bool = True) -> ServiceContext:
     """Create folders, migrate the database and load the checklists: a station ready to work."""
     settings = settings or load_settings()
-    settings.ensure_folders()
+    try:
+        settings.ensure_folders()
+    except OSError as exc:
+        # Typically the shared photo folder's mount is missing: one sentence, not a traceback.
+        raise StorageUnavailable(
+            f"The folder {exc.filename or settings.photo_dir} cannot be created or reached ({exc.strerror}); "
+            "check the photo share and try again."
+        ) from exc
     db = Database(settings.database_url)
     if upgrade:
         # A server that is down at start is the same one-sentence StorageUnavailable as later on.
