@@ -117,10 +117,17 @@ def generate(ctx: Any, count: int) -> None:
                     for row in rows:
                         copy.write_row(row)
             else:
+                # The station's connections run in autocommit with synchronous=FULL (see
+                # inspector/storage/database.py): one explicit transaction per table instead.
+                cursor.execute("PRAGMA synchronous=OFF")
+                cursor.execute("BEGIN")
                 marks = ", ".join("?" for _ in columns.split(","))
                 for batch in _batches(rows):
                     cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", batch)
-            raw.commit()
+            if dialect == "postgresql":
+                raw.commit()
+            else:
+                cursor.execute("COMMIT")
             print(f"  {table}: {time.perf_counter() - started:.1f} s", flush=True)
         if dialect == "postgresql":
             cursor.execute("ANALYZE")
@@ -147,10 +154,13 @@ def timed(label: str, run: Callable[[], object], repeat: int = 5) -> float:
 
 
 def explain(ctx: Any, label: str, statement: Any) -> None:
-    compiled = statement.compile(ctx.db.engine, compile_kwargs={"literal_binds": True})
-    prefix = "EXPLAIN QUERY PLAN " if ctx.db.dialect == "sqlite" else "EXPLAIN "
     with ctx.db.engine.connect() as conn:
-        plan = conn.execute(text(prefix + str(compiled))).all()
+        if ctx.db.dialect == "sqlite":
+            compiled = statement.compile(ctx.db.engine, compile_kwargs={"literal_binds": True})
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled)).all()
+        else:  # psycopg: keep the bound parameters (its %-escaping needs them)
+            compiled = statement.compile(ctx.db.engine)
+            plan = conn.exec_driver_sql("EXPLAIN " + str(compiled), compiled.params).all()
     print(f"  -- {label}")
     for row in plan:
         print("     " + " | ".join(str(c) for c in row[-1:]))
@@ -212,16 +222,28 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--db", type=Path, default=Path("/tmp/inspector-desk-bench.db"))
     parser.add_argument("--reuse", action="store_true", help="time an already generated database")
+    parser.add_argument("--pg-local", action="store_true",
+                        help="start a loopback PostgreSQL (tests/postgres_server.py) when no URL is given")
+    parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("INSPECTOR_HOME", "/tmp/inspector-desk-bench-home")
-    if not args.reuse and args.db.exists():
-        args.db.unlink()
-    bench(f"sqlite:///{args.db}", args.rows, args.reuse)
+    if not args.skip_sqlite:
+        if not args.reuse and args.db.exists():
+            args.db.unlink()
+        bench(f"sqlite:///{args.db}", args.rows, args.reuse)
     pg_url = os.environ.get("INSPECTOR_BENCH_PG_URL")
     if pg_url:
         bench(pg_url, args.rows, args.reuse)
+    elif args.pg_local:
+        from tests.postgres_server import remove_server, start_server
+
+        server = start_server()
+        try:
+            bench(server.create_database("desk"), args.rows, False)
+        finally:
+            remove_server(server)
     else:
-        print("PostgreSQL: set INSPECTOR_BENCH_PG_URL to an empty database to benchmark it too")
+        print("PostgreSQL: set INSPECTOR_BENCH_PG_URL to an empty database (or pass --pg-local)")
 
 
 if __name__ == "__main__":
