@@ -57,16 +57,24 @@ def main() -> int:
     key = keys.load_or_create(Path(tempfile.mkdtemp()) / "keys")
     rng = np.random.default_rng(1)
     # A camera-like photo: smooth texture and edges (pure noise would be an unrealistic worst case).
-    texture = cv2.resize(rng.integers(0, 255, (75, 100, 3), dtype=np.uint8), (1600, 1200),
-                         interpolation=cv2.INTER_CUBIC)
+    texture = cv2.resize(
+        rng.integers(0, 255, (75, 100, 3), dtype=np.uint8), (1600, 1200), interpolation=cv2.INTER_CUBIC
+    )
     for _ in range(40):
         x, y = int(rng.integers(0, 1500)), int(rng.integers(0, 1100))
         cv2.putText(texture, "MADE IN VIETNAM", (x, y), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (20, 20, 20), 2)
     photo = cv2.imencode(".jpg", texture, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
     thumb = thumbnail(photo)
     content = payload.CertificatePayload(
-        serial="0100012345", item_code="DD1391-100-000123", brand="Nike", model="Dunk Low Panda",
-        verdict="pass", issued_on=date(2026, 11, 23), station="bench-1", key_id=key.key_id)
+        serial="0100012345",
+        item_code="DD1391-100-000123",
+        brand="Nike",
+        model="Dunk Low Panda",
+        verdict="pass",
+        issued_on=date(2026, 11, 23),
+        station="bench-1",
+        key_id=key.key_id,
+    )
     checkpoints = tuple(Checkpoint(f"Checkpoint {n}", "pass", "", thumb) for n in range(8))
 
     def certificate(from_photos: bool = False) -> bytes:
@@ -74,23 +82,46 @@ def main() -> int:
         points = checkpoints
         if from_photos:  # as the service does: a thumbnail from each stored photo first
             points = tuple(Checkpoint(p.title, p.outcome, "", thumbnail(photo)) for p in checkpoints)
-        return certificate_pdf(CertificateDocument(
-            serial=content.serial, item_code=content.item_code, brand=content.brand, model=content.model,
-            verdict="pass", issued_on=content.issued_on, station=content.station, authenticator_id=7,
-            key_id=key.key_id, code=code, checkpoints=points))
+        return certificate_pdf(
+            CertificateDocument(
+                serial=content.serial,
+                item_code=content.item_code,
+                brand=content.brand,
+                model=content.model,
+                verdict="pass",
+                issued_on=content.issued_on,
+                station=content.station,
+                authenticator_id=7,
+                key_id=key.key_id,
+                code=code,
+                checkpoints=points,
+            )
+        )
 
     def tag(size: str, fmt: str) -> Callable[[], object]:
         def work() -> object:
             doc = TagDocument(serial=content.serial, code=payload.encode(content, key))
             return tag_pdf(doc, size) if fmt == "pdf" else tag_zpl(doc, size)
+
         return work
 
     baseline = median_ms(bare_page, args.runs)
-    rows = [("bare ReportLab page (baseline)", baseline, None)]
+    rows: list[tuple[str, float, float | None]] = [("bare ReportLab page (baseline)", baseline, None)]
     rows.append(("certificate PDF, 8 checkpoints with thumbnails", median_ms(certificate, args.runs), 100.0))
-    rows.append(("certificate PDF incl. 8 thumbnails from 1600x1200 photos",
-                 median_ms(lambda: certificate(True), args.runs), 100.0))
-    rows.append((f"photo thumbnail (one 1600x1200 JPEG, {len(photo) // 1024} KiB)", median_ms(lambda: thumbnail(photo), args.runs), None))
+    rows.append(
+        (
+            "certificate PDF incl. 8 thumbnails from 1600x1200 photos",
+            median_ms(lambda: certificate(True), args.runs),
+            100.0,
+        )
+    )
+    rows.append(
+        (
+            f"photo thumbnail (one 1600x1200 JPEG, {len(photo) // 1024} KiB)",
+            median_ms(lambda: thumbnail(photo), args.runs),
+            None,
+        )
+    )
     for size in TAG_SIZES:
         rows.append((f"tag {size} PDF", median_ms(tag(size, "pdf"), args.runs), 20.0))
         rows.append((f"tag {size} ZPL", median_ms(tag(size, "zpl"), args.runs), 20.0))
@@ -98,7 +129,9 @@ def main() -> int:
     print(f"{'what':50} {'median ms':>10} {'x baseline':>11} {'goal ms':>8}")
     for name, ms, goal in rows:
         verdict = "" if goal is None else ("ok" if ms <= goal else "OVER")
-        print(f"{name:50} {ms:10.2f} {ms / baseline:11.1f} {'' if goal is None else f'{goal:.0f}':>8} {verdict}")
+        print(
+            f"{name:50} {ms:10.2f} {ms / baseline:11.1f} {'' if goal is None else f'{goal:.0f}':>8} {verdict}"
+        )
     return 0
 
 

@@ -13,13 +13,17 @@ from inspector.printing.tags import TAG_SIZES
 
 
 def register(subparsers: Any) -> None:
-    verify = subparsers.add_parser("verify", help="verify a certificate from its QR text, a PDF or a tag photo")
+    verify = subparsers.add_parser(
+        "verify", help="verify a certificate from its QR text, a PDF or a tag photo"
+    )
     verify.add_argument("code_or_file", help="the scanned QR text (INS1:...), a certificate PDF or a photo")
     verify.set_defaults(func=_verify)
 
     printing = subparsers.add_parser("print", help="write a certificate, fail report or tag")
     printing_sub = printing.add_subparsers(dest="print_command", metavar="WHAT")
-    certificate = printing_sub.add_parser("certificate", help="the certificate (or the fail report for a fail)")
+    certificate = printing_sub.add_parser(
+        "certificate", help="the certificate (or the fail report for a fail)"
+    )
     certificate.add_argument("inspection_id", type=int)
     certificate.add_argument("-o", "--output", required=True, help="where to write the PDF")
     certificate.add_argument("--paper", choices=["a4", "letter"], default="a4")

@@ -26,15 +26,26 @@ def certificate_pdf(doc: CertificateDocument, paper: str = "a4") -> bytes:
     sheet = styles()
     buffer = io.BytesIO()
     template = SimpleDocTemplate(
-        buffer, pagesize=page_size(paper), invariant=1, title=f"Certificate {doc.serial}",
-        leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm, bottomMargin=16 * mm,
+        buffer,
+        pagesize=page_size(paper),
+        invariant=1,
+        title=f"Certificate {doc.serial}",
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
     )
     story: list = []
     title = "Certificate of authenticity" if doc.verdict == "pass" else f"Inspection result: {doc.verdict}"
     story.append(Paragraph(escape(title), sheet["Title"]))
     if doc.reprint:
-        story.append(Paragraph(f"<font color='#b3261e'><b>REPRINT {doc.reprint}</b></font> "
-                               "- this is a copy of the original certificate.", sheet["Heading3"]))
+        story.append(
+            Paragraph(
+                f"<font color='#b3261e'><b>REPRINT {doc.reprint}</b></font> "
+                "- this is a copy of the original certificate.",
+                sheet["Heading3"],
+            )
+        )
     facts = [
         ["Serial", doc.serial],
         ["Item", doc.item_code + (f" - {doc.description}" if doc.description else "")],
@@ -45,11 +56,16 @@ def certificate_pdf(doc: CertificateDocument, paper: str = "a4") -> bytes:
         ["Authenticator id", str(doc.authenticator_id)],
         ["Signing key id", doc.key_id],
     ]
-    fact_rows = [[Paragraph(f"<b>{escape(k)}</b>", sheet["BodyText"]), Paragraph(escape(v), sheet["BodyText"])]
-                 for k, v in facts]
+    fact_rows = [
+        [Paragraph(f"<b>{escape(k)}</b>", sheet["BodyText"]), Paragraph(escape(v), sheet["BodyText"])]
+        for k, v in facts
+    ]
     facts_table = Table(fact_rows, colWidths=[38 * mm, 82 * mm])
-    facts_table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                                     ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]))
+    facts_table.setStyle(
+        TableStyle(
+            [("VALIGN", (0, 0), (-1, -1), "TOP"), ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey)]
+        )
+    )
     header = Table([[facts_table, QrFlowable(doc.code, 48 * mm)]], colWidths=[122 * mm, 52 * mm])
     header.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
     story += [header, Spacer(1, 6 * mm)]
@@ -58,18 +74,26 @@ def certificate_pdf(doc: CertificateDocument, paper: str = "a4") -> bytes:
         rows = [["Checkpoint", "Result", "Note", "Photo"]]
         for point in doc.checkpoints:
             colour = OUTCOME_COLOURS.get(point.outcome, "#000000")
-            rows.append([
-                Paragraph(escape(point.title), sheet["BodyText"]),
-                Paragraph(f"<font color='{colour}'><b>{escape(point.outcome)}</b></font>", sheet["BodyText"]),
-                Paragraph(escape(point.note), sheet["BodyText"]),
-                image_flowable(point.thumbnail, 30 * mm, 22 * mm),
-            ])
+            rows.append(
+                [
+                    Paragraph(escape(point.title), sheet["BodyText"]),
+                    Paragraph(
+                        f"<font color='{colour}'><b>{escape(point.outcome)}</b></font>", sheet["BodyText"]
+                    ),
+                    Paragraph(escape(point.note), sheet["BodyText"]),
+                    image_flowable(point.thumbnail, 30 * mm, 22 * mm),
+                ]
+            )
         table = Table(rows, colWidths=[58 * mm, 20 * mm, 62 * mm, 34 * mm], repeatRows=1)
-        table.setStyle(TableStyle([
-            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
-            ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
-        ]))
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.lightgrey),
+                ]
+            )
+        )
         story += [table, Spacer(1, 6 * mm)]
     story.append(Paragraph(HOW_TO_VERIFY, sheet["BodyText"]))
     template.build(story)

@@ -1,4 +1,4 @@
-"""Evidence for the fail report: the flagged region of the photo (aligned) beside the same region of the reference."""
+"""Fail report evidence: the flagged region of the aligned photo beside the same region of the reference."""
 
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ def _png(image: np.ndarray, side: int = THUMBNAIL_SIDE) -> bytes:
     height, width = image.shape[:2]
     scale = min(1.0, side / max(height, width))
     if scale < 1.0:
-        image = cv2.resize(image, (max(1, int(width * scale)), max(1, int(height * scale))),
-                           interpolation=cv2.INTER_AREA)
+        image = cv2.resize(
+            image, (max(1, int(width * scale)), max(1, int(height * scale))), interpolation=cv2.INTER_AREA
+        )
     ok, encoded = cv2.imencode(".png", image)
     return encoded.tobytes() if ok else b""
 
@@ -36,7 +37,9 @@ def thumbnail(data: bytes, side: int = 240) -> bytes | None:
         return None
     height, width = image.shape[:2]
     scale = min(1.0, side / max(height, width))
-    image = cv2.resize(image, (max(1, int(width * scale)), max(1, int(height * scale))), interpolation=cv2.INTER_AREA)
+    image = cv2.resize(
+        image, (max(1, int(width * scale)), max(1, int(height * scale))), interpolation=cv2.INTER_AREA
+    )
     ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 75])
     return encoded.tobytes() if ok else None
 

@@ -38,7 +38,9 @@ class QrFlowable(Flowable):
     def draw(self) -> None:
         count = len(self.matrix) + 2 * QR_QUIET_MODULES
         module = self.side / count
-        draw_qr(self.canv, self.matrix, QR_QUIET_MODULES * module, self.side - QR_QUIET_MODULES * module, module)
+        draw_qr(
+            self.canv, self.matrix, QR_QUIET_MODULES * module, self.side - QR_QUIET_MODULES * module, module
+        )
 
 
 def image_flowable(data: bytes | None, max_width: float, max_height: float) -> Flowable:

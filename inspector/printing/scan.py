@@ -13,8 +13,8 @@ PDF_RENDER_DPI = 200
 
 
 def codes_in_image(image: Image.Image) -> list[str]:
-    results = zxingcpp.read_barcodes(image.convert("L"), formats=zxingcpp.BarcodeFormat.QRCode)
-    return [result.text for result in results if result.valid]
+    results = zxingcpp.read_barcodes(image.convert("L"))
+    return [r.text for r in results if r.valid and r.format == zxingcpp.BarcodeFormat.QRCode]
 
 
 def codes_in_pdf(data: bytes, dpi: int = PDF_RENDER_DPI) -> list[str]:

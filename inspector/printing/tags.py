@@ -1,4 +1,4 @@
-"""Authenticity tags (QR code, serial as text and Code128) as PDF and as ZPL, laid out on the printer's dots."""
+"""Authenticity tags (QR, serial as text and Code128) as PDF and ZPL, laid out on the printer's dots."""
 
 from __future__ import annotations
 
@@ -74,12 +74,24 @@ def layout(size: str, tag: TagDocument) -> TagLayout:
         below = qr_y + modules * module + QR_QUIET_MODULES * module
         bar_width = max(1, min(4, width // (bars + 2 * CODE128_QUIET_MODULES)))
         text_height = 60
-        return TagLayout(width, height, qr_x, qr_y, module, modules,
-                         text_x=(width - bars * bar_width) // 2, text_y=below, text_height=text_height,
-                         note_y=below + text_height + 10, note_height=36,
-                         bar_x=(width - bars * bar_width) // 2, bar_y=below + text_height + 60,
-                         bar_width=bar_width, bar_height=min(240, height - below - text_height - 100),
-                         bar_modules=bars)
+        return TagLayout(
+            width,
+            height,
+            qr_x,
+            qr_y,
+            module,
+            modules,
+            text_x=(width - bars * bar_width) // 2,
+            text_y=below,
+            text_height=text_height,
+            note_y=below + text_height + 10,
+            note_height=36,
+            bar_x=(width - bars * bar_width) // 2,
+            bar_y=below + text_height + 60,
+            bar_width=bar_width,
+            bar_height=min(240, height - below - text_height - 100),
+            bar_modules=bars,
+        )
     module = max(1, min(ZEBRA_MAX_QR_MAGNIFICATION, height // qr_box_modules))
     qr_x = QR_QUIET_MODULES * module
     qr_y = (height - modules * module) // 2
@@ -91,11 +103,24 @@ def layout(size: str, tag: TagDocument) -> TagLayout:
     margin = max(8, height // 14)
     text_height = max(20, height // 8)
     bar_height = height - 2 * margin - text_height - text_height * 3 // 4 - 8
-    return TagLayout(width, height, qr_x, qr_y, module, modules,
-                     text_x=bar_x, text_y=margin, text_height=text_height,
-                     note_y=margin + text_height + 4, note_height=text_height * 3 // 4,
-                     bar_x=bar_x, bar_y=height - margin - bar_height, bar_width=bar_width,
-                     bar_height=bar_height, bar_modules=bars)
+    return TagLayout(
+        width,
+        height,
+        qr_x,
+        qr_y,
+        module,
+        modules,
+        text_x=bar_x,
+        text_y=margin,
+        text_height=text_height,
+        note_y=margin + text_height + 4,
+        note_height=text_height * 3 // 4,
+        bar_x=bar_x,
+        bar_y=height - margin - bar_height,
+        bar_width=bar_width,
+        bar_height=bar_height,
+        bar_modules=bars,
+    )
 
 
 def note_text(tag: TagDocument, size: str) -> str:
@@ -116,13 +141,27 @@ def tag_pdf(tag: TagDocument, size: str) -> bytes:
     def y_of(top_dots: float) -> float:
         return page_height - dots_to_points(top_dots)
 
-    draw_qr(canvas, qr_matrix(tag.code), dots_to_points(spot.qr_x), y_of(spot.qr_y), dots_to_points(spot.qr_module))
+    draw_qr(
+        canvas,
+        qr_matrix(tag.code),
+        dots_to_points(spot.qr_x),
+        y_of(spot.qr_y),
+        dots_to_points(spot.qr_module),
+    )
     canvas.setFont("Helvetica-Bold", dots_to_points(spot.text_height))
     canvas.drawString(dots_to_points(spot.text_x), y_of(spot.text_y + spot.text_height * 0.85), tag.serial)
     canvas.setFont("Helvetica-Bold" if tag.reprint else "Helvetica", dots_to_points(spot.note_height))
-    canvas.drawString(dots_to_points(spot.text_x), y_of(spot.note_y + spot.note_height * 0.85), note_text(tag, size))
-    draw_code128(canvas, tag.serial, dots_to_points(spot.bar_x), y_of(spot.bar_y + spot.bar_height),
-                 dots_to_points(spot.bar_width), dots_to_points(spot.bar_height))
+    canvas.drawString(
+        dots_to_points(spot.text_x), y_of(spot.note_y + spot.note_height * 0.85), note_text(tag, size)
+    )
+    draw_code128(
+        canvas,
+        tag.serial,
+        dots_to_points(spot.bar_x),
+        y_of(spot.bar_y + spot.bar_height),
+        dots_to_points(spot.bar_width),
+        dots_to_points(spot.bar_height),
+    )
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()

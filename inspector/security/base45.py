@@ -29,7 +29,7 @@ def decode(text: str) -> bytes:
         raise ValueError("base45 length is invalid")
     out = bytearray()
     for start in range(0, len(values), 3):
-        chunk = values[start:start + 3]
+        chunk = values[start : start + 3]
         number = sum(value * 45**power for power, value in enumerate(chunk))
         if len(chunk) == 3:
             if number > 0xFFFF:

@@ -23,12 +23,14 @@ def raw_public_bytes(public_key: Ed25519PublicKey) -> bytes:
 
 
 def key_id_of(public_key: Ed25519PublicKey) -> str:
-    """First 8 bytes of SHA-256 of the raw public key, hex: short enough to print, long enough to tell apart."""
+    """First 8 bytes of SHA-256 of the raw public key, hex: short to print, long enough to tell apart."""
     return hashlib.sha256(raw_public_bytes(public_key)).digest()[:8].hex()
 
 
 def public_pem(public_key: Ed25519PublicKey) -> bytes:
-    return public_key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,9 @@ def load_or_create(keys_dir: Path) -> SigningKey:
             return key
         loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except OSError as exc:
-        raise StorageUnavailable(f"The signing key in {keys_dir} cannot be read or created ({exc.strerror}).") from exc
+        raise StorageUnavailable(
+            f"The signing key in {keys_dir} cannot be read or created ({exc.strerror})."
+        ) from exc
     except ValueError as exc:
         raise BadInput(f"The signing key file {path} is damaged.") from exc
     if not isinstance(loaded, Ed25519PrivateKey):

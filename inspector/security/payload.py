@@ -1,4 +1,4 @@
-"""The certificate payload: `INS1:` + base45(compact fields + Ed25519 signature), small enough for a 2x1 in tag.
+"""The certificate payload: `INS1:` + base45(compact fields + Ed25519 signature), fits a 2x1 in tag.
 
 Layout of the signed body (version 1): key id (8 bytes) | issue day (uint16, days since 2000-01-01) |
 verdict letter (1 byte) | serial, item code, brand, model, station as UTF-8 joined by 0x1F.
@@ -90,9 +90,11 @@ def decode(text: str) -> DecodedPayload:
     text = text.strip()
     if not text.startswith(PREFIX) or ":" not in text[:8]:
         raise BadInput("This is not an inspector certificate code (it should start with INS1:).")
-    version_text, _, encoded = text[len(PREFIX):].partition(":")
+    version_text, _, encoded = text[len(PREFIX) :].partition(":")
     if version_text != str(VERSION):
-        raise BadInput(f"This certificate code has version {version_text!r}; this program reads version {VERSION}.")
+        raise BadInput(
+            f"This certificate code has version {version_text!r}; this program reads version {VERSION}."
+        )
     try:
         raw = base45.decode(encoded)
     except ValueError as exc:
@@ -102,19 +104,25 @@ def decode(text: str) -> DecodedPayload:
         raise BadInput("This certificate code is too short to hold a signed certificate.")
     body, signature = raw[:-SIGNATURE_BYTES], raw[-SIGNATURE_BYTES:]
     key_id = body[:KEY_ID_BYTES].hex()
-    days = int.from_bytes(body[KEY_ID_BYTES:KEY_ID_BYTES + 2], "big")
-    letter = body[KEY_ID_BYTES + 2:KEY_ID_BYTES + 3]
+    days = int.from_bytes(body[KEY_ID_BYTES : KEY_ID_BYTES + 2], "big")
+    letter = body[KEY_ID_BYTES + 2 : KEY_ID_BYTES + 3]
     if letter not in LETTER_VERDICTS:
         raise BadInput("This certificate code carries an unknown verdict.")
     try:
-        fields = body[KEY_ID_BYTES + 3:].decode("utf-8").split("\x1f")
+        fields = body[KEY_ID_BYTES + 3 :].decode("utf-8").split("\x1f")
     except UnicodeDecodeError as exc:
         raise BadInput("This certificate code's text is not valid UTF-8.") from exc
     if len(fields) != 5:
         raise BadInput("This certificate code does not have the five expected fields.")
     serial, item_code, brand, model, station = fields
     payload = CertificatePayload(
-        serial=serial, item_code=item_code, brand=brand, model=model, verdict=LETTER_VERDICTS[letter],
-        issued_on=EPOCH + timedelta(days=days), station=station, key_id=key_id,
+        serial=serial,
+        item_code=item_code,
+        brand=brand,
+        model=model,
+        verdict=LETTER_VERDICTS[letter],
+        issued_on=EPOCH + timedelta(days=days),
+        station=station,
+        key_id=key_id,
     )
     return DecodedPayload(payload, body, signature)

@@ -51,9 +51,14 @@ def verify_code(code: str, trusted: Mapping[str, Ed25519PublicKey]) -> Verificat
         return Verification(INVALID, str(exc))
     key = trusted.get(decoded.payload.key_id)
     if key is None:
-        return Verification(INVALID, f"The certificate was signed by key {decoded.payload.key_id}, "
-                                     "which this installation does not trust.", decoded.payload)
+        return Verification(
+            INVALID,
+            f"The certificate was signed by key {decoded.payload.key_id}, "
+            "which this installation does not trust.",
+            decoded.payload,
+        )
     if not signature_valid(key, decoded.signature, decoded.message):
-        return Verification(INVALID, "The signature does not match: the certificate was altered or forged.",
-                            decoded.payload)
+        return Verification(
+            INVALID, "The signature does not match: the certificate was altered or forged.", decoded.payload
+        )
     return Verification(VALID, "The signature is genuine.", decoded.payload)

@@ -1,4 +1,4 @@
-"""Certificates: issue on a passed finish, print (reprints marked), void on overturn, verify with the records."""
+"""Certificates: issue on a pass, print (reprints marked), void on overturn, verify against the records."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ from inspector.security.verification import INVALID, VOID, Verification, verify_
 from inspector.services import records
 from inspector.services.context import ServiceContext
 from inspector.storage.audit import append_event
-from inspector.storage.models import AuditEvent, Certificate, Comparison, Inspection, Item, Photo, Station
+from inspector.storage.models import AuditEvent, Certificate, Inspection, Item, Station
 
 TAG_PRINTED = "certificate.tag_printed"
 
@@ -69,13 +69,19 @@ class CertificateService:
         if existing is not None:
             return existing
         if inspection.verdict != "pass" or inspection.status != "finished":
-            raise InvalidState(f"Inspection {inspection.id} has not passed; it gets a report, not a certificate.")
+            raise InvalidState(
+                f"Inspection {inspection.id} has not passed; it gets a report, not a certificate."
+            )
         station = session.get(Station, inspection.station_id)
         item = session.get(Item, inspection.item_id)
         checklist = self.ctx.checklist_by_hash(session, inspection.checklist_hash)
         # Placeholder serial (unique) until the row id is known; the real one is derived from it.
-        row = Certificate(serial=f"pending-{uuid.uuid4().hex[:24]}", inspection_id=inspection.id,
-                          key_id=self.key.key_id, payload="")
+        row = Certificate(
+            serial=f"pending-{uuid.uuid4().hex[:24]}",
+            inspection_id=inspection.id,
+            key_id=self.key.key_id,
+            payload="",
+        )
         session.add(row)
         session.flush()
         row.serial = serial_for(row.id, inspection.station_id)
@@ -92,28 +98,46 @@ class CertificateService:
         )
         row.payload = payload.encode(content, self.key)
         session.flush()
-        append_event(session, action="certificate.issued", entity="certificate", entity_id=row.serial,
-                     actor_id=actor_id, station=self.ctx.station_name,
-                     data={"inspection": inspection.id, "key_id": row.key_id})
+        append_event(
+            session,
+            action="certificate.issued",
+            entity="certificate",
+            entity_id=row.serial,
+            actor_id=actor_id,
+            station=self.ctx.station_name,
+            data={"inspection": inspection.id, "key_id": row.key_id},
+        )
         return row
 
     def void_certificate(self, session: Session, inspection_id: int, reason: str, actor_id: int) -> list[str]:
         """Overturn hook: every live certificate of the inspection becomes void; returns their serials."""
         voided = []
-        for row in session.scalars(select(Certificate).where(
-                Certificate.inspection_id == inspection_id, Certificate.voided_at.is_(None))):
+        for row in session.scalars(
+            select(Certificate).where(
+                Certificate.inspection_id == inspection_id, Certificate.voided_at.is_(None)
+            )
+        ):
             row.voided_at = datetime.now(UTC)
             row.void_reason = reason or "verdict overturned"
-            append_event(session, action="certificate.voided", entity="certificate", entity_id=row.serial,
-                         actor_id=actor_id, station=self.ctx.station_name,
-                         data={"inspection": inspection_id, "reason": row.void_reason})
+            append_event(
+                session,
+                action="certificate.voided",
+                entity="certificate",
+                entity_id=row.serial,
+                actor_id=actor_id,
+                station=self.ctx.station_name,
+                data={"inspection": inspection_id, "reason": row.void_reason},
+            )
             voided.append(row.serial)
         return voided
 
     def _valid_certificate(self, session: Session, inspection_id: int) -> Certificate | None:
-        return session.scalar(select(Certificate).where(
-            Certificate.inspection_id == inspection_id, Certificate.voided_at.is_(None)
-        ).order_by(Certificate.id.desc()).limit(1))
+        return session.scalar(
+            select(Certificate)
+            .where(Certificate.inspection_id == inspection_id, Certificate.voided_at.is_(None))
+            .order_by(Certificate.id.desc())
+            .limit(1)
+        )
 
     def _finished(self, session: Session, inspection_id: int) -> Inspection:
         inspection = session.get(Inspection, inspection_id)
@@ -125,8 +149,9 @@ class CertificateService:
 
     # --- documents -------------------------------------------------------------------------
 
-    def _certificate_document(self, session: Session, inspection: Inspection, row: Certificate,
-                              reprint: int) -> CertificateDocument:
+    def _certificate_document(
+        self, session: Session, inspection: Inspection, row: Certificate, reprint: int
+    ) -> CertificateDocument:
         decoded = payload.decode(row.payload).payload
         detail = records.inspection_detail(session, self.ctx, inspection)
         checkpoints = []
@@ -134,13 +159,27 @@ class CertificateService:
             result = detail.results.get(step.id)
             photos = detail.photos.get(step.id, ())
             thumb = crops.thumbnail(self.ctx.photos.read(photos[-1].sha256)) if photos else None
-            checkpoints.append(Checkpoint(title=step.title, outcome=result.outcome if result else "-",
-                                          note=result.note if result else "", thumbnail=thumb))
+            checkpoints.append(
+                Checkpoint(
+                    title=step.title,
+                    outcome=result.outcome if result else "-",
+                    note=result.note if result else "",
+                    thumbnail=thumb,
+                )
+            )
         return CertificateDocument(
-            serial=row.serial, item_code=detail.inspection.item.code, brand=inspection.brand,
-            model=detail.checklist.model, verdict=decoded.verdict, issued_on=decoded.issued_on,
-            station=decoded.station, authenticator_id=inspection.authenticator_id, key_id=row.key_id,
-            code=row.payload, checkpoints=tuple(checkpoints), reprint=reprint,
+            serial=row.serial,
+            item_code=detail.inspection.item.code,
+            brand=inspection.brand,
+            model=detail.checklist.model,
+            verdict=decoded.verdict,
+            issued_on=decoded.issued_on,
+            station=decoded.station,
+            authenticator_id=inspection.authenticator_id,
+            key_id=row.key_id,
+            code=row.payload,
+            checkpoints=tuple(checkpoints),
+            reprint=reprint,
             description=detail.inspection.item.description,
         )
 
@@ -160,19 +199,37 @@ class CertificateService:
                 reference = self._reference_bytes(comparison.reference)
                 photo_bytes = self.ctx.photos.read(photo.sha256)
                 for region in comparison.regions[:3]:
-                    made = crops.evidence_crops(photo_bytes, reference, (region.x, region.y, region.w, region.h),
-                                                comparison.homography, region.score)
+                    made = crops.evidence_crops(
+                        photo_bytes,
+                        reference,
+                        (region.x, region.y, region.w, region.h),
+                        comparison.homography,
+                        region.score,
+                    )
                     if made is not None:
                         evidence.append(made)
             reason = result.fail_reason or ("inconclusive" if result.outcome == "unsure" else "failed")
-            steps.append(FailedStep(title=step.title, outcome=result.outcome, reason=reason,
-                                    note=result.note, evidence=tuple(evidence)))
+            steps.append(
+                FailedStep(
+                    title=step.title,
+                    outcome=result.outcome,
+                    reason=reason,
+                    note=result.note,
+                    evidence=tuple(evidence),
+                )
+            )
         station = session.get(Station, inspection.station_id)
         return FailReportDocument(
-            inspection_id=inspection.id, item_code=detail.inspection.item.code, brand=inspection.brand,
-            model=detail.checklist.model, verdict=inspection.verdict or "", station=station.name if station else "",
-            finished_on=_as_date(inspection.finished_at).date(), authenticator_id=inspection.authenticator_id,
-            summary=inspection.summary, steps=tuple(steps),
+            inspection_id=inspection.id,
+            item_code=detail.inspection.item.code,
+            brand=inspection.brand,
+            model=detail.checklist.model,
+            verdict=inspection.verdict or "",
+            station=station.name if station else "",
+            finished_on=_as_date(inspection.finished_at).date(),
+            authenticator_id=inspection.authenticator_id,
+            summary=inspection.summary,
+            steps=tuple(steps),
         )
 
     def _reference_bytes(self, name: str) -> bytes | None:
@@ -185,7 +242,7 @@ class CertificateService:
     # --- printing --------------------------------------------------------------------------
 
     def certificate_pdf(self, inspection_id: int, paper: str = "a4", actor_id: int | None = None) -> bytes:
-        """The certificate for a pass (each print after the first marked as a reprint), else the fail report."""
+        """The certificate for a pass (prints after the first marked as reprints), else the fail report."""
         with self.ctx.db.transaction() as session:
             inspection = self._finished(session, inspection_id)
             if inspection.verdict != "pass":
@@ -194,30 +251,58 @@ class CertificateService:
             reprint = row.print_count
             row.print_count += 1
             pdf = certificate_pdf(self._certificate_document(session, inspection, row, reprint), paper)
-            append_event(session, action="certificate.printed", entity="certificate", entity_id=row.serial,
-                         actor_id=actor_id, station=self.ctx.station_name, data={"reprint": reprint})
+            append_event(
+                session,
+                action="certificate.printed",
+                entity="certificate",
+                entity_id=row.serial,
+                actor_id=actor_id,
+                station=self.ctx.station_name,
+                data={"reprint": reprint},
+            )
             return pdf
 
-    def tag(self, inspection_id: int, size: str, fmt: str = "pdf", actor_id: int | None = None,
-            copies: int = 1) -> bytes:
+    def tag(
+        self, inspection_id: int, size: str, fmt: str = "pdf", actor_id: int | None = None, copies: int = 1
+    ) -> bytes:
         size_dots(size)  # an unknown size is one sentence before anything is written
         if fmt not in ("pdf", "zpl"):
             raise BadInput(f"Unknown tag format {fmt!r}; use pdf or zpl.")
         with self.ctx.db.transaction() as session:
             inspection = self._finished(session, inspection_id)
             if inspection.verdict != "pass":
-                raise InvalidState(f"Inspection {inspection_id} did not pass ({inspection.verdict}); it gets no tag.")
+                raise InvalidState(
+                    f"Inspection {inspection_id} did not pass ({inspection.verdict}); it gets no tag."
+                )
             row = self.issue(session, inspection, actor_id)
-            reprint = session.scalar(select(func.count()).select_from(AuditEvent).where(
-                AuditEvent.entity == "certificate", AuditEvent.entity_id == row.serial,
-                AuditEvent.action == TAG_PRINTED)) or 0
+            reprint = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(AuditEvent)
+                    .where(
+                        AuditEvent.entity == "certificate",
+                        AuditEvent.entity_id == row.serial,
+                        AuditEvent.action == TAG_PRINTED,
+                    )
+                )
+                or 0
+            )
             decoded = payload.decode(row.payload).payload
-            document = TagDocument(serial=row.serial, code=row.payload, brand=decoded.brand,
-                                   model=decoded.model, reprint=reprint)
-            data = tag_pdf(document, size) if fmt == "pdf" else tag_zpl(document, size, copies).encode("utf-8")
-            append_event(session, action=TAG_PRINTED, entity="certificate", entity_id=row.serial,
-                         actor_id=actor_id, station=self.ctx.station_name,
-                         data={"size": size, "format": fmt, "reprint": reprint})
+            document = TagDocument(
+                serial=row.serial, code=row.payload, brand=decoded.brand, model=decoded.model, reprint=reprint
+            )
+            data = (
+                tag_pdf(document, size) if fmt == "pdf" else tag_zpl(document, size, copies).encode("utf-8")
+            )
+            append_event(
+                session,
+                action=TAG_PRINTED,
+                entity="certificate",
+                entity_id=row.serial,
+                actor_id=actor_id,
+                station=self.ctx.station_name,
+                data={"size": size, "format": fmt, "reprint": reprint},
+            )
             return data
 
     def pdf(self, inspection_id: int, kind: str) -> bytes:
@@ -253,18 +338,34 @@ class CertificateService:
             row = session.scalar(select(Certificate).where(Certificate.serial == result.payload.serial))
             if row is None:
                 if result.payload.key_id == self.key.key_id:
-                    return Verification(INVALID, "The signature is ours but this serial is not in the records.",
-                                        result.payload)
-                return replace(result, reason="The signature is genuine (issued by another trusted deployment; "
-                                              "its void list is not here).")
+                    return Verification(
+                        INVALID,
+                        "The signature is ours but this serial is not in the records.",
+                        result.payload,
+                    )
+                return replace(
+                    result,
+                    reason="The signature is genuine (issued by another trusted deployment; "
+                    "its void list is not here).",
+                )
             if row.payload != code:
-                return Verification(INVALID, "A genuine signature, but not the certificate recorded for this serial.",
-                                    result.payload)
+                return Verification(
+                    INVALID,
+                    "A genuine signature, but not the certificate recorded for this serial.",
+                    result.payload,
+                )
             if row.voided_at is not None:
-                return Verification(VOID, f"The certificate was voided on {_as_date(row.voided_at).date()}.",
-                                    result.payload, row.void_reason)
-            return replace(result, reason=f"The signature is genuine and the certificate is on record "
-                                          f"(printed {row.print_count} time(s)).")
+                return Verification(
+                    VOID,
+                    f"The certificate was voided on {_as_date(row.voided_at).date()}.",
+                    result.payload,
+                    row.void_reason,
+                )
+            return replace(
+                result,
+                reason=f"The signature is genuine and the certificate is on record "
+                f"(printed {row.print_count} time(s)).",
+            )
 
 
 def attach(station: Any) -> CertificateService:

@@ -1,4 +1,4 @@
-"""Fixtures for certificate tests: the services' small checklist station, plus rendering and decoding helpers."""
+"""Certificate test fixtures: the services' small checklist station, rendering and decoding helpers."""
 
 from __future__ import annotations
 

@@ -13,8 +13,15 @@ from inspector.errors import BadInput
 from inspector.security import base45, keys, payload
 from inspector.security.verification import INVALID, VALID, verify_code
 
-SAMPLE = dict(serial="0100000042", item_code="TR1000-001-ITEM-9", brand="Testbrand", model="Runner",
-              verdict="pass", issued_on=date(2026, 11, 23), station="bench-1")
+SAMPLE = dict(
+    serial="0100000042",
+    item_code="TR1000-001-ITEM-9",
+    brand="Testbrand",
+    model="Runner",
+    verdict="pass",
+    issued_on=date(2026, 11, 23),
+    station="bench-1",
+)
 
 
 def _payload(key: keys.SigningKey, **changes: object) -> payload.CertificatePayload:
@@ -38,14 +45,22 @@ def test_round_trip_and_size(tmp_path: Path) -> None:
     assert result.status == VALID and result.payload == _payload(key)
 
 
-@pytest.mark.parametrize("field,value", [
-    ("serial", "0100000043"), ("item_code", "TR1000-001-ITEM-8"), ("brand", "Otherbrand"),
-    ("model", "Walker"), ("verdict", "fail"), ("issued_on", date(2026, 11, 24)), ("station", "bench-2"),
-])
+@pytest.mark.parametrize(
+    "field,value",
+    [
+        ("serial", "0100000043"),
+        ("item_code", "TR1000-001-ITEM-8"),
+        ("brand", "Otherbrand"),
+        ("model", "Walker"),
+        ("verdict", "fail"),
+        ("issued_on", date(2026, 11, 24)),
+        ("station", "bench-2"),
+    ],
+)
 def test_changing_any_field_fails(tmp_path: Path, field: str, value: object) -> None:
     key = keys.load_or_create(tmp_path)
     decoded = payload.decode(payload.encode(_payload(key), key))
-    forged_body = dataclasses.replace(decoded.payload, **{field: value}).body()
+    forged_body = dataclasses.replace(decoded.payload, **{field: value}).body()  # type: ignore[arg-type]
     forged = payload.HEADER + base45.encode(forged_body + decoded.signature)
     result = verify_code(forged, keys.trusted_keys(tmp_path, key))
     assert result.status == INVALID and "signature" in result.reason
@@ -57,9 +72,13 @@ def test_changed_key_id_or_signature_fails(tmp_path: Path) -> None:
     decoded = payload.decode(payload.encode(_payload(key), key))
     flipped = bytearray(decoded.signature)
     flipped[10] ^= 0x01
-    assert verify_code(payload.HEADER + base45.encode(decoded.body + bytes(flipped)), trusted).status == INVALID
+    assert (
+        verify_code(payload.HEADER + base45.encode(decoded.body + bytes(flipped)), trusted).status == INVALID
+    )
     other_id = bytes(8) + decoded.body[8:]
-    assert verify_code(payload.HEADER + base45.encode(other_id + decoded.signature), trusted).status == INVALID
+    assert (
+        verify_code(payload.HEADER + base45.encode(other_id + decoded.signature), trusted).status == INVALID
+    )
 
 
 def test_signed_by_another_key_fails_until_that_key_is_trusted(tmp_path: Path) -> None:
@@ -75,14 +94,24 @@ def test_signed_by_another_key_fails_until_that_key_is_trusted(tmp_path: Path) -
     forged = payload.encode(_payload(theirs, key_id=theirs.key_id), theirs)
     body = payload.decode(forged)
     swapped = bytes.fromhex(ours.key_id) + body.body[8:]
-    assert verify_code(payload.HEADER + base45.encode(swapped + body.signature),
-                       keys.trusted_keys(tmp_path, ours)).status == INVALID
+    assert (
+        verify_code(
+            payload.HEADER + base45.encode(swapped + body.signature), keys.trusted_keys(tmp_path, ours)
+        ).status
+        == INVALID
+    )
 
 
-@pytest.mark.parametrize("text,words", [
-    ("hello", "INS1:"), ("INS2:ABC", "version"), ("INS1:abc", "damaged"), ("INS1:A", "damaged"),
-    ("INS1:ABCDEF", "too short"),
-])
+@pytest.mark.parametrize(
+    "text,words",
+    [
+        ("hello", "INS1:"),
+        ("INS2:ABC", "version"),
+        ("INS1:abc", "damaged"),
+        ("INS1:A", "damaged"),
+        ("INS1:ABCDEF", "too short"),
+    ],
+)
 def test_bad_codes_are_one_sentence(text: str, words: str) -> None:
     with pytest.raises(BadInput) as caught:
         payload.decode(text)

@@ -1,4 +1,4 @@
-"""The lifecycle through the services: issue on pass, print, reprint, void on overturn, verify from PDF and photo."""
+"""Lifecycle through the services: issue on pass, print, reprint, void on overturn, verify a PDF or photo."""
 
 from __future__ import annotations
 
@@ -20,17 +20,29 @@ ALL_PASS = {"box-label": "pass", "size-tag": "pass", "stitching": "pass", "smell
 VALUES = {"box-label": "TR1000-001", "size-tag": "TR1000-001"}
 
 
-def _finish(services: StationServices, alex: Actor, photo: bytes, code: str,
-            outcomes: dict[str, str], compare: bool = False) -> int:
+def _finish(
+    services: StationServices,
+    alex: Actor,
+    photo: bytes,
+    code: str,
+    outcomes: dict[str, str],
+    compare: bool = False,
+) -> int:
     inspection_id = services.inspections.start_or_resume(alex, code, style_code="TR1000-001").inspection.id
     for step in ("box-label", "size-tag"):
         added = services.inspections.add_photo(alex, inspection_id, step, photo)
         if compare:
             services.comparisons.compare_photo(alex, added.id)
     for step, outcome in outcomes.items():
-        services.inspections.record_step(alex, inspection_id, step, outcome, value=VALUES.get(step),
-                                         note="" if outcome == "pass" else "the font is too thin",
-                                         fail_reason="counterfeit" if outcome == "fail" else None)
+        services.inspections.record_step(
+            alex,
+            inspection_id,
+            step,
+            outcome,
+            value=VALUES.get(step),
+            note="" if outcome == "pass" else "the font is too thin",
+            fail_reason="counterfeit" if outcome == "fail" else None,
+        )
     services.inspections.finish(alex, inspection_id)
     return inspection_id
 
@@ -46,8 +58,12 @@ def certs(services: StationServices) -> CertificateService:
 
 
 def test_pass_issues_a_certificate_that_prints_decodes_and_verifies(
-        services: StationServices, certs: CertificateService, people: dict[str, Actor],
-        photo_bytes: bytes, tmp_path: Path) -> None:
+    services: StationServices,
+    certs: CertificateService,
+    people: dict[str, Actor],
+    photo_bytes: bytes,
+    tmp_path: Path,
+) -> None:
     inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-1", ALL_PASS)
     with services.ctx.db.read() as session:
         [row] = session.scalars(select(Certificate)).all()
@@ -56,8 +72,16 @@ def test_pass_issues_a_certificate_that_prints_decodes_and_verifies(
     assert actions[-2:] == ["inspection.finished", "certificate.issued"]
     pdf = certs.certificate_pdf(inspection_id, "a4")
     text = _text(pdf)
-    for expected in (serial, "ITEM-1", "Testbrand", "Runner", "PASS", "Box label", "How to verify",
-                     str(people["alex"].user_id)):
+    for expected in (
+        serial,
+        "ITEM-1",
+        "Testbrand",
+        "Runner",
+        "PASS",
+        "Box label",
+        "How to verify",
+        str(people["alex"].user_id),
+    ):
         assert expected in text
     assert "Alex" not in text and "REPRINT" not in text  # an id, never the authenticator's name
     pages = render_png(pdf, tmp_path, 150, "certificate")
@@ -72,8 +96,9 @@ def test_pass_issues_a_certificate_that_prints_decodes_and_verifies(
     assert (round(width), round(height)) == (612, 792)
 
 
-def test_reprint_is_marked_and_counted(services: StationServices, certs: CertificateService,
-                                       people: dict[str, Actor], photo_bytes: bytes) -> None:
+def test_reprint_is_marked_and_counted(
+    services: StationServices, certs: CertificateService, people: dict[str, Actor], photo_bytes: bytes
+) -> None:
     inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-2", ALL_PASS)
     assert "REPRINT" not in _text(certs.certificate_pdf(inspection_id))
     assert "REPRINT 1" in _text(certs.certificate_pdf(inspection_id))
@@ -83,9 +108,13 @@ def test_reprint_is_marked_and_counted(services: StationServices, certs: Certifi
         assert session.scalar(select(Certificate.print_count)) == 2
 
 
-def test_tag_from_the_records_decodes_at_203_dpi(services: StationServices, certs: CertificateService,
-                                                 people: dict[str, Actor], photo_bytes: bytes,
-                                                 tmp_path: Path) -> None:
+def test_tag_from_the_records_decodes_at_203_dpi(
+    services: StationServices,
+    certs: CertificateService,
+    people: dict[str, Actor],
+    photo_bytes: bytes,
+    tmp_path: Path,
+) -> None:
     inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-3", ALL_PASS)
     [png] = render_png(certs.tag(inspection_id, "62x29mm"), tmp_path, 203, "tag")
     found = decode(png)
@@ -96,11 +125,13 @@ def test_tag_from_the_records_decodes_at_203_dpi(services: StationServices, cert
     assert "^BQN,2," in zpl and "^XZ" in zpl
 
 
-def test_overturn_voids_and_verify_says_void(services: StationServices, certs: CertificateService,
-                                             people: dict[str, Actor], photo_bytes: bytes) -> None:
+def test_overturn_voids_and_verify_says_void(
+    services: StationServices, certs: CertificateService, people: dict[str, Actor], photo_bytes: bytes
+) -> None:
     inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-4", ALL_PASS)
     with services.ctx.db.read() as session:
         code = session.scalar(select(Certificate.payload))
+    assert code is not None
     assert certs.verify(code).status == "valid"
     services.reviews.overturn(people["morgan"], inspection_id, "fail", "stitch count wrong on review")
     result = certs.verify(code)
@@ -111,14 +142,19 @@ def test_overturn_voids_and_verify_says_void(services: StationServices, certs: C
     assert "Inspection report" in _text(certs.certificate_pdf(inspection_id))
 
 
-def test_fail_gets_an_itemised_report_with_evidence(services: StationServices, certs: CertificateService,
-                                                   people: dict[str, Actor], photo_bytes: bytes,
-                                                   tmp_path: Path) -> None:
+def test_fail_gets_an_itemised_report_with_evidence(
+    services: StationServices,
+    certs: CertificateService,
+    people: dict[str, Actor],
+    photo_bytes: bytes,
+    tmp_path: Path,
+) -> None:
     import cv2
     import numpy as np
 
     # A photo with a blotch over the label text: the comparison flags it, the report crops it.
     image = cv2.imdecode(np.frombuffer(photo_bytes, np.uint8), cv2.IMREAD_COLOR)
+    assert image is not None
     cv2.rectangle(image, (300, 180), (480, 300), (0, 0, 255), -1)
     altered = cv2.imencode(".jpg", image)[1].tobytes()
     outcomes = dict(ALL_PASS, **{"box-label": "fail", "stitching": "unsure"})
@@ -134,8 +170,9 @@ def test_fail_gets_an_itemised_report_with_evidence(services: StationServices, c
     (tmp_path / "report.pdf").write_bytes(pdf)
 
 
-def test_serials_are_unique_across_stations(test_settings: object, people: dict[str, Actor],
-                                            services: StationServices, photo_bytes: bytes) -> None:
+def test_serials_are_unique_across_stations(
+    test_settings: object, people: dict[str, Actor], services: StationServices, photo_bytes: bytes
+) -> None:
     attach(services)
     other = open_station(test_settings.with_changes(station_name="bench-2"))  # type: ignore[attr-defined]
     try:
@@ -151,9 +188,14 @@ def test_serials_are_unique_across_stations(test_settings: object, people: dict[
     assert len({s[:2] for s in serials}) == 2  # the station shows in the serial
 
 
-def test_cli_print_verify_and_export(services: StationServices, people: dict[str, Actor],
-                                     photo_bytes: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_print_verify_and_export(
+    services: StationServices,
+    people: dict[str, Actor],
+    photo_bytes: bytes,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     attach(services)
     inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-6", ALL_PASS)
     monkeypatch.setenv("INSPECTOR_CHECKLISTS_DIR", str(services.ctx.settings.checklists_dir))
@@ -163,7 +205,9 @@ def test_cli_print_verify_and_export(services: StationServices, people: dict[str
     assert main(["verify", str(out)]) == 0
     assert "VALID" in capsys.readouterr().out
     tag = tmp_path / "tag.zpl"
-    assert main(["print", "tag", str(inspection_id), "--size", "2x1in", "--format", "zpl", "-o", str(tag)]) == 0
+    assert (
+        main(["print", "tag", str(inspection_id), "--size", "2x1in", "--format", "zpl", "-o", str(tag)]) == 0
+    )
     assert tag.read_text().startswith("^XA")
     assert main(["verify", "INS1:NOTREAL"]) == 1
     with pytest.raises(SystemExit):

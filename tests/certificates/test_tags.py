@@ -1,4 +1,4 @@
-"""Tags: rendered at 203 dpi and decoded with zxing-cpp; ZPL checked against the ZPL II reference; port 9100."""
+"""Tags: rendered at 203 dpi and decoded with zxing-cpp; ZPL checked against the reference; port 9100."""
 
 from __future__ import annotations
 
@@ -21,11 +21,22 @@ from tests.certificates.conftest import decode, render_png
 def _tag(tmp_path: Path, reprint: int = 0) -> tuple[TagDocument, dict[str, object]]:
     key = keys.load_or_create(tmp_path / "keys")
     content = payload.CertificatePayload(
-        serial="0300001234", item_code="TR1000-001-LONG-ITEM-CODE", brand="Testbrand Longname",
-        model="Runner Premium Edition", verdict="pass", issued_on=date(2026, 11, 23), station="bench-12",
-        key_id=key.key_id)
-    doc = TagDocument(serial=content.serial, code=payload.encode(content, key), brand=content.brand,
-                      model=content.model, reprint=reprint)
+        serial="0300001234",
+        item_code="TR1000-001-LONG-ITEM-CODE",
+        brand="Testbrand Longname",
+        model="Runner Premium Edition",
+        verdict="pass",
+        issued_on=date(2026, 11, 23),
+        station="bench-12",
+        key_id=key.key_id,
+    )
+    doc = TagDocument(
+        serial=content.serial,
+        code=payload.encode(content, key),
+        brand=content.brand,
+        model=content.model,
+        reprint=reprint,
+    )
     return doc, keys.trusted_keys(tmp_path / "keys", key)  # type: ignore[return-value]
 
 
