@@ -54,6 +54,8 @@ def _period(since: datetime | None, until: datetime | None) -> list[ColumnElemen
 
 
 def _seconds_and_hour(dialect: str) -> tuple[Any, Any]:
+    seconds: Any
+    hour: Any
     if dialect == "postgresql":
         seconds = func.extract("epoch", Inspection.finished_at - Inspection.started_at)
         hour = func.date_trunc("hour", Inspection.finished_at)

@@ -94,7 +94,7 @@ class CalibrationService:
         with self.ctx.db.read() as session:
             rows = session.execute(select(Item.code, Item.calibration_verdict)
                                    .where(Item.calibration_verdict.is_not(None)).order_by(Item.code)).all()
-        return [CalibrationItem(code, verdict, self._assigned(code)) for code, verdict in rows]
+        return [CalibrationItem(code, verdict or "", self._assigned(code)) for code, verdict in rows]
 
     def scores(self, actor: Actor) -> list[CalibrationScore]:
         """Each authenticator's accuracy on calibration items they finished."""

@@ -107,8 +107,10 @@ def test_blind_review_and_integrity_button(
     window.login._fill("B-2", "3456")
     _desk_button(window).click()
     desk = window.desk  # type: ignore[attr-defined]
-    desk.open_inspection(inspection_id)
+    desk.queue.id_edit.setText(str(inspection_id))
+    qtbot.keyClick(desk.queue.id_edit, Qt.Key.Key_Return)
     review = desk.review
+    assert desk.tabs.currentWidget() is review
     review.blind_box.setChecked(True)
     assert "hidden until you record yours" in review.heading.text()
     assert not review.overturn_button.isVisibleTo(window)

@@ -56,10 +56,15 @@ class QueueTab(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         self.open_button = QPushButton("Open")
         self.open_button.clicked.connect(self._open_selected)
+        # Any inspection can be reviewed, queued or not: type (or scan) its number.
+        self.id_edit = QLineEdit()
+        self.id_edit.setPlaceholderText("inspection #")
+        self.id_edit.setMaximumWidth(110)
+        self.id_edit.returnPressed.connect(self._open_typed)
         row = QHBoxLayout()
         for widget in (self.since_edit, self.until_edit, self.station_edit, self.authenticator_edit,
                        self.brand_edit, self.verdict_box, self.reviewed_box, self.refresh_button,
-                       self.open_button):
+                       self.open_button, self.id_edit):
             row.addWidget(widget)
         self.banner = Banner()
         self.table = QTableWidget(0, len(COLUMNS))
@@ -119,6 +124,13 @@ class QueueTab(QWidget):
         rows = self.table.selectionModel().selectedRows()
         if rows:
             self._open_row(rows[0].row())
+
+    def _open_typed(self) -> None:
+        text = self.id_edit.text().strip().lstrip("#")
+        if not text.isdigit():
+            self.banner.show_message("Type an inspection number, like 1234.", "error")
+            return
+        self.open_requested.emit(int(text))
 
     def _open_row(self, row: int) -> None:
         if 0 <= row < len(self.entries):
