@@ -70,6 +70,7 @@ class AnalyticsTab(QWidget):
         split = QSplitter()
         split.addWidget(self.table)
         split.addWidget(self.chart)
+        split.setSizes([700, 400])
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.banner)

@@ -31,12 +31,14 @@ class BarChart(QWidget):
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No data for this period")
             return
         top, bottom = 40.0, height - 40.0
-        peak = max((v for _, v in self.bars), default=0.0) or 1.0
+        # Rates are drawn against 100 %, so two charts of rates compare at a glance.
+        peak = 1.0 if self.percent else (max((v for _, v in self.bars), default=0.0) or 1.0)
         slot = width / len(self.bars)
+        bar_width = min(slot * 0.7, 90.0)
         for index, (name, value) in enumerate(self.bars):
             bar_height = (bottom - top) * (value / peak)
-            x = index * slot + slot * 0.15
-            rect = QRectF(x, bottom - bar_height, slot * 0.7, bar_height)
+            x = index * slot + (slot - bar_width) / 2
+            rect = QRectF(x, bottom - bar_height, bar_width, bar_height)
             painter.fillRect(rect, palette.highlight())
             label = f"{value:.0%}" if self.percent else f"{value:g}"
             painter.drawText(QRectF(index * slot, bottom - bar_height - 18, slot, 16),
