@@ -78,17 +78,39 @@ def _host_port(text: str) -> tuple[str, int]:
 
 
 def _verify(args: argparse.Namespace) -> int:
-    if args.code_or_file.lower().endswith(".zip"):  # a supervisor desk evidence bundle
-        from inspector.cli.desk import verify_bundle_command
+    from inspector.errors import StorageUnavailable
 
-        return verify_bundle_command(argparse.Namespace(bundle=Path(args.code_or_file)))
-    station, service = _service()
     try:
-        result = service.verify(args.code_or_file)
-    finally:
-        station.close()
+        station, service = _service()
+    except StorageUnavailable:
+        # No records here (a verifier elsewhere): the signature check needs only the keys.
+        result = _verify_offline(args.code_or_file)
+    else:
+        try:
+            result = service.verify(args.code_or_file)
+        finally:
+            station.close()
     print(result.describe())
     return 0 if result.valid else 1
+
+
+def _verify_offline(code_or_file: str) -> Any:
+    from inspector.printing.scan import codes_in_file
+    from inspector.security import keys, payload
+    from inspector.security.verification import INVALID, Verification, verify_code
+
+    code = code_or_file.strip()
+    if not code.startswith(payload.PREFIX) and Path(code_or_file).exists():
+        found = [c for c in codes_in_file(Path(code_or_file)) if c.startswith(payload.PREFIX)]
+        if not found:
+            return Verification(INVALID, f"No certificate QR code could be read in {code_or_file}.")
+        code = found[0]
+    result = verify_code(code, keys.trusted_keys(load_settings().keys_dir))
+    if result.valid:
+        return Verification(
+            result.status, result.reason + " (records unavailable: void status not checked)", result.payload
+        )
+    return result
 
 
 def _print_certificate(args: argparse.Namespace) -> int:

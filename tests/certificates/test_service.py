@@ -92,6 +92,7 @@ def test_pass_issues_a_certificate_that_prints_decodes_and_verifies(
     assert certs.verify(str(pages[0])).status == "valid"  # a photo/scan of the printout
     letter = certs.certificate_pdf(inspection_id, "letter")
     assert "REPRINT 1" in _text(letter)
+    assert decode(render_png(letter, tmp_path, 150, "letter")[0])["QRCode"] == code
     width, height = pypdfium2.PdfDocument(letter)[0].get_size()
     assert (round(width), round(height)) == (612, 792)
 
@@ -121,6 +122,22 @@ def test_tag_from_the_records_decodes_at_203_dpi(
     assert certs.verify(found["QRCode"]).valid
     with services.ctx.db.read() as session:
         assert found["Code128"] == session.scalar(select(Certificate.serial))
+    # A phone photo of the printed tag: smaller, tilted, on a grey table, a little blurred.
+    import cv2
+    import numpy as np
+
+    tag_image = cv2.imread(str(png))
+    height, width = tag_image.shape[:2]
+    table = np.full((height * 3, width * 2, 3), 120, np.uint8)
+    corners = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
+    placed = np.float32([[60, 90], [width + 120, 60], [width + 160, height + 130], [40, height + 170]])
+    warp = cv2.getPerspectiveTransform(corners, placed)
+    cv2.warpPerspective(
+        tag_image, warp, (table.shape[1], table.shape[0]), table, borderMode=cv2.BORDER_TRANSPARENT
+    )
+    photo = tmp_path / "tag-photo.jpg"
+    cv2.imwrite(str(photo), cv2.GaussianBlur(table, (3, 3), 0), [cv2.IMWRITE_JPEG_QUALITY, 80])
+    assert certs.verify(str(photo)).valid
     zpl = certs.tag(inspection_id, "4x6in", "zpl").decode()
     assert "^BQN,2," in zpl and "^XZ" in zpl
 
@@ -210,6 +227,10 @@ def test_cli_print_verify_and_export(
     )
     assert tag.read_text().startswith("^XA")
     assert main(["verify", "INS1:NOTREAL"]) == 1
+    services.reviews.overturn(people["morgan"], inspection_id, "fail", "wrong logo")
+    capsys.readouterr()
+    assert main(["verify", str(out)]) == 1
+    assert "VOID" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["print", "tag", str(inspection_id), "--size", "9x9in", "-o", str(tag)])
     assert main(["keys", "export", "-o", str(tmp_path / "public.pem")]) == 0
