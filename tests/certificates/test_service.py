@@ -127,10 +127,13 @@ def test_tag_from_the_records_decodes_at_203_dpi(
     import numpy as np
 
     tag_image = cv2.imread(str(png))
+    assert tag_image is not None
     height, width = tag_image.shape[:2]
     table = np.full((height * 3, width * 2, 3), 120, np.uint8)
-    corners = np.float32([[0, 0], [width, 0], [width, height], [0, height]])
-    placed = np.float32([[60, 90], [width + 120, 60], [width + 160, height + 130], [40, height + 170]])
+    corners = np.array([[0, 0], [width, 0], [width, height], [0, height]], np.float32)
+    placed = np.array(
+        [[60, 90], [width + 120, 60], [width + 160, height + 130], [40, height + 170]], np.float32
+    )
     warp = cv2.getPerspectiveTransform(corners, placed)
     cv2.warpPerspective(
         tag_image, warp, (table.shape[1], table.shape[0]), table, borderMode=cv2.BORDER_TRANSPARENT
