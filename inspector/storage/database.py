@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from inspector.errors import StorageUnavailable
+
+T = TypeVar("T")
+# PostgreSQL asks the client to run the transaction again: serialisation failure, deadlock detected.
+_RETRY_SQLSTATES = {"40001", "40P01"}
+_UNIQUE_VIOLATION = "23505"
 
 UNAVAILABLE = "The database cannot be reached; nothing was recorded. Check the connection and try again."
 
@@ -77,6 +84,23 @@ class Database:
         with self._guard(), self._sessions.begin() as session:
             yield session
 
+    def run_transaction(self, work: Callable[[Session], T], *, attempts: int = 5,
+                        retry_on_duplicate: bool = False) -> T:
+        """`work(session)` in one write transaction, run again from the start when the database asks
+        for a retry (serialisation failure, deadlock) or, with `retry_on_duplicate`, when another
+        station inserted the same unique row (an item code, a checklist snapshot) a moment earlier;
+        the retry then sees that row. `work` must have no effects outside the session."""
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.transaction() as session:
+                    return work(session)
+            except DBAPIError as exc:
+                if attempt == attempts or not _worth_retrying(exc, retry_on_duplicate):
+                    raise
+                # Jitter so stations that collided do not collide again in step.
+                time.sleep(random.uniform(0.005, 0.05) * attempt)
+        raise AssertionError("unreachable")
+
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading only."""
@@ -103,6 +127,16 @@ class Database:
     def dispose(self) -> None:
         self.engine.dispose()
         self.read_engine.dispose()
+
+
+def _worth_retrying(exc: DBAPIError, retry_on_duplicate: bool) -> bool:
+    sqlstate = getattr(exc.orig, "sqlstate", None)
+    if sqlstate in _RETRY_SQLSTATES:
+        return True
+    if retry_on_duplicate and isinstance(exc, IntegrityError):
+        message = str(exc.orig).lower()
+        return sqlstate == _UNIQUE_VIOLATION or "unique constraint failed" in message
+    return False
 
 
 def _is_lost_connection(exc: OperationalError) -> bool:
