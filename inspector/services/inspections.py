@@ -77,7 +77,7 @@ class InspectionService:
         if not item_code:
             raise BadInput("Scan or type the item's code first.")
         style_code = normalise_code(style_code) if style_code else None
-        with self.ctx.db.transaction() as session:
+        def start(session: Session) -> Started:
             item = session.scalar(select(Item).where(Item.code == item_code))
             if item is None:
                 item = Item(code=item_code, style_code=style_code, description=description,
@@ -117,6 +117,9 @@ class InspectionService:
                          data={"item": item.code, "checklist": checklist.id,
                                "version": checklist.version, "hash": loaded.content_hash})
             return Started(records.inspection_view(session, self.ctx, inspection), resumed=False)
+
+        # Two benches may scan the same new item at once: the second one's retry resumes the first's.
+        return self.ctx.db.run_transaction(start, retry_on_duplicate=True)
 
     def _choose_checklist(self, item: Item, checklist_id: str | None) -> LoadedChecklist:
         if checklist_id:
