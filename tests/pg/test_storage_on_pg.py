@@ -82,3 +82,37 @@ def test_concurrent_appends_keep_one_unbroken_chain(pg_url: str) -> None:
     assert broken is None and count == 640
     assert seqs == list(range(1, 641))
     db.dispose()
+
+
+def test_run_transaction_retries_a_real_deadlock(pg_url: str) -> None:
+    """Two writers lock the same two rows in opposite order; PostgreSQL kills one, which runs again."""
+    db = Database(pg_url)
+    migrate.upgrade(db.engine)
+    with db.transaction() as session:
+        session.execute(text("INSERT INTO stations (name, created_at) VALUES ('a', now()), ('b', now())"))
+    barrier = threading.Barrier(2)
+    attempts: list[str] = []
+    errors: list[BaseException] = []
+
+    def writer(first: str, second: str) -> None:
+        def work(session: object) -> None:
+            attempts.append(first)
+            run = session.execute  # type: ignore[attr-defined]
+            run(text("UPDATE stations SET name = name WHERE name = :n"), {"n": first})
+            if len(attempts) <= 2:  # only the first round meets at the barrier
+                barrier.wait(timeout=10)
+            run(text("UPDATE stations SET name = name WHERE name = :n"), {"n": second})
+
+        try:
+            db.run_transaction(work)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=pair) for pair in (("a", "b"), ("b", "a"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(attempts) == 3  # two first tries, one retry of the deadlock's victim
+    db.dispose()
