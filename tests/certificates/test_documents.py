@@ -61,6 +61,7 @@ def test_evidence_crop_shows_the_difference_at_the_same_place() -> None:
     assert made is not None and made.reference_crop is not None
     photo = cv2.imdecode(np.frombuffer(made.photo_crop, np.uint8), cv2.IMREAD_COLOR)
     reference = cv2.imdecode(np.frombuffer(made.reference_crop, np.uint8), cv2.IMREAD_COLOR)
+    assert photo is not None and reference is not None
     assert photo.shape == reference.shape
     centre = (photo.shape[0] // 2, photo.shape[1] // 2)
     assert photo[centre][2] > 150 and reference[centre][1] > 90  # red in the photo, green in the reference
