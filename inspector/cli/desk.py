@@ -80,12 +80,23 @@ def register(subparsers: Any) -> None:
     check = evidence_sub.add_parser("verify", help="check an evidence zip's signature and hashes")
     check.add_argument("bundle", type=Path)
     check.set_defaults(func=verify_bundle_command)
-    # `inspector verify BUNDLE.zip`, unless the certificates' verify command already owns the name
-    # (it should then hand .zip files to verify_bundle_command).
-    if "verify" not in getattr(subparsers, "choices", {}):
+    # `inspector verify BUNDLE.zip`: the certificates' verify command owns the name; hand it .zip
+    # files here by wrapping its handler (so neither module has to edit the other).
+    existing = getattr(subparsers, "choices", {}).get("verify")
+    if existing is None:
         verify = subparsers.add_parser("verify", help="check a signed evidence bundle (.zip)")
         verify.add_argument("bundle", type=Path)
         verify.set_defaults(func=verify_bundle_command)
+    else:
+        certificate_verify = existing.get_default("func")
+
+        def verify_any(args: argparse.Namespace) -> int:
+            target = str(getattr(args, "code_or_file", "") or "")
+            if target.lower().endswith(".zip"):
+                return verify_bundle_command(argparse.Namespace(bundle=Path(target)))
+            return int(certificate_verify(args))
+
+        existing.set_defaults(func=verify_any)
 
 
 def _open() -> Any:

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, distinct, func, select
+from sqlalchemy import ColumnElement, and_, case, distinct, func, select, true
 from sqlalchemy.sql import Select
 
 from inspector.errors import BadInput
@@ -61,7 +61,9 @@ def _seconds_and_hour(dialect: str) -> tuple[Any, Any]:
         hour = func.date_trunc("hour", Inspection.finished_at)
     else:
         seconds = (func.julianday(Inspection.finished_at) - func.julianday(Inspection.started_at)) * 86400.0
-        hour = func.strftime("%Y-%m-%d %H", Inspection.finished_at)
+        # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff': the first 13 characters are the hour, and
+        # substr costs far less than strftime on a month of rows.
+        hour = func.substr(Inspection.finished_at, 1, 13)
     return seconds, hour
 
 
@@ -69,7 +71,7 @@ def totals_query(dialect: str, group: str, since: datetime | None, until: dateti
     """Counts, rates and durations per group: one pass over the period's inspections."""
     key = _key(group)
     seconds, hour = _seconds_and_hour(dialect)
-    return (
+    query = (
         select(key, func.count(), func.sum(case((Inspection.verdict == "pass", 1), else_=0)),
                func.sum(case((Inspection.verdict == "fail", 1), else_=0)),
                func.sum(case((Inspection.verdict == "inconclusive", 1), else_=0)),
@@ -77,10 +79,21 @@ def totals_query(dialect: str, group: str, since: datetime | None, until: dateti
         .where(and_(*_period(since, until)))
         .group_by(key)
     )
+    if since or until:
+        # SQLite's planner prefers the (key, finished_at) indexes to skip the GROUP BY sort, then
+        # reads every row from the table; the covering index is several times faster (benchmarks/desk.py).
+        query = query.with_hint(Inspection, "INDEXED BY ix_inspections_finished_cover", "sqlite")
+    return query
 
 
 def reviews_query(group: str, since: datetime | None, until: datetime | None) -> Select:
+    """Reviews recorded in the period (by when the supervisor reviewed), per group of the inspection."""
     key = _key(group)
+    conditions: list[ColumnElement[bool]] = []
+    if since:
+        conditions.append(Review.created_at >= since)
+    if until:
+        conditions.append(Review.created_at < until)
     return (
         select(key, func.count(Review.id),
                func.sum(case((Review.decision == "overturn", 1), else_=0)),
@@ -88,7 +101,7 @@ def reviews_query(group: str, since: datetime | None, until: datetime | None) ->
                func.sum(case((and_(Review.blind.is_(True), Review.verdict == Review.previous_verdict), 1),
                              else_=0)))
         .join(Inspection, Inspection.id == Review.inspection_id)
-        .where(and_(*_period(since, until)))
+        .where(and_(true(), *conditions))
         .group_by(key)
     )
 

@@ -88,6 +88,9 @@ class Inspection(Base):
         Index("ix_inspections_station_finished", "station_id", "finished_at"),
         Index("ix_inspections_brand_finished", "brand", "finished_at"),
         Index("ix_inspections_finished", "finished_at"),
+        # Migration 0002 (supervisor desk analytics): answers a period's aggregates from the index.
+        Index("ix_inspections_finished_cover", "finished_at", "status", "authenticator_id", "station_id",
+              "brand", "verdict", "started_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -170,6 +173,11 @@ class Comparison(Base):
 
 class Review(Base):
     __tablename__ = "reviews"
+    # Migration 0002: the desk's overturn and agreement rates read a period's reviews.
+    __table_args__ = (
+        Index("ix_reviews_created_cover", "created_at", "inspection_id", "decision", "blind", "verdict",
+              "previous_verdict"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
