@@ -63,11 +63,13 @@ def item_rows(count: int, seed: int = 11) -> Iterator[tuple[Any, ...]]:
 
 def review_rows(count: int, first_user: int, seed: int = 13) -> Iterator[tuple[Any, ...]]:
     rng = random.Random(seed)
+    seconds_per_row = 365 * 86400 / count
     # One review for every 20th inspection.
     for review_id, n in enumerate(range(1, count + 1, 20), start=1):
         decision = "overturn" if rng.random() < 0.1 else "confirm"
         yield (review_id, n, first_user - 1, decision, "fail" if decision == "overturn" else "pass",
-               "pass", "bench", rng.random() < 0.5, _stamp(YEAR_START))
+               "pass", "bench", rng.random() < 0.5,
+               _stamp(YEAR_START + timedelta(seconds=n * seconds_per_row, hours=rng.randint(1, 48))))
 
 
 INSPECTION_COLUMNS = ("id, item_id, checklist_id, checklist_version, checklist_hash, brand, "
@@ -195,6 +197,8 @@ def run_suite(ctx: Any) -> None:
             review_queue.queue_query(ctx, flt(since=month[0], until=month[1], station="bench-3")))
     explain(ctx, "analytics totals by authenticator: one month",
             analytics_service.totals_query(ctx.db.dialect, "authenticator", *month))
+    explain(ctx, "analytics totals by brand: one month",
+            analytics_service.totals_query(ctx.db.dialect, "brand", *month))
     explain(ctx, "analytics reviews by authenticator: one month",
             analytics_service.reviews_query("authenticator", *month))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -49,6 +50,8 @@ class AnalyticsTab(QWidget):
         self.group_box = QComboBox()
         self.group_box.addItems(list(GROUPS))
         self.since_edit, self.until_edit = date_edit("from YYYY-MM-DD"), date_edit("until YYYY-MM-DD")
+        # A chosen period, the last 30 days to begin with: a year at once is slow on a big database.
+        self.since_edit.setText((date.today() - timedelta(days=30)).isoformat())
         self.measure_box = QComboBox()
         self.measure_box.addItems(list(MEASURES))
         self.measure_box.currentIndexChanged.connect(lambda _i: self._chart())
