@@ -47,3 +47,5 @@ def test_no_duplicate_serials(load_run: LoadRun) -> None:
     if not certificates_exist():
         pytest.skip("certificate serials arrive with inspector/services/certificates.py (not landed yet)")
     assert load_run.tally.duplicate_serials == []
+    # Every inspection passed, so every one has exactly one certificate.
+    assert load_run.tally.certificates == STATIONS * PER_STATION

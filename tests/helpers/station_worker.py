@@ -110,8 +110,18 @@ def run_plan(station: StationServices, actor: Actor, prefix: str, count: int, jo
     return {"inspections": done, "seconds": round(time.monotonic() - began, 3), "retries": retry.retries}
 
 
+def attach_certificates(station: StationServices) -> None:
+    """Issue certificates on a pass, as the station window does (once the certificates module exists)."""
+    try:
+        from inspector.services.certificates import attach
+    except ImportError:
+        return
+    attach(station)
+
+
 def work(args: argparse.Namespace) -> int:
     station = open_station(load_settings())
+    attach_certificates(station)
     try:
         actor = station.users.login(args.badge, args.pin)
         summary = run_plan(station, actor, args.prefix, args.count, Journal(args.journal), args.retry_seconds)
