@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "inspector.cli.certificates",
     "inspector.cli.vision",
     "inspector.cli.desk",
+    "inspector.cli.checklists",
 )
 
 
