@@ -64,7 +64,7 @@ class Item(Base):
     description: Mapped[str] = mapped_column(String(200), default="")
     declared_value: Mapped[float | None] = mapped_column(Float)
     # A known test item slipped into queues to calibrate authenticators; holds the right verdict.
-    calibration_verdict: Mapped[str | None] = mapped_column(String(20))
+    calibration_verdict: Mapped[str | None] = mapped_column(String(20), index=True)  # migration 0003
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
