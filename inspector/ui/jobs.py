@@ -1,6 +1,8 @@
-"""The station's only door to background work: delegates to inspector.ui.background.
+"""The station window's one door to background work (shared QThreadPool, results as signals).
 
 Never touch a widget inside a job; results and errors come back on the GUI thread.
+When inspector.ui.background (the project-wide worker API) lands, this module becomes a thin
+call into it, so the window's pages keep calling run_in_background unchanged.
 """
 
 from __future__ import annotations
