@@ -1,0 +1,186 @@
+"""CaptureWidget: live preview, shutter, import from file and hot folder; emits photo_taken."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QStackedLayout,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.ui.capture.camera import CameraThread
+from inspector.ui.capture.hotfolder import HotFolder
+from inspector.ui.capture.preview import PreviewWidget
+from inspector.ui.capture.sources import FrameSource
+from inspector.vision.imageio import encode_jpeg
+from inspector.vision.quality import prepare_reference
+
+TARGET_PX = 44
+
+
+class CaptureWidget(QWidget):
+    """Embed, then start_camera(source) / set_reference(image) / watch_folder(path).
+
+    photo_taken(bytes, source, quality_notes): source is "camera", "file" or "hotfolder".
+    """
+
+    photo_taken = Signal(bytes, str, object)
+    camera_failed = Signal(str)
+
+    def __init__(self, source_factory: Callable[[], FrameSource] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._source_factory = source_factory
+        self._camera: CameraThread | None = None
+        self._hot: HotFolder | None = None
+        self._notes: list[str] = []
+        self._reference_features = None
+
+        self.preview = PreviewWidget()
+        self.quality_label = QLabel("")
+        self.quality_label.setWordWrap(True)
+        self.quality_label.setStyleSheet("font-size: 15px;")
+        self.capture_button = self._button("Capture (Space)", self.capture)
+        self.import_button = self._button("Import a file…", self.import_file)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.capture_button, 2)
+        buttons.addWidget(self.import_button, 1)
+        live = QWidget()
+        live_layout = QVBoxLayout(live)
+        live_layout.setContentsMargins(0, 0, 0, 0)
+        live_layout.addWidget(self.preview, 1)
+        live_layout.addWidget(self.quality_label)
+        live_layout.addLayout(buttons)
+
+        self.error_label = QLabel("")
+        self.error_label.setWordWrap(True)
+        self.error_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.error_label.setStyleSheet("font-size: 17px;")
+        self.retry_button = self._button("Try again", self.retry)
+        self.error_import_button = self._button("Import a file instead", self.import_file)
+        failed = QWidget()
+        failed_layout = QVBoxLayout(failed)
+        failed_layout.addStretch(1)
+        failed_layout.addWidget(self.error_label)
+        failed_layout.addWidget(self.retry_button)
+        failed_layout.addWidget(self.error_import_button)
+        failed_layout.addStretch(1)
+
+        self._pages = QStackedLayout(self)
+        self._pages.addWidget(live)
+        self._pages.addWidget(failed)
+
+    def _button(self, text: str, slot: Callable[[], object]) -> QPushButton:
+        button = QPushButton(text)
+        button.setMinimumHeight(TARGET_PX)
+        button.clicked.connect(slot)
+        return button
+
+    # -- public API --------------------------------------------------------------------------
+    def set_source_factory(self, factory: Callable[[], FrameSource] | None) -> None:
+        self._source_factory = factory
+
+    def set_reference(self, reference: np.ndarray | None) -> None:
+        """The reference image (BGR) for the ghost and the framing check; None for none."""
+        self.preview.set_reference(reference)
+        # Prepared once per step here: cheap (~ms at REFERENCE_SIDE) and keeps frames fast.
+        self._reference_features = None if reference is None else prepare_reference(reference)
+        if self._camera is not None:
+            self._camera.set_reference(self._reference_features)
+
+    def start_camera(self, source: FrameSource | None = None) -> None:
+        self.stop_camera()
+        if source is None:
+            if self._source_factory is None:
+                self._show_failure("No camera is set up; choose one in Settings or import a file.")
+                return
+            source = self._source_factory()
+        self._pages.setCurrentIndex(0)
+        camera = CameraThread(source, self._reference_features)
+        camera.frame_captured.connect(self.preview.show_frame)
+        camera.quality_assessed.connect(self._on_quality_assessed)
+        camera.camera_failed.connect(self._on_camera_failed)
+        self._camera = camera
+        camera.start()
+
+    def stop_camera(self) -> None:
+        camera, self._camera = self._camera, None
+        if camera is not None:
+            camera.frame_captured.disconnect(self.preview.show_frame)
+            camera.stop()
+            camera.deleteLater()
+
+    @property
+    def camera(self) -> CameraThread | None:
+        return self._camera
+
+    def watch_folder(self, folder: str | Path | None, *, poll_ms: int = 500) -> None:
+        if self._hot is not None:
+            self._hot.stop()
+            self._hot.deleteLater()
+            self._hot = None
+        if folder:
+            self._hot = HotFolder(folder, poll_ms=poll_ms, parent=self)
+            self._hot.photo_arrived.connect(self._on_hot_photo)
+
+    def capture(self) -> bytes | None:
+        """The shutter: the current full frame as JPEG, emitted as photo_taken."""
+        frame = None if self._camera is None else self._camera.latest_frame()
+        if frame is None:
+            return None
+        data = encode_jpeg(frame, quality=92)
+        self.photo_taken.emit(data, "camera", tuple(self._notes))
+        return data
+
+    def import_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Import a photo", "", "Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp)")
+        if name:
+            self.import_path(name)
+
+    def import_path(self, path: str | Path) -> None:
+        self.photo_taken.emit(Path(path).read_bytes(), "file", ())
+
+    def retry(self) -> None:
+        self.start_camera()
+
+    # -- slots -------------------------------------------------------------------------------
+    def _on_quality_assessed(self, problems: list[str]) -> None:
+        self._notes = problems
+        if problems:
+            self.quality_label.setText("To improve the photo: " + "; ".join(problems) + ".")
+            self.quality_label.setStyleSheet("font-size: 15px; color: #e0a030;")
+        else:
+            self.quality_label.setText("Looks good — capture when ready.")
+            self.quality_label.setStyleSheet("font-size: 15px; color: #50c070;")
+
+    def _on_camera_failed(self, message: str) -> None:
+        self.stop_camera()
+        self._show_failure(message)
+        self.camera_failed.emit(message)
+
+    def _show_failure(self, message: str) -> None:
+        self.error_label.setText(message)
+        self.preview.clear()
+        self._pages.setCurrentIndex(1)
+
+    def _on_hot_photo(self, _path: str, data: bytes) -> None:
+        self.photo_taken.emit(data, "hotfolder", ())
+
+    def closeEvent(self, event: object) -> None:
+        self.shutdown()
+        super().closeEvent(event)  # type: ignore[arg-type]
+
+    def shutdown(self) -> None:
+        """Stop the camera thread and the hot folder (call from the window's close)."""
+        self.stop_camera()
+        self.watch_folder(None)
