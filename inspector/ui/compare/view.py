@@ -1,0 +1,140 @@
+"""ComparisonView: mode buttons, opacity/swipe slider, score and message around a CompareCanvas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector.ui.compare.canvas import CompareCanvas, Mode
+from inspector.ui.compare.runner import PreparedComparison, prepare_images
+
+TARGET_PX = 44
+MODE_LABELS = {Mode.SIDE_BY_SIDE: "Side by side", Mode.OVERLAY: "Overlay",
+               Mode.SWIPE: "Swipe", Mode.HEATMAP: "Differences"}
+
+
+class ComparisonView(QWidget):
+    """Embed and call show_comparison(reference_bgr, comparison) or feed it a ComparisonRunner."""
+
+    mode_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.canvas = CompareCanvas()
+        self.prepared: PreparedComparison | None = None
+        self.mode_buttons: dict[Mode, QPushButton] = {}
+        self._group = QButtonGroup(self)
+        self._group.setExclusive(True)
+        modes = QHBoxLayout()
+        for mode, label in MODE_LABELS.items():
+            button = QPushButton(label)
+            button.setCheckable(True)
+            button.setMinimumHeight(TARGET_PX)
+            button.clicked.connect(lambda _=False, chosen=mode: self.set_mode(chosen))
+            self._group.addButton(button)
+            self.mode_buttons[mode] = button
+            modes.addWidget(button)
+        self.slider_label = QLabel("")
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, 100)
+        self.slider.setValue(50)
+        self.slider.setMinimumHeight(TARGET_PX)
+        self.slider.setMinimumWidth(160)
+        self.slider.valueChanged.connect(self._on_slider_moved)
+        modes.addWidget(self.slider_label)
+        modes.addWidget(self.slider, 1)
+
+        self.score_label = QLabel("")
+        self.score_label.setStyleSheet("font-size: 18px; font-weight: bold;")
+        self.message_label = QLabel("")
+        self.message_label.setWordWrap(True)
+        self.message_label.setStyleSheet("font-size: 15px;")
+        header = QHBoxLayout()
+        header.addWidget(self.score_label)
+        header.addWidget(self.message_label, 1)
+        hint = QLabel("Zoom: wheel or + / − / 0 · Pan: drag")
+        hint.setStyleSheet("color: gray;")
+        header.addWidget(hint)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addLayout(modes)
+        layout.addWidget(self.canvas, 1)
+        self.set_mode(Mode.SIDE_BY_SIDE)
+
+    # -- public API --------------------------------------------------------------------------
+    def show_comparison(self, reference: np.ndarray, comparison: Any) -> None:
+        """Show a vision Comparison directly (prepares images on this thread: small images only)."""
+        self.show_prepared(prepare_images(reference, comparison))
+
+    def show_prepared(self, prepared: PreparedComparison) -> None:
+        self.prepared = prepared
+        self.canvas.set_images(prepared.reference, prepared.photo, prepared.heatmap, prepared.boxes)
+        if prepared.aligned:
+            count = len(prepared.boxes)
+            self.score_label.setText(f"Match {prepared.score:.0%}")
+            regions = "no differing regions" if not count else (
+                f"{count} differing region{'s' if count > 1 else ''}, worst first")
+            self.message_label.setText(f"{regions}. {prepared.message}".strip().rstrip(".") + ".")
+            self.score_label.setStyleSheet(
+                "font-size: 18px; font-weight: bold; color: %s;"
+                % ("#50c070" if not count else "#e05050"))
+        else:
+            self.score_label.setText("Could not align")
+            self.score_label.setStyleSheet("font-size: 18px; font-weight: bold; color: #e0a030;")
+            self.message_label.setText(prepared.message or
+                                       "The photo could not be aligned with the reference; "
+                                       "retake it with the whole label in view.")
+
+    def show_busy(self, text: str = "Comparing with the reference…") -> None:
+        self.score_label.setText("")
+        self.message_label.setText(text)
+
+    def show_error(self, message: str) -> None:
+        self.score_label.setText("Comparison failed")
+        self.score_label.setStyleSheet("font-size: 18px; font-weight: bold; color: #e05050;")
+        self.message_label.setText(message)
+
+    def clear(self) -> None:
+        self.prepared = None
+        self.canvas.set_images(None, None, None, [])
+        self.score_label.setText("")
+        self.message_label.setText("")
+
+    def set_mode(self, mode: Mode) -> None:
+        self.mode_buttons[mode].setChecked(True)
+        self.canvas.set_mode(mode)
+        slider_used = mode in (Mode.OVERLAY, Mode.SWIPE)
+        self.slider.setVisible(slider_used)
+        self.slider_label.setVisible(slider_used)
+        self.slider.blockSignals(True)
+        if mode is Mode.OVERLAY:
+            self.slider_label.setText("Photo opacity")
+            self.slider.setValue(round(self.canvas.opacity * 100))
+        elif mode is Mode.SWIPE:
+            self.slider_label.setText("Divider")
+            self.slider.setValue(round(self.canvas.swipe * 100))
+        self.slider.blockSignals(False)
+        self.mode_changed.emit(mode.value)
+
+    @property
+    def mode(self) -> Mode:
+        return self.canvas.mode
+
+    def _on_slider_moved(self, value: int) -> None:
+        if self.canvas.mode is Mode.OVERLAY:
+            self.canvas.opacity = value / 100
+        elif self.canvas.mode is Mode.SWIPE:
+            self.canvas.swipe = value / 100
+        self.canvas.update()
