@@ -1,0 +1,165 @@
+"""Capture: video-file camera, unplugged camera, thread stops on close, hot folder, shutter."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import QApplication
+
+from inspector.ui.capture import CaptureWidget, ImageFolderSource, OpenCvSource, SourceFailed
+from inspector.ui.capture.camera import CameraThread
+from inspector.ui.capture.sources import open_source
+
+
+class UnpluggedAfter:
+    """A camera that delivers a few frames and then fails like an unplugged USB camera."""
+
+    name = "test camera"
+    frame_interval = 0.01
+
+    def __init__(self, frames: int) -> None:
+        self.left = frames
+        self.closed = False
+
+    def open(self) -> None:
+        pass
+
+    def read(self) -> np.ndarray:
+        if self.left <= 0:
+            raise SourceFailed("The test camera stopped sending pictures; it may be unplugged.")
+        self.left -= 1
+        return np.full((480, 640, 3), 128, np.uint8)
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_video_file_camera_delivers_copied_frames_off_the_gui_thread(qtbot, camera_video: Path):
+    camera = CameraThread(OpenCvSource(str(camera_video)))
+    threads: list[QThread] = []
+    # DirectConnection: the slot runs in the emitting thread, so we see where frames come from.
+    from PySide6.QtCore import Qt
+    camera.frame_captured.connect(lambda _f: threads.append(QThread.currentThread()),
+                                  Qt.ConnectionType.DirectConnection)
+    with qtbot.waitSignal(camera.frame_captured, timeout=5000) as blocker:
+        camera.start()
+    frame = blocker.args[0]
+    assert frame.shape == (480, 640, 3)
+    assert threads and threads[0] is not QApplication.instance().thread()
+    frame[:] = 0  # the receiver owns its copy: scribbling on it must not reach the camera
+    latest = camera.latest_frame()
+    assert latest is not None and latest.any()
+    camera.stop()
+    assert camera.isFinished()
+
+
+def test_image_folder_source_plays_in_order(frame_folder: Path):
+    source = open_source(str(frame_folder))
+    assert isinstance(source, ImageFolderSource)
+    source.open()
+    first, second = source.read(), source.read()
+    assert first.shape == second.shape and not np.array_equal(first, second)
+    source.close()
+
+
+def test_missing_camera_says_so_and_offers_a_way_back(qtbot, tmp_path: Path):
+    widget = CaptureWidget(lambda: OpenCvSource(str(tmp_path / "no-such-camera.avi")))
+    qtbot.addWidget(widget)
+    with qtbot.waitSignal(widget.camera_failed, timeout=5000) as blocker:
+        widget.start_camera()
+    assert "could not be opened" in blocker.args[0]
+    assert widget.error_label.text() == blocker.args[0]
+    assert widget.retry_button.isVisibleTo(widget) or widget._pages.currentIndex() == 1
+
+
+def test_camera_unplugged_mid_preview_shows_message_and_stops_thread(qtbot):
+    source = UnpluggedAfter(frames=5)
+    widget = CaptureWidget()
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.start_camera(source)
+    camera = widget.camera
+    assert camera is not None
+    with qtbot.waitSignal(widget.camera_failed, timeout=5000) as blocker:
+        pass
+    assert blocker.args[0] == "The test camera stopped sending pictures; it may be unplugged."
+    assert widget._pages.currentIndex() == 1
+    assert widget.error_label.text() == blocker.args[0]
+    assert widget.retry_button.text() == "Try again"
+    assert widget.error_import_button.text() == "Import a file instead"
+    assert camera.isFinished() and source.closed
+    assert widget.camera is None
+    # "Try again" restarts the preview with a fresh source.
+    widget.set_source_factory(lambda: UnpluggedAfter(frames=1000))
+    widget.retry_button.click()
+    assert widget._pages.currentIndex() == 0 and widget.camera is not None
+    widget.close()
+
+
+def test_close_stops_the_camera_thread(qtbot, camera_video: Path):
+    widget = CaptureWidget(lambda: OpenCvSource(str(camera_video)))
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.start_camera()
+    camera = widget.camera
+    assert camera is not None
+    qtbot.waitSignal(camera.frame_captured, timeout=5000).wait()
+    widget.close()
+    assert camera.isFinished()
+    assert widget.camera is None
+
+
+def test_shutter_returns_the_full_frame_as_jpeg(qtbot, camera_video: Path, reference_image):
+    widget = CaptureWidget(lambda: OpenCvSource(str(camera_video)))
+    qtbot.addWidget(widget)
+    widget.set_reference(reference_image)
+    widget.start_camera()
+    assert widget.camera is not None
+    with qtbot.waitSignal(widget.camera.quality_assessed, timeout=10_000) as quality:
+        pass
+    assert isinstance(quality.args[0], list)
+    assert widget.quality_label.text()
+    with qtbot.waitSignal(widget.photo_taken, timeout=1000) as blocker:
+        data = widget.capture()
+    assert data is not None and data[:2] == b"\xff\xd8"
+    photo, source, _notes = blocker.args
+    assert source == "camera" and photo == data
+    decoded = cv2.imdecode(np.frombuffer(photo, np.uint8), cv2.IMREAD_COLOR)
+    assert decoded.shape == (480, 640, 3)
+    widget.shutdown()
+
+
+def test_hot_folder_waits_until_the_file_is_complete(qtbot, tmp_path: Path, reference_image):
+    folder = tmp_path / "hot"
+    folder.mkdir()
+    (folder / "old.jpg").write_bytes(b"there before")
+    widget = CaptureWidget()
+    qtbot.addWidget(widget)
+    widget.watch_folder(folder, poll_ms=50)
+    arrived: list[tuple[bytes, str]] = []
+    widget.photo_taken.connect(lambda data, source, _n: arrived.append((data, source)))
+    complete = cv2.imencode(".jpg", reference_image)[1].tobytes()
+    half = len(complete) // 2
+    target = folder / "IMG_0001.JPG"
+    with target.open("wb") as handle:
+        handle.write(complete[:half])
+        handle.flush()
+        # While the writer keeps growing the file, nothing may be delivered.
+        for chunk in range(half, len(complete), 2048):
+            qtbot.wait(60)
+            assert arrived == []
+            handle.write(complete[chunk:chunk + 2048])
+            handle.flush()
+    qtbot.waitUntil(lambda: len(arrived) == 1, timeout=5000)
+    assert arrived == [(complete, "hotfolder")]
+    widget.shutdown()
+
+
+@pytest.mark.parametrize("setting", ["0", "7"])
+def test_device_setting_means_a_device(setting: str):
+    source = open_source(setting)
+    assert isinstance(source, OpenCvSource) and source.target == int(setting)
