@@ -67,9 +67,14 @@ def build_bench(root: Path) -> dict[str, str]:
     checklists, assets = root / "checklists", root / "assets"
     (checklists / "benchbrand").mkdir(parents=True, exist_ok=True)
     (checklists / "benchbrand" / "runner.yaml").write_text(CHECKLIST)
-    make_reference(assets / "references" / "bench" / "label.png")
+    reference = assets / "references" / "bench" / "label.png"
+    make_reference(reference)
+    camera = root / "camera"  # an image-sequence camera: frames of the reference, as at the bench
+    camera.mkdir(exist_ok=True)
+    for number in range(3):
+        (camera / f"frame-{number}.jpg").write_bytes(photo_of(reference, seed=10 + number))
     return {"INSPECTOR_HOME": str(root / "home"), "INSPECTOR_CHECKLISTS_DIR": str(checklists),
-            "INSPECTOR_ASSETS_DIR": str(assets)}
+            "INSPECTOR_ASSETS_DIR": str(assets), "INSPECTOR_CAMERA": str(camera)}
 
 
 def settings_for(env: dict[str, str]) -> Settings:

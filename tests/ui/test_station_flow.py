@@ -98,9 +98,14 @@ def test_whole_inspection_through_the_window(qtbot, window: MainWindow, services
     assert not page.panel.note_edit.text()  # the scan did not fire the one-letter shortcuts
 
     reference = Path(bench_env["INSPECTOR_ASSETS_DIR"]) / "references" / "bench" / "label.png"
+    # The camera is an image sequence: wait for its first frame, then Space is the shutter.
+    live = page.view.capture.live
+    qtbot.waitUntil(lambda: live.camera is not None and live.camera.latest_frame() is not None,
+                    timeout=WAIT_MS)
     with qtbot.waitSignal(page.comparison_shown, timeout=WAIT_MS) as compared:
-        page.view.capture.photo_taken.emit(photo_of(reference, seed=1), "camera", ())
+        press(qtbot, window, Qt.Key.Key_Space)
     assert compared.args[0].view.score > 0
+    assert page.view.compare.view.prepared is not None  # the comparison view shows it
     with qtbot.waitSignal(page.step_recorded, timeout=WAIT_MS):
         press(qtbot, window, Qt.Key.Key_P)
     assert page.step_id == "size-tag"
@@ -112,6 +117,10 @@ def test_whole_inspection_through_the_window(qtbot, window: MainWindow, services
     assert outcome.view.regions, "the tampered patch should be flagged"
     assert page.view.tabs.currentWidget() is page.view.compare
     assert "region" in page.view.compare.score_label.text()
+    assert page.view.compare.view.prepared.boxes  # drawn as boxes on the images
+    zoom = page.view.compare.view.canvas.zoom
+    press(qtbot, window, Qt.Key.Key_Plus)
+    assert page.view.compare.view.canvas.zoom > zoom
 
     # Fail needs a reason and a note: F first asks for them.
     press(qtbot, window, Qt.Key.Key_F)

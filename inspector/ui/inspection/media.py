@@ -40,11 +40,16 @@ class CaptureHost(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         widget_class = _optional("inspector.ui.capture", "CaptureWidget")
+        open_source = _optional("inspector.ui.capture", "open_source")
         self.live: Any | None = None
+        self._reference_shown: Path | None = None
         if widget_class is not None:
-            self.live = widget_class(settings, parent=self)
+            # The camera setting: a device number, an image folder or a video file (demos, tests).
+            self.live = widget_class(source_factory=lambda: open_source(self._settings.camera), parent=self)
             self.live.photo_taken.connect(self._on_live_photo)
             layout.addWidget(self.live, 1)
+            if settings.hot_folder:
+                self.live.watch_folder(settings.hot_folder)
         else:
             # PLACEHOLDER until inspector/ui/capture lands: import from files only.
             note = QLabel("Live camera preview: not available on this build yet.\n"
@@ -61,15 +66,23 @@ class CaptureHost(QWidget):
         layout.addLayout(row)
 
     def set_reference(self, reference: Path | None) -> None:
-        if self.live is not None and hasattr(self.live, "set_reference"):
-            self.live.set_reference(reference)
+        """The step's reference for the framing ghost; starts the camera on the first photo step."""
+        if self.live is None or reference == self._reference_shown:
+            return
+        self._reference_shown = reference
+        from inspector.vision.imageio import load_image
+
+        try:
+            image = load_image(reference) if reference is not None and reference.is_file() else None
+        except Exception:
+            image = None  # a missing reference: no ghost, the camera still works
+        self.live.set_reference(image)
+        if self.live.camera is None:
+            self.live.start_camera()
 
     def capture(self) -> bool:
-        """Take a photo from the live camera; False when there is no camera to take it from."""
-        if self.live is not None and hasattr(self.live, "capture"):
-            self.live.capture()
-            return True
-        return False
+        """Take a photo from the live camera; False when there is no frame to take."""
+        return self.live is not None and self.live.capture() is not None
 
     def import_from_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Import photo", str(Path.home()), IMAGE_FILTER)
@@ -77,8 +90,10 @@ class CaptureHost(QWidget):
             self.photo_taken.emit(Path(path).read_bytes(), "file", ())
 
     def stop(self) -> None:
-        if self.live is not None and hasattr(self.live, "stop"):
-            self.live.stop()
+        """Stop the camera thread and the hot folder (leaving the inspection, closing the window)."""
+        if self.live is not None:
+            self.live.shutdown()
+            self._reference_shown = None
 
     def _on_live_photo(self, *args: Any) -> None:
         data, source, notes = _photo_args(args)
@@ -104,15 +119,20 @@ class CompareHost(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         view_class = _optional("inspector.ui.compare", "ComparisonView")
+        self.prepare = _optional("inspector.ui.compare", "prepare_images")  # runs in the worker
         self.view: Any = view_class(parent=self) if view_class is not None else SideBySide(self)
         layout.addWidget(self.view, 1)
         self.score_label = QLabel()
         self.score_label.setWordWrap(True)
+        self.score_label.setVisible(isinstance(self.view, SideBySide))  # the team's view has its own
         layout.addWidget(self.score_label)
 
-    def show_comparison(self, reference: Path, photo: bytes, outcome: Any) -> None:
+    def show_comparison(self, reference: Path, photo: bytes, outcome: Any, prepared: Any = None) -> None:
+        """Show a comparison; `prepared` (built off the GUI thread) goes to the team's view."""
         view, result = outcome.view, outcome.result
-        if hasattr(self.view, "show_comparison"):
+        if prepared is not None and hasattr(self.view, "show_prepared"):
+            self.view.show_prepared(prepared)
+        elif isinstance(self.view, SideBySide):
             self.view.show_comparison(reference, photo, result)
         colour = theme.PASS if not view.regions else theme.WARNING
         regions = f"{len(view.regions)} region(s) differ — look at the boxes" if view.regions else \
@@ -130,11 +150,9 @@ class CompareHost(QWidget):
         self.score_label.setText("")
 
     def zoom(self, steps: int) -> None:
-        for name in ("zoom_in", "zoom_out"):
-            if not hasattr(self.view, name):
-                return
-        for _ in range(abs(steps)):
-            (self.view.zoom_in if steps > 0 else self.view.zoom_out)()
+        canvas = getattr(self.view, "canvas", None)
+        if canvas is not None and hasattr(canvas, "set_zoom"):
+            canvas.set_zoom(canvas.zoom * (1.25 ** steps))
 
 
 class SideBySide(QWidget):

@@ -149,8 +149,9 @@ class InspectionPage(QWidget):
             return
         read = self._services.inspections.photo_bytes
         data = self._photo_bytes.get(photo.id)
+        prepare = self.view.compare.prepare
 
-        def rebuild() -> tuple[bytes, SimpleNamespace]:
+        def rebuild() -> tuple[bytes, SimpleNamespace, Any]:
             import cv2
             import numpy as np
 
@@ -159,18 +160,23 @@ class InspectionPage(QWidget):
             if comparison.heatmap_sha256:
                 heat = cv2.imdecode(np.frombuffer(read(comparison.heatmap_sha256), np.uint8),
                                     cv2.IMREAD_COLOR)
+            reference_image = cv2.imread(str(reference), cv2.IMREAD_COLOR)
+            height, width = reference_image.shape[:2]
             if comparison.homography:
-                height, width = cv2.imread(str(reference), cv2.IMREAD_UNCHANGED).shape[:2]
                 image = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
                 warped = cv2.warpPerspective(image, np.array(comparison.homography), (width, height))
+            if heat is not None and heat.shape[:2] != (height, width):
+                heat = cv2.resize(heat, (width, height))
             result = SimpleNamespace(regions=list(comparison.regions), warped=warped, heatmap=heat,
-                                     message="Comparison recorded earlier.", score=comparison.score)
-            return raw, result
+                                     message="Comparison recorded earlier.", score=comparison.score,
+                                     aligned=comparison.aligned, reference_size=(width, height))
+            prepared = prepare(reference_image, result) if prepare is not None else None
+            return raw, result, prepared
 
-        def show(made: tuple[bytes, SimpleNamespace]) -> None:
+        def show(made: tuple[bytes, SimpleNamespace, Any]) -> None:
             if self.step_id == photo.step_id and self.detail and self.inspection_id == photo.inspection_id:
                 self.view.compare.show_comparison(reference, made[0],
-                                                  SimpleNamespace(view=comparison, result=made[1]))
+                                                  SimpleNamespace(view=comparison, result=made[1]), made[2])
 
         run_in_background(rebuild, show, lambda _exc: None)
 
@@ -216,21 +222,28 @@ class InspectionPage(QWidget):
         assert actor is not None
         self.view.compare.score_label.setText("Comparing with the reference…")
 
-        def compare() -> Any:
+        prepare, reference = self.view.compare.prepare, self._reference(self.step())
+
+        def compare() -> tuple[Any, Any]:
             outcome = services.comparisons.compare_photo(actor, photo.id)
-            # Warp and colour the heatmap here, not on the GUI thread when first drawn.
+            # Warp, colour and scale the images here, not on the GUI thread when first drawn.
             _ = outcome.result.warped, outcome.result.heatmap
-            return outcome
+            prepared = None
+            if prepare is not None and reference is not None:
+                from inspector.vision.imageio import load_image
 
-        run_in_background(compare, lambda outcome: self._on_compared(photo, outcome), self._on_failed)
+                prepared = prepare(load_image(reference), outcome.result, outcome)
+            return outcome, prepared
 
-    def _on_compared(self, photo: PhotoView, outcome: Any) -> None:
+        run_in_background(compare, lambda made: self._on_compared(photo, *made), self._on_failed)
+
+    def _on_compared(self, photo: PhotoView, outcome: Any, prepared: Any = None) -> None:
         if self.detail is None or photo.inspection_id != self.inspection_id or photo.step_id != self.step_id:
             return  # the user moved on; the comparison is recorded and shows when they come back
         reference = self._reference(self.step())
         data = self._photo_bytes.get(photo.id) or self._services.inspections.photo_bytes(photo.sha256)
         if reference is not None:
-            self.view.compare.show_comparison(reference, data, outcome)
+            self.view.compare.show_comparison(reference, data, outcome, prepared)
             self.view.tabs.setCurrentIndex(COMPARE_TAB)
         self._load(self.inspection_id)
         self.comparison_shown.emit(outcome)
