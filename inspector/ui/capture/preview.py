@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QRectF, Qt, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -35,6 +35,7 @@ class PreviewWidget(QWidget):
         self._ghost = None if reference is None else bgr_to_qimage(reference)
         self.update()
 
+    @Slot(object)  # a decorated slot: PySide 6.8+ mis-counts refs on undecorated cross-thread slots
     def show_frame(self, frame: np.ndarray) -> None:
         # Preview at screen size: converting a 12 MP frame every tick would stall the GUI.
         step = max(1, int(max(frame.shape[:2]) // 1600))

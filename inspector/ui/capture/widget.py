@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -66,13 +66,15 @@ class CaptureWidget(QWidget):
         self.error_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.error_label.setStyleSheet("font-size: 17px;")
         self.retry_button = self._button("Try again", self.retry)
+        self.retry_button.setDefault(True)
         self.error_import_button = self._button("Import a file instead", self.import_file)
         failed = QWidget()
         failed_layout = QVBoxLayout(failed)
         failed_layout.addStretch(1)
         failed_layout.addWidget(self.error_label)
-        failed_layout.addWidget(self.retry_button)
-        failed_layout.addWidget(self.error_import_button)
+        for button in (self.retry_button, self.error_import_button):
+            button.setMaximumWidth(360)
+            failed_layout.addWidget(button, 0, Qt.AlignmentFlag.AlignHCenter)
         failed_layout.addStretch(1)
 
         self._pages = QStackedLayout(self)
@@ -154,6 +156,7 @@ class CaptureWidget(QWidget):
         self.start_camera()
 
     # -- slots -------------------------------------------------------------------------------
+    @Slot(object)
     def _on_quality_assessed(self, problems: list[str]) -> None:
         self._notes = problems
         if problems:
@@ -163,6 +166,7 @@ class CaptureWidget(QWidget):
             self.quality_label.setText("Looks good — capture when ready.")
             self.quality_label.setStyleSheet("font-size: 15px; color: #50c070;")
 
+    @Slot(str)
     def _on_camera_failed(self, message: str) -> None:
         self.stop_camera()
         self._show_failure(message)
@@ -173,6 +177,7 @@ class CaptureWidget(QWidget):
         self.preview.clear()
         self._pages.setCurrentIndex(1)
 
+    @Slot(str, bytes)
     def _on_hot_photo(self, _path: str, data: bytes) -> None:
         self.photo_taken.emit(data, "hotfolder", ())
 

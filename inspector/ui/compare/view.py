@@ -41,6 +41,10 @@ class ComparisonView(QWidget):
             button = QPushButton(label)
             button.setCheckable(True)
             button.setMinimumHeight(TARGET_PX)
+            # The chosen mode must be obvious at a glance, in light and dark themes.
+            button.setStyleSheet("QPushButton { padding: 6px 18px; min-width: 110px; }"
+                                 "QPushButton:checked { background: #2f6fd6; color: white;"
+                                 " font-weight: bold; border-radius: 4px; }")
             button.clicked.connect(lambda _=False, chosen=mode: self.set_mode(chosen))
             self._group.addButton(button)
             self.mode_buttons[mode] = button
@@ -86,7 +90,9 @@ class ComparisonView(QWidget):
             self.score_label.setText(f"Match {prepared.score:.0%}")
             regions = "no differing regions" if not count else (
                 f"{count} differing region{'s' if count > 1 else ''}, worst first")
-            self.message_label.setText(f"{regions}. {prepared.message}".strip().rstrip(".") + ".")
+            # The vision message already says what differs; ours is the fallback.
+            text = prepared.message or regions
+            self.message_label.setText(text[:1].upper() + text[1:].rstrip(".") + ".")
             self.score_label.setStyleSheet(
                 "font-size: 18px; font-weight: bold; color: %s;"
                 % ("#50c070" if not count else "#e05050"))
