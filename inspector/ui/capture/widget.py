@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.ui.background import run_in_background
 from inspector.ui.capture.camera import CameraThread
 from inspector.ui.capture.hotfolder import HotFolder
 from inspector.ui.capture.preview import PreviewWidget
@@ -134,14 +135,24 @@ class CaptureWidget(QWidget):
             self._hot = HotFolder(folder, poll_ms=poll_ms, parent=self)
             self._hot.photo_arrived.connect(self._on_hot_photo)
 
-    def capture(self) -> bytes | None:
-        """The shutter: the current full frame as JPEG, emitted as photo_taken."""
+    def capture(self) -> bool:
+        """The shutter: the current full frame, JPEG-encoded in the background, then photo_taken.
+
+        Encoding a 12 MP frame takes ~100 ms, too long for the GUI thread. False: no frame yet.
+        """
         frame = None if self._camera is None else self._camera.latest_frame()
         if frame is None:
-            return None
-        data = encode_jpeg(frame, quality=92)
-        self.photo_taken.emit(data, "camera", tuple(self._notes))
-        return data
+            return False
+        notes = tuple(self._notes)
+        run_in_background(encode_jpeg, frame, 92,
+                          on_result=lambda data: self.photo_taken.emit(data, "camera", notes),
+                          on_error=self._show_failure)
+        return True
+
+    def capture_jpeg(self) -> bytes | None:
+        """The current full frame as JPEG bytes, encoded on the calling thread (no signal)."""
+        frame = None if self._camera is None else self._camera.latest_frame()
+        return None if frame is None else encode_jpeg(frame, quality=92)
 
     def import_file(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
