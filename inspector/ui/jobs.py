@@ -1,8 +1,7 @@
-"""The station window's one door to background work (shared QThreadPool, results as signals).
+"""The station window's calls into inspector.ui.background (the one worker API), with progress lines.
 
-Never touch a widget inside a job; results and errors come back on the GUI thread.
-When inspector.ui.background (the project-wide worker API) lands, this module becomes a thin
-call into it, so the window's pages keep calling run_in_background unchanged.
+Never touch a widget inside a job; results and errors come back on the GUI thread. Errors reach
+the window as the exception itself, so pages can say str(exc) for ours and a sentence otherwise.
 """
 
 from __future__ import annotations
@@ -10,62 +9,42 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, Signal
 
-Done = Callable[[Any], None]
-Failed = Callable[[BaseException], None]
-
-
-class _Relay(QObject):
-    succeeded = Signal(object)
-    failed = Signal(object)
-    progressed = Signal(str)
+from inspector.ui import background
 
 
-class _Job(QRunnable):
-    def __init__(self, work: Callable[..., Any], relay: _Relay, with_progress: bool) -> None:
-        super().__init__()
-        self._work, self._relay, self._with_progress = work, relay, with_progress
+class _Progress(QObject):
+    """Carries progress lines from the worker to the GUI thread (queued, as it lives here)."""
 
-    def run(self) -> None:
-        try:
-            result = self._work(self._relay.progressed.emit) if self._with_progress else self._work()
-        except BaseException as exc:  # handed to the GUI thread, which decides what to say
-            self._relay.failed.emit(exc)
-        else:
-            self._relay.succeeded.emit(result)
+    reported = Signal(str)
 
 
-_live: set[_Relay] = set()
+_live_relays: set[_Progress] = set()
 
 
 def run_in_background(
     work: Callable[..., Any],
-    on_done: Done,
-    on_error: Failed,
+    on_done: Callable[[Any], None],
+    on_error: Callable[[BaseException], None],
     *,
     on_progress: Callable[[str], None] | None = None,
-    parent: QObject | None = None,
 ) -> QObject:
-    """Run work() on the shared pool; on_done/on_error/on_progress run on the GUI thread.
-
-    With on_progress, work receives one argument: a callable taking a progress line.
-    """
-    relay = _Relay(parent)
-    _live.add(relay)
-
-    def finish(handler: Callable[[Any], None], value: Any) -> None:
-        _live.discard(relay)
-        handler(value)
-
-    relay.succeeded.connect(lambda value: finish(on_done, value))
-    relay.failed.connect(lambda exc: finish(on_error, exc))
+    """Run work() off the GUI thread; with on_progress, work receives a callable taking a line."""
+    args: tuple[Any, ...] = ()
+    progress: _Progress | None = None
     if on_progress is not None:
-        relay.progressed.connect(on_progress)
-    QThreadPool.globalInstance().start(_Job(work, relay, on_progress is not None))
-    return relay
+        progress = _Progress()
+        progress.reported.connect(on_progress)
+        args = (progress.reported.emit,)
+    job = background.run_in_background(work, *args, on_result=on_done)
+    job.exception_raised.connect(on_error)
+    if progress is not None:  # kept alive (a Python reference) until the job has finished
+        _live_relays.add(progress)
+        job.finished.connect(lambda: _live_relays.discard(progress))
+    return job
 
 
 def wait_for_background(msecs: int = 10_000) -> bool:
     """Let queued and running jobs end (closing the window, tests)."""
-    return QThreadPool.globalInstance().waitForDone(msecs)
+    return background.wait_for_all(msecs)
