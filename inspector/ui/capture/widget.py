@@ -35,6 +35,9 @@ class CaptureWidget(QWidget):
     """
 
     photo_taken = Signal(bytes, str, object)
+    # The shutter's raw frame (BGR copy), emitted at once: a comparison can start on it while
+    # the JPEG for storage is still being encoded.
+    frame_taken = Signal(object)
     camera_failed = Signal(str)
 
     def __init__(self, source_factory: Callable[[], FrameSource] | None = None,
@@ -144,6 +147,7 @@ class CaptureWidget(QWidget):
         if frame is None:
             return False
         notes = tuple(self._notes)
+        self.frame_taken.emit(frame)
         run_in_background(encode_jpeg, frame, 92,
                           on_result=lambda data: self.photo_taken.emit(data, "camera", notes),
                           on_error=self._show_failure)
