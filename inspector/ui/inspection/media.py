@@ -64,6 +64,7 @@ class CaptureHost(QWidget):
         row.addStretch(1)
         row.addWidget(self.import_button)
         layout.addLayout(row)
+        self.import_button.setVisible(self.live is None)  # the capture widget has its own
 
     def set_reference(self, reference: Path | None) -> None:
         """The step's reference for the framing ghost; starts the camera on the first photo step."""
@@ -85,6 +86,9 @@ class CaptureHost(QWidget):
         return self.live is not None and self.live.capture() is not None
 
     def import_from_file(self) -> None:
+        if self.live is not None:
+            self.live.import_file()
+            return
         path, _ = QFileDialog.getOpenFileName(self, "Import photo", str(Path.home()), IMAGE_FILTER)
         if path:
             self.photo_taken.emit(Path(path).read_bytes(), "file", ())
