@@ -123,8 +123,11 @@ def test_shutter_returns_the_full_frame_as_jpeg(qtbot, camera_video: Path, refer
         pass
     assert isinstance(quality.args[0], list)
     assert widget.quality_label.text()
+    frames: list[np.ndarray] = []
+    widget.frame_taken.connect(frames.append)
     with qtbot.waitSignal(widget.photo_taken, timeout=5000) as blocker:
         assert widget.capture()
+    assert len(frames) == 1 and frames[0].shape == (480, 640, 3)
     photo, source, _notes = blocker.args
     assert source == "camera" and photo[:2] == b"\xff\xd8"
     decoded = cv2.imdecode(np.frombuffer(photo, np.uint8), cv2.IMREAD_COLOR)

@@ -48,7 +48,8 @@ def test_background_error_comes_back_as_its_sentence(qtbot):
     with qtbot.waitSignal(handle.finished, timeout=5000):
         pass
     assert errors == ["That photo is not an image."]
-    assert background.wait_for_all(1000)
+    assert background.wait_for_all()
+    assert background.running_jobs() == 0  # the handle was released once finished
 
 
 def test_comparison_runs_off_the_gui_thread_and_shows_regions(qtbot, reference_image):
