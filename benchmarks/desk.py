@@ -138,8 +138,9 @@ def generate(ctx: Any, count: int) -> None:
             raw.commit()
             # As autovacuum would after a bulk load: the visibility map lets PostgreSQL answer from
             # the covering indexes (Index Only Scan) instead of visiting the table.
-            raw.autocommit = True  # type: ignore[attr-defined]
-            cursor.execute("VACUUM ANALYZE")
+            driver = raw.driver_connection
+            driver.autocommit = True  # type: ignore[union-attr]
+            driver.execute("VACUUM ANALYZE")  # type: ignore[union-attr]
         else:
             cursor.execute("ANALYZE")
             raw.commit()
