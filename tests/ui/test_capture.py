@@ -165,3 +165,15 @@ def test_hot_folder_waits_until_the_file_is_complete(qtbot, tmp_path: Path, refe
 def test_device_setting_means_a_device(setting: str):
     source = open_source(setting)
     assert isinstance(source, OpenCvSource) and source.target == int(setting)
+
+
+def test_demo_video_is_a_camera(qtbot, tmp_path: Path, reference_image):
+    from inspector.ui.capture.demo import write_demo_video
+
+    video = write_demo_video(reference_image, tmp_path / "demo.avi", frames=4)
+    camera = CameraThread(open_source(str(video)))
+    with qtbot.waitSignal(camera.frame_captured, timeout=5000) as blocker:
+        camera.start()
+    assert blocker.args[0].shape == (720, 1280, 3)
+    camera.stop()
+    assert camera.isFinished()
