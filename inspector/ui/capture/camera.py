@@ -7,7 +7,7 @@ import threading
 import time
 
 import numpy as np
-from PySide6.QtCore import QThread, Signal
+from PySide6.QtCore import QThread, Signal, Slot
 
 from inspector.ui.capture.sources import FrameSource, SourceFailed, pace
 from inspector.vision.quality import ReferenceFeatures, assess_quality
@@ -35,6 +35,11 @@ class CameraThread(QThread):
         self._stopping = threading.Event()
         self._lock = threading.Lock()
         self._latest: np.ndarray | None = None
+        # Backpressure: a new frame is sent only once the GUI thread took the previous one, so a
+        # busy GUI skips frames instead of queueing 36 MB copies without end.
+        self._delivered = threading.Event()
+        self._delivered.set()
+        self.frame_captured.connect(self._on_frame_delivered)
         self.setObjectName(f"camera:{source.name}")
 
     def set_reference(self, reference: ReferenceFeatures | None) -> None:
@@ -44,6 +49,11 @@ class CameraThread(QThread):
         """A copy of the newest full frame (for the shutter)."""
         with self._lock:
             return None if self._latest is None else self._latest.copy()
+
+    @Slot(object)
+    def _on_frame_delivered(self, _frame: object) -> None:
+        # Runs on the GUI thread (this QThread object lives there): the frame was handed out.
+        self._delivered.set()
 
     def stop(self, msecs: int = 5000) -> None:
         self._stopping.set()
@@ -69,7 +79,9 @@ class CameraThread(QThread):
                     return
                 with self._lock:
                     self._latest = frame
-                self.frame_captured.emit(frame.copy())
+                if self._delivered.is_set():
+                    self._delivered.clear()
+                    self.frame_captured.emit(frame.copy())
                 if started - last_quality >= QUALITY_INTERVAL_S:
                     last_quality = started
                     with contextlib.suppress(Exception):
