@@ -118,6 +118,11 @@ def test_zoom_keys_and_drag_pan_are_shared_by_both_panes(qtbot, reference_image)
     assert canvas.pan.x() > 0
     qtbot.keyClick(canvas, Qt.Key.Key_0)
     assert canvas.zoom == 1.0 and canvas.pan.x() == 0
+    view.zoom_in()
+    assert canvas.zoom > 1.0
+    view.zoom_out()
+    view.reset_zoom()
+    assert canvas.zoom == 1.0
 
 
 def test_could_not_align_is_said_plainly(qtbot, reference_image):

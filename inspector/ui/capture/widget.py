@@ -53,7 +53,7 @@ class CaptureWidget(QWidget):
         self.quality_label = QLabel("")
         self.quality_label.setWordWrap(True)
         self.quality_label.setStyleSheet("font-size: 15px;")
-        self.capture_button = self._button("Capture (Space)", self.capture)
+        self.capture_button = self._button("Capture", self.capture)
         self.import_button = self._button("Import a file…", self.import_file)
         buttons = QHBoxLayout()
         buttons.addWidget(self.capture_button, 2)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.ui.compare.canvas import CompareCanvas, Mode
+from inspector.ui.compare.canvas import ZOOM_STEP, CompareCanvas, Mode
 from inspector.ui.compare.runner import PreparedComparison, prepare_images
 
 TARGET_PX = 44
@@ -133,6 +133,16 @@ class ComparisonView(QWidget):
             self.slider.setValue(round(self.canvas.swipe * 100))
         self.slider.blockSignals(False)
         self.mode_changed.emit(mode.value)
+
+    # For the window's documented shortcuts (the canvas also takes + / - / 0 when focused).
+    def zoom_in(self) -> None:
+        self.canvas.set_zoom(self.canvas.zoom * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        self.canvas.set_zoom(self.canvas.zoom / ZOOM_STEP)
+
+    def reset_zoom(self) -> None:
+        self.canvas.reset_view()
 
     @property
     def mode(self) -> Mode:
