@@ -12,6 +12,7 @@ from sqlalchemy import select
 from inspector.errors import PermissionDenied
 from inspector.security.roles import Actor
 from inspector.services.certificates import attach
+from inspector.services.evidence import verify_bundle
 from inspector.services.station import StationServices
 from inspector.storage.models import AuditEvent, Certificate, Inspection, Review
 from inspector.ui.desk import register
@@ -82,6 +83,9 @@ def test_supervisor_filters_opens_and_overturns_with_a_reason(
         assert "review.overturn" in actions
         certificate = session.scalar(select(Certificate).where(Certificate.inspection_id == passed))
         assert certificate is not None and certificate.voided_at is not None
+    review.export_evidence(tmp_path / "evidence.zip")
+    assert "Signed evidence written" in review.banner.text()
+    assert verify_bundle((tmp_path / "evidence.zip").read_bytes()).ok
     queue.verdict_box.setCurrentText("any verdict")
     queue.refresh()
     assert str(passed) not in {queue.table.item(r, 0).text() for r in range(queue.table.rowCount())}

@@ -72,7 +72,7 @@ class DeskPage(QWidget):
         self.integrity_button.setEnabled(False)
         self.integrity_label.setText("Checking the audit chain and every photo…")
         run_in_background(lambda: verify_integrity(self.services.ctx), self._integrity_done,
-                          self._integrity_failed, parent=self)
+                          self._integrity_failed)
 
     def _integrity_done(self, report: IntegrityReport) -> None:
         self.last_integrity = report

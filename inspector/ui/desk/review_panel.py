@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -17,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.security.roles import Actor
+from inspector.services.evidence import export_bundle
 from inspector.services.station import StationServices
 from inspector.services.views import InspectionDetail
 from inspector.ui.widgets import Banner, message_for, pixmap_from_bytes, title_label
@@ -66,11 +70,14 @@ class ReviewPanel(QWidget):
         self.confirm_button.clicked.connect(self.confirm)
         self.overturn_button.clicked.connect(self.overturn)
         self.blind_button.clicked.connect(self.record_blind)
+        self.evidence_button = QPushButton("Export evidence…")
+        self.evidence_button.clicked.connect(self._ask_evidence)
         actions = QHBoxLayout()
         actions.addWidget(QLabel("Verdict:"))
         actions.addWidget(self.verdict_box)
         for button in (self.confirm_button, self.overturn_button, self.blind_button):
             actions.addWidget(button)
+        actions.addWidget(self.evidence_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.blind_box)
@@ -104,8 +111,9 @@ class ReviewPanel(QWidget):
         self.confirm_button.setVisible(not blind)
         self.overturn_button.setVisible(not blind)
         self.blind_button.setVisible(blind)
-        for button in (self.confirm_button, self.overturn_button, self.blind_button):
+        for button in (self.confirm_button, self.overturn_button, self.blind_button, self.evidence_button):
             button.setEnabled(has)
+        self.evidence_button.setVisible(not blind)
 
     def _show(self, detail: InspectionDetail) -> None:
         while self.body_layout.count():
@@ -159,6 +167,23 @@ class ReviewPanel(QWidget):
             state = f"void: {certificate.void_reason}" if certificate.void else "valid"
             self.body_layout.addWidget(QLabel(f"Certificate {certificate.serial}: {state}"))
         self.body_layout.addStretch(1)
+
+    def export_evidence(self, path: Path) -> None:
+        """The signed evidence zip for a dispute (check it with `inspector verify FILE.zip`)."""
+        if self.inspection_id is None:
+            return
+        try:
+            export_bundle(self.services.ctx, self.actor, self.inspection_id, path)  # type: ignore[arg-type]
+        except Exception as exc:
+            self.banner.show_message(message_for(exc), "error")
+            return
+        self.banner.show_message(f"Signed evidence written to {path}.", "info")
+
+    def _ask_evidence(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export evidence", f"evidence-{self.inspection_id}.zip",
+                                              "Evidence bundle (*.zip)")
+        if name:
+            self.export_evidence(Path(name))
 
     def _reason(self) -> str:
         return self.reason_edit.toPlainText().strip()
