@@ -126,13 +126,19 @@ def test_shutter_returns_the_full_frame_as_jpeg(qtbot, camera_video: Path, refer
     frames: list[np.ndarray] = []
     widget.frame_taken.connect(frames.append)
     with qtbot.waitSignal(widget.photo_taken, timeout=5000) as blocker:
-        assert widget.capture()
+        assert widget.capture() is not None
     assert len(frames) == 1 and frames[0].shape == (480, 640, 3)
     photo, source, _notes = blocker.args
     assert source == "camera" and photo[:2] == b"\xff\xd8"
     decoded = cv2.imdecode(np.frombuffer(photo, np.uint8), cv2.IMREAD_COLOR)
     assert decoded.shape == (480, 640, 3)
     widget.shutdown()
+
+
+def test_shutter_without_a_frame_says_none(qtbot):
+    widget = CaptureWidget()
+    qtbot.addWidget(widget)
+    assert widget.capture() is None
 
 
 def test_hot_folder_waits_until_the_file_is_complete(qtbot, tmp_path: Path, reference_image):

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector.ui.background import run_in_background
+from inspector.ui.background import Job, run_in_background
 from inspector.ui.capture.camera import CameraThread
 from inspector.ui.capture.hotfolder import HotFolder
 from inspector.ui.capture.preview import PreviewWidget
@@ -138,20 +138,20 @@ class CaptureWidget(QWidget):
             self._hot = HotFolder(folder, poll_ms=poll_ms, parent=self)
             self._hot.photo_arrived.connect(self._on_hot_photo)
 
-    def capture(self) -> bool:
+    def capture(self) -> Job | None:
         """The shutter: the current full frame, JPEG-encoded in the background, then photo_taken.
 
-        Encoding a 12 MP frame takes ~100 ms, too long for the GUI thread. False: no frame yet.
+        Encoding a 12 MP frame takes ~100 ms, too long for the GUI thread. Returns the encoding
+        job, or None when there is no frame yet (no camera, or it has not delivered).
         """
         frame = None if self._camera is None else self._camera.latest_frame()
         if frame is None:
-            return False
+            return None
         notes = tuple(self._notes)
         self.frame_taken.emit(frame)
-        run_in_background(encode_jpeg, frame, 92,
-                          on_result=lambda data: self.photo_taken.emit(data, "camera", notes),
-                          on_error=self._show_failure)
-        return True
+        return run_in_background(encode_jpeg, frame, 92,
+                                 on_result=lambda data: self.photo_taken.emit(data, "camera", notes),
+                                 on_error=self._show_failure)
 
     def capture_jpeg(self) -> bytes | None:
         """The current full frame as JPEG bytes, encoded on the calling thread (no signal)."""
