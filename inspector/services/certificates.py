@@ -369,10 +369,12 @@ class CertificateService:
 
 
 def attach(station: Any) -> CertificateService:
-    """Wire certificates into a StationServices: issue on finish, void on overturn, print from the window."""
+    """The station's certificate service; open_station already wires issue-on-finish and void-on-overturn."""
+    existing = getattr(station, "certificates", None)
+    if isinstance(existing, CertificateService):
+        return existing
     service = CertificateService(station.ctx)
-    if service.on_finished not in station.ctx.finish_hooks:
-        station.ctx.finish_hooks.append(service.on_finished)
+    station.ctx.finish_hooks.append(service.on_finished)
     station.reviews.overturn_hooks.append(service.void_certificate)
     station.certificates = service
     return service

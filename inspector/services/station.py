@@ -22,6 +22,7 @@ class StationServices:
     comparisons: ComparisonService
     reviews: ReviewService
     returns: ReturnService
+    certificates: CertificateService
 
     def close(self) -> None:
         self.ctx.db.dispose()
@@ -29,12 +30,15 @@ class StationServices:
 
 def open_station(settings: Settings | None = None) -> StationServices:
     ctx = open_context(settings)
+    certificates = CertificateService(ctx)
+    # A pass issues its certificate, and an overturn voids it, in the same transaction as the verdict.
+    ctx.finish_hooks.append(certificates.on_finished)
     return StationServices(
         ctx=ctx,
         users=UserService(ctx),
         inspections=InspectionService(ctx),
         comparisons=ComparisonService(ctx),
-        # An overturn voids the certificate in the same transaction (idempotent if attach() adds it again).
-        reviews=ReviewService(ctx, overturn_hooks=[CertificateService(ctx).void_certificate]),
+        reviews=ReviewService(ctx, overturn_hooks=[certificates.void_certificate]),
         returns=ReturnService(ctx),
+        certificates=certificates,
     )

@@ -64,7 +64,7 @@ def test_a_clean_pass(services: StationServices, people: dict[str, Actor], photo
     assert finished.verdict == "pass" and not finished.escalated
     actions = _audit_actions(services)
     assert actions.count("step.recorded") == 4
-    assert actions[-1] == "inspection.finished"
+    assert actions[-2:] == ["inspection.finished", "certificate.issued"]
     assert verify_integrity(services.ctx).ok
 
 
