@@ -151,7 +151,9 @@ def _read_yaml(text: str, name: str) -> dict[object, object]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark is not None else None
-        raise ChecklistError([ChecklistProblem(name, None, where, "not valid YAML")]) from exc
+        problem = getattr(exc, "problem", None)
+        message = f"not valid YAML ({problem})" if problem else "not valid YAML"
+        raise ChecklistError([ChecklistProblem(name, None, where, message)]) from exc
     except RecursionError as exc:
         raise ChecklistError([ChecklistProblem(name, None, None, "nested too deeply")]) from exc
     except ValueError as exc:
