@@ -58,6 +58,7 @@ def walk(*, light: bool) -> int:
     sys.path.insert(0, str(REPO))
     root = Path(tempfile.mkdtemp(prefix="inspector-shots-"))
     os.environ["INSPECTOR_HOME"] = str(root / "home")
+    os.environ["INSPECTOR_CAMERA"] = "demo"  # films each step's reference, as the demo station does
     from tests.ui.bench import build_bench, photo_of  # the same small bench the UI tests use
 
     if not any((REPO / "checklists").rglob("*.yaml")):
@@ -102,8 +103,14 @@ def walk(*, light: bool) -> int:
     shot("02-login")
     window.login._fill("B-1001", "1234")
     library = services.ctx.library.all()
-    loaded = library[0]
-    style = loaded.checklist.registry.style_codes[0].code if loaded.checklist.registry.style_codes else None
+    loaded = next((each for each in library if each.checklist.id == "nike-air-jordan-1-high"), library[0])
+    registry = loaded.checklist.registry
+    style = registry.style_codes[0].code if registry.style_codes else None
+
+    def value_for(kind: str) -> str | None:
+        country = registry.countries[0] if registry.countries else None
+        return {"style_code": style, "country": country}.get(kind)
+
     window.open_item("ITEM-UNFINISHED-7", style or "")
     window.show_home()
     shot("03-scan-next-item")
@@ -111,19 +118,23 @@ def walk(*, light: bool) -> int:
     page = window.inspection
     step = next(s for s in loaded.checklist.steps if s.references)
     page.go_to(step.id)
-    if step.value is not None and style:
-        page.panel.set_value(style)
+    if step.value is not None and value_for(step.value.kind):
+        page.panel.set_value(value_for(step.value.kind))
     reference = settings.assets_dir / step.references[0]
     wait_for(page.comparison_shown, lambda: page.submit_photo(photo_of(reference, seed=3), "camera", ()))
     page.view.tabs.setCurrentIndex(0)
+    settle(1500)  # a few frames from the demo camera
     shot("04-step-capture")
     wait_for(page.comparison_shown, lambda: page.submit_photo(photo_of(reference, tamper=True, seed=4),
                                                               "camera", ()))
     shot("05-comparison")
-    for each in loaded.checklist.steps:
+    for number, each in enumerate(loaded.checklist.steps):
         page.go_to(each.id)
-        if each.value is not None and style:
-            page.panel.value_edit.setText(style)
+        if each.value is not None and value_for(each.value.kind):
+            page.panel.value_edit.setText(value_for(each.value.kind))
+        if each.id != step.id and each.needs_photo:
+            photo = photo_of(settings.assets_dir / each.references[0], seed=10 + number)
+            wait_for(page.comparison_shown, lambda photo=photo: page.submit_photo(photo, "camera", ()))
         if each.id == step.id:
             page.panel.note_edit.setText("Print weight on the label differs from the reference.")
             page.panel.reason_combo.setCurrentIndex(page.panel.reason_combo.findData("counterfeit"))

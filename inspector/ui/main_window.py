@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.config import save_settings
 from inspector.security.roles import Actor
 from inspector.services.inspections import NeedsChecklist
 from inspector.services.station import StationServices
@@ -172,6 +173,16 @@ class MainWindow(QMainWindow):
         self.login.prefill(name)
 
     def _on_demo_seeded(self, summary: str) -> None:
+        settings = self.services.ctx.settings
+        if settings.camera == "0":
+            # The demo station is for trying the bench with no hardware: film the references.
+            settings = settings.with_changes(camera="demo")
+            try:
+                save_settings(settings)
+            except OSError as exc:
+                show_error(self, exc)
+            self.services.ctx.settings = settings
+            self.inspection.view.apply_settings(settings)
         self.show_start()
         first_line = summary.splitlines()[0] if summary else "demo"
         self.login.banner.show_message(f"Demo ready ({first_line.removeprefix('demo: ')}). "
@@ -281,6 +292,7 @@ class MainWindow(QMainWindow):
         except OSError as exc:
             show_error(self, exc)
             return
+        self.inspection.view.apply_settings(self.services.ctx.settings)
         self._update_header()
 
     def _restore_geometry(self) -> None:

@@ -1,4 +1,4 @@
-"""Frame sources behind one small interface: an OpenCV device, a video file, an image folder."""
+"""Frame sources behind one small interface: an OpenCV device, a video file, an image folder, a demo."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Protocol
 
 import cv2
 import numpy as np
+
+from inspector.vision.synthetic import Nuisance, make_probe
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff"}
 
@@ -103,9 +105,63 @@ class ImageFolderSource:
         self._paths = []
 
 
+class DemoCameraSource:
+    """The camera setting "demo": films the current step's reference under a gently drifting pose,
+    so a newcomer can inspect an item end to end with no camera attached."""
+
+    name = "demo camera"
+    frame_size = (1920, 1080)  # a 1080p webcam: the item fills the frame at about reference size
+
+    def __init__(self, fps: float = 8.0) -> None:
+        self._reference: np.ndarray | None = None
+        self._fps = fps
+        self._index = 0
+        self._rng = np.random.default_rng(0)
+
+    def set_scene(self, reference: np.ndarray | None) -> None:
+        # Swapped whole from the GUI thread; the camera thread reads one reference per frame.
+        self._reference = reference
+
+    def open(self) -> None:
+        self._index = 0
+
+    def read(self) -> np.ndarray:
+        width, height = self.frame_size
+        frame = np.full((height, width, 3), 58, np.uint8)
+        reference = self._reference
+        if reference is None:
+            cv2.putText(frame, "demo camera: open a step with a reference", (60, height // 2),
+                        cv2.FONT_HERSHEY_SIMPLEX, 1.2, (200, 200, 200), 2, cv2.LINE_AA)
+            return frame
+        phase = 2 * np.pi * (self._index % 48) / 48
+        self._index += 1
+        nuisance = Nuisance(tilt_deg=3 + 2 * np.sin(phase), rotation_deg=2 * np.cos(phase),
+                            brightness=5 * np.sin(phase), noise_sigma=1.5, margin=0.06)
+        probe = make_probe(reference, nuisance, self._rng)
+        photo = probe.photo
+        # A grey bench around the item rather than the probe generator's colourful clutter.
+        cover = cv2.warpPerspective(np.full(reference.shape[:2], 255, np.uint8), probe.homography,
+                                    (photo.shape[1], photo.shape[0]))
+        photo[cover < 128] = 64
+        scale = min(width / photo.shape[1], height / photo.shape[0])
+        resized = cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        top, left = (height - resized.shape[0]) // 2, (width - resized.shape[1]) // 2
+        frame[top:top + resized.shape[0], left:left + resized.shape[1]] = resized
+        return frame
+
+    def close(self) -> None:
+        self._reference = None
+
+    @property
+    def frame_interval(self) -> float:
+        return 1.0 / self._fps
+
+
 def open_source(setting: str) -> FrameSource:
-    """Turn the camera setting into a source: "0" a device, a folder, else a video file."""
+    """Turn the camera setting into a source: "0" a device, "demo", a folder, else a video file."""
     text = setting.strip()
+    if text.lower() == "demo":
+        return DemoCameraSource()
     if text.isdigit():
         return OpenCvSource(int(text))
     path = Path(text).expanduser()

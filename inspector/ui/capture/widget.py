@@ -48,6 +48,7 @@ class CaptureWidget(QWidget):
         self._hot: HotFolder | None = None
         self._notes: list[str] = []
         self._reference_features = None
+        self._reference_image: np.ndarray | None = None
 
         self.preview = PreviewWidget()
         self.quality_label = QLabel("")
@@ -98,6 +99,8 @@ class CaptureWidget(QWidget):
     def set_reference(self, reference: np.ndarray | None) -> None:
         """The reference image (BGR) for the ghost and the framing check; None for none."""
         self.preview.set_reference(reference)
+        self._reference_image = reference
+        self._show_scene()
         # Prepared once per step here: cheap (~ms at REFERENCE_SIDE) and keeps frames fast.
         self._reference_features = None if reference is None else prepare_reference(reference)
         if self._camera is not None:
@@ -112,11 +115,18 @@ class CaptureWidget(QWidget):
             source = self._source_factory()
         self._pages.setCurrentIndex(0)
         camera = CameraThread(source, self._reference_features)
+        self._camera = camera
+        self._show_scene()
         camera.frame_captured.connect(self.preview.show_frame)
         camera.quality_assessed.connect(self._on_quality_assessed)
         camera.camera_failed.connect(self._on_camera_failed)
-        self._camera = camera
         camera.start()
+
+    def _show_scene(self) -> None:
+        """The demo camera films whatever reference the step shows."""
+        set_scene = getattr(self._camera.source, "set_scene", None) if self._camera is not None else None
+        if set_scene is not None:
+            set_scene(self._reference_image)
 
     def stop_camera(self) -> None:
         camera, self._camera = self._camera, None

@@ -99,6 +99,13 @@ class CaptureHost(QWidget):
             self.live.shutdown()
             self._reference_shown = None
 
+    def apply_settings(self, settings: Settings) -> None:
+        """Settings changed (dialog, demo station): the next camera start uses the new camera."""
+        camera_changed = settings.camera != self._settings.camera
+        self._settings = settings
+        if camera_changed and self.live is not None and self.live.camera is not None:
+            self.live.start_camera()
+
     def _on_live_photo(self, *args: Any) -> None:
         data, source, notes = _photo_args(args)
         self.photo_taken.emit(data, source, tuple(notes))

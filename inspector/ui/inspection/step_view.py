@@ -94,6 +94,9 @@ class StepView(QWidget):
         self.photos.setVisible(wants_photo)
         self.tabs.setCurrentIndex(CAPTURE_TAB)
 
+    def apply_settings(self, settings: Settings) -> None:
+        self.capture.apply_settings(settings)
+
     def add_thumbnail(self, sha256: str, image: QImage) -> None:
         """A thumbnail made off the GUI thread, for a photo just taken."""
         self._thumbs[sha256] = QIcon(QPixmap.fromImage(image))
