@@ -215,3 +215,10 @@ def test_random_structures_give_only_clear_validation_errors(data: dict[str, obj
 @given(json_values)
 def test_any_yaml_document_gives_only_clear_validation_errors(data: object) -> None:
     _assert_only_clear_errors(yaml.safe_dump(data, allow_unicode=True))
+
+
+def test_the_example_in_the_checklist_docs_is_valid() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "checklists.md").read_text(encoding="utf-8")
+    example = docs.split("```yaml\n", 1)[1].split("```", 1)[0]
+    loaded = parse_checklist_text(example, "docs/checklists.md")
+    assert loaded.checklist.step("size-tag").value is not None
