@@ -28,6 +28,8 @@ SHORTCUTS = (
     ("+ / -", "Zoom the comparison in / out"),
     ("Esc", "Leave a text field (then the one-letter keys work again)"),
     ("Ctrl+Enter", "Finish: summary and verdict; confirm on the summary"),
+    ("Scan a QR", "Scan a certificate or tag QR code anywhere: says valid, invalid or void"),
+    ("Ctrl+Shift+V", "Verify a certificate: scan, paste, or open a PDF or tag photo"),
     ("Ctrl+,", "Settings"),
     ("F1", "This sheet"),
 )

@@ -41,6 +41,7 @@ from inspector.ui.jobs import wait_for_background
 from inspector.ui.login import LoginPage
 from inspector.ui.scanner import ScanDetector
 from inspector.ui.settings_dialog import SettingsDialog
+from inspector.ui.verify_dialog import VerifyDialog, is_certificate_code
 from inspector.ui.widgets import message_for, show_error
 
 
@@ -93,6 +94,8 @@ class MainWindow(QMainWindow):
         self.scanner.install()
         QShortcut(QKeySequence("Ctrl+,"), self, self.open_settings)
         QShortcut(QKeySequence("F1"), self, lambda: ShortcutSheet(self).exec())
+        QShortcut(QKeySequence("Ctrl+Shift+V"), self, self.open_verify)
+        self.verify_dialog: VerifyDialog | None = None
         self._window_state = QSettings(str(services.ctx.settings.home / "window.ini"),
                                        QSettings.Format.IniFormat)
         self._restore_geometry()
@@ -116,9 +119,11 @@ class MainWindow(QMainWindow):
         row.addLayout(self.nav_row)
         self.bench_button = self._header_button("Bench", self.show_home)
         self.settings_button = self._header_button("Settings", self.open_settings)
+        self.verify_button = self._header_button("Verify", self.open_verify)
         self.help_button = self._header_button("Keys (F1)", lambda: ShortcutSheet(self).exec())
         self.logout_button = self._header_button("Log out", self.log_out)
-        for button in (self.bench_button, self.settings_button, self.help_button, self.logout_button):
+        for button in (self.bench_button, self.verify_button, self.settings_button, self.help_button,
+                       self.logout_button):
             row.addWidget(button)
         return header
 
@@ -261,8 +266,25 @@ class MainWindow(QMainWindow):
         if answer == QMessageBox.StandardButton.Yes:
             self.open_item(code)
 
+    def open_verify(self, code_or_file: str = "") -> VerifyDialog:
+        """The verify window (one, reused); checks code_or_file at once when given."""
+        if self.verify_dialog is None:
+            self.verify_dialog = VerifyDialog(self.services.certificates.verify, self)
+        self.verify_dialog.show()
+        self.verify_dialog.raise_()
+        self.verify_dialog.activateWindow()
+        if code_or_file:
+            self.verify_dialog.check(code_or_file)
+        else:
+            self.verify_dialog.code_edit.setFocus()
+        return self.verify_dialog
+
     def _on_code_scanned(self, code: str) -> None:
         page = self.stack.currentWidget()
+        if is_certificate_code(code) and page is not self.first_run:
+            # A certificate's QR code is never an item, a badge or a value: check it wherever it is read.
+            self.open_verify(code)
+            return
         if page is self.login or page is self.first_run:
             if page is self.login:
                 self.login.on_badge_scanned(code)
