@@ -9,6 +9,7 @@ from inspector.printing.documents import Evidence
 
 CROP_MARGIN = 0.15  # a little context around the flagged box helps a seller see where it is
 THUMBNAIL_SIDE = 360
+CHECKPOINT_THUMBNAIL_SIDE = 240  # 30 mm wide on the certificate: ~200 dpi
 
 
 def _decode(data: bytes) -> np.ndarray | None:
@@ -27,7 +28,7 @@ def _png(image: np.ndarray, side: int = THUMBNAIL_SIDE) -> bytes:
     return encoded.tobytes() if ok else b""
 
 
-def thumbnail(data: bytes, side: int = 240) -> bytes | None:
+def thumbnail(data: bytes, side: int = CHECKPOINT_THUMBNAIL_SIDE) -> bytes | None:
     """A small JPEG of a stored photo for the certificate's checkpoint table."""
     # Decoding a JPEG at 1/4 size is several times faster and still enough for a thumbnail.
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_REDUCED_COLOR_4)
@@ -35,6 +36,11 @@ def thumbnail(data: bytes, side: int = 240) -> bytes | None:
         image = _decode(data)
     if image is None:
         return None
+    return thumbnail_of(image, side)
+
+
+def thumbnail_of(image: np.ndarray, side: int = CHECKPOINT_THUMBNAIL_SIDE) -> bytes | None:
+    """The same thumbnail from an already decoded BGR image (the comparison has one at hand)."""
     height, width = image.shape[:2]
     scale = min(1.0, side / max(height, width))
     image = cv2.resize(

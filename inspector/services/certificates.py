@@ -158,7 +158,7 @@ class CertificateService:
         for step in detail.checklist.steps:
             result = detail.results.get(step.id)
             photos = detail.photos.get(step.id, ())
-            thumb = crops.thumbnail(self.ctx.photos.read(photos[-1].sha256)) if photos else None
+            thumb = self._thumbnail(photos[-1].sha256) if photos else None
             checkpoints.append(
                 Checkpoint(
                     title=step.title,
@@ -182,6 +182,16 @@ class CertificateService:
             reprint=reprint,
             description=detail.inspection.item.description,
         )
+
+    def _thumbnail(self, sha256: str) -> bytes | None:
+        """Cached when the photo was compared; made (and cached) from the stored photo otherwise."""
+        cached = self.ctx.photos.read_thumbnail(sha256)
+        if cached is not None:
+            return cached
+        made = crops.thumbnail(self.ctx.photos.read(sha256))
+        if made is not None:
+            self.ctx.photos.put_thumbnail(sha256, made)
+        return made
 
     def _fail_document(self, session: Session, inspection: Inspection) -> FailReportDocument:
         detail = records.inspection_detail(session, self.ctx, inspection)

@@ -62,6 +62,35 @@ class PhotoStore:
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
 
+    # --- thumbnails: a cache beside the photos, never evidence ----------------------------
+
+    def thumbnail_path(self, sha256: str) -> Path:
+        return self.root / "thumbnails" / sha256[:2] / f"{sha256}.jpg"
+
+    def read_thumbnail(self, sha256: str) -> bytes | None:
+        """The cached thumbnail of a stored photo, or None when there is none (or it is unreadable)."""
+        try:
+            return self.thumbnail_path(sha256).read_bytes() or None
+        except OSError:
+            return None
+
+    def put_thumbnail(self, sha256: str, data: bytes) -> bool:
+        """Cache a thumbnail; best effort: a full or read-only store only costs the next reader time."""
+        target = self.thumbnail_path(sha256)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(data)
+                os.replace(tmp_name, target)
+            except BaseException:
+                Path(tmp_name).unlink(missing_ok=True)
+                raise
+        except OSError:
+            return False
+        return True
+
     def check(self, sha256: str) -> str | None:
         """None when the stored file still hashes to its name, else what is wrong with it."""
         path = self.path_for(sha256)

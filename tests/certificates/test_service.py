@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import shutil
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pypdfium2
 import pytest
 from sqlalchemy import select
@@ -240,3 +244,42 @@ def test_cli_print_verify_and_export(
     assert (tmp_path / "public.pem").read_bytes().startswith(b"-----BEGIN PUBLIC KEY-----")
     assert main(["print", "certificate", "999", "-o", str(out)]) == 2
     assert "inspector: There is no inspection 999." in capsys.readouterr().err
+
+
+def test_checkpoint_thumbnails_are_cached_by_the_comparison_and_reused(
+    services: StationServices,
+    certs: CertificateService,
+    people: dict[str, Actor],
+    photo_bytes: bytes,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-T", ALL_PASS, compare=True)
+    sha = hashlib.sha256(photo_bytes).hexdigest()
+    cached = services.ctx.photos.read_thumbnail(sha)
+    assert cached is not None, "the comparison should leave the certificate thumbnail behind"
+    image = cv2.imdecode(np.frombuffer(cached, np.uint8), cv2.IMREAD_COLOR)
+    assert image is not None and max(image.shape[:2]) == 240
+
+    def no_full_photos(_sha: str) -> bytes:
+        raise AssertionError("the certificate decoded a full photo despite its cached thumbnail")
+
+    monkeypatch.setattr(services.ctx.photos, "read", no_full_photos)
+    assert "Box label" in _text(certs.certificate_pdf(inspection_id))
+
+
+def test_an_uncached_thumbnail_is_made_once_and_a_read_only_cache_costs_nothing(
+    services: StationServices, certs: CertificateService, people: dict[str, Actor], photo_bytes: bytes
+) -> None:
+    inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-U", ALL_PASS, compare=False)
+    sha = hashlib.sha256(photo_bytes).hexdigest()
+    assert services.ctx.photos.read_thumbnail(sha) is None
+    certs.certificate_pdf(inspection_id)
+    assert services.ctx.photos.read_thumbnail(sha) is not None
+
+    # A cache that cannot be written (here its folder is a file: root ignores permissions) must not
+    # stop the certificate.
+    cache = services.ctx.photos.root / "thumbnails"
+    shutil.rmtree(cache)
+    cache.write_bytes(b"")
+    assert "Box label" in _text(certs.certificate_pdf(inspection_id))
+    assert services.ctx.photos.read_thumbnail(sha) is None
