@@ -15,6 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.security.roles import Actor
+from inspector.services.calibration import CalibrationService
 from inspector.services.station import StationServices
 from inspector.services.views import InspectionView
 from inspector.ui.widgets import Banner, title_label
@@ -56,13 +58,22 @@ class HomePage(QWidget):
         box_layout.addWidget(self.resume_button)
         layout.addWidget(self.unfinished_box, 1)
 
+        # Calibration items a supervisor assigned: shown like any other work, never as a test.
+        self.assigned_box = QGroupBox("Assigned to you — fetch these items from the shelf and scan them")
+        assigned_layout = QVBoxLayout(self.assigned_box)
+        self.assigned_list = QListWidget()
+        self.assigned_list.itemActivated.connect(
+            lambda item: self.open_requested.emit(item.text(), ""))
+        assigned_layout.addWidget(self.assigned_list)
+        layout.addWidget(self.assigned_box)
+
         self.demo_box = QGroupBox("Try an item (demo checklists; a new item code each time)")
         self.demo_grid = QGridLayout(self.demo_box)
         layout.addWidget(self.demo_box)
         self._demo_counter = 0
 
-    def refresh(self) -> None:
-        """Reload the unfinished inspections (a crash leaves them open) and the demo items."""
+    def refresh(self, actor: Actor | None = None) -> None:
+        """Reload the unfinished inspections (a crash leaves them open), assigned items, demo items."""
         self.unfinished_list.clear()
         for view in self._services.inspections.unfinished():
             self.unfinished_list.addItem(self._unfinished_item(view))
@@ -70,6 +81,10 @@ class HomePage(QWidget):
         self.unfinished_box.setVisible(has_unfinished)
         if has_unfinished:
             self.unfinished_list.setCurrentRow(0)
+        self.assigned_list.clear()
+        if actor is not None:
+            self.assigned_list.addItems(CalibrationService(self._services.ctx).pending_for(actor.user_id))
+        self.assigned_box.setVisible(self.assigned_list.count() > 0)
         self._fill_demo_items()
         self.code_edit.setFocus()
 

@@ -207,7 +207,7 @@ class MainWindow(QMainWindow):
             self.show_start()
             return
         self.inspection.shut_down()
-        self.home.refresh()
+        self.home.refresh(self.actor)
         self._show(self.home)
         self.home.code_edit.setFocus()
 

@@ -1,0 +1,51 @@
+"""Calibration items a supervisor assigned show on the authenticator's home page, like any work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from inspector.services.calibration import CalibrationService
+from inspector.services.station import StationServices, open_station
+from inspector.ui.main_window import MainWindow
+from tests.ui.bench import PEOPLE, STYLE_CODE, add_people, build_bench, settings_for
+
+
+@pytest.fixture
+def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StationServices]:
+    env = build_bench(tmp_path)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    station = open_station(settings_for(env))
+    add_people(station)
+    yield station
+    station.close()
+
+
+def test_an_assigned_item_waits_on_the_home_page_and_opens(qtbot, services: StationServices) -> None:
+    admin = services.users.login(PEOPLE[0][2], PEOPLE[0][3])
+    calibration = CalibrationService(services.ctx)
+    calibration.mark(admin, "CAL-42", "fail", style_code=STYLE_CODE)
+    calibration.mark(admin, "CAL-43", "pass", style_code=STYLE_CODE)  # marked, not assigned
+    calibration.assign(admin, "CAL-42", PEOPLE[1][0])
+
+    window = MainWindow(services)
+    qtbot.addWidget(window)
+    window.show()
+    window.login.who_edit.setText(PEOPLE[1][2])
+    window.login.pin_edit.setText(PEOPLE[1][3])
+    qtbot.keyClick(window.login.pin_edit, Qt.Key.Key_Return)
+    home = window.home
+    assert window.stack.currentWidget() is home
+    assert home.assigned_box.isVisibleTo(window)
+    assert [home.assigned_list.item(i).text() for i in range(home.assigned_list.count())] == ["CAL-42"]
+    assert "calibration" not in home.assigned_box.title().lower()  # a test item must not say so
+
+    with qtbot.waitSignal(window.inspection_opened, timeout=20_000):
+        home.assigned_list.itemActivated.emit(home.assigned_list.item(0))
+    assert window.inspection.detail is not None
+    assert window.inspection.detail.inspection.item.code == "CAL-42"
+    window.close()
