@@ -58,8 +58,10 @@ def run_station(argv: list[str] | None = None) -> int:
     from inspector.ui.theme import apply_theme, follow_system_theme
 
     # High-DPI: Qt 6 scales by default; pass fractional factors through so 150 % screens stay sharp.
-    app = QApplication.instance()
-    if app is None:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
         QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setApplicationName("Inspector")

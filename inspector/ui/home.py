@@ -100,7 +100,8 @@ class HomePage(QWidget):
 
     def _fill_demo_items(self) -> None:
         while self.demo_grid.count():
-            widget = self.demo_grid.takeAt(0).widget()
+            item = self.demo_grid.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         shown = 0

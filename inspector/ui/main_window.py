@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
             self.inspection.on_code_scanned(code)
         elif page in (self.home, self.finish):
             self.open_item(code)
-        elif hasattr(page, "on_code_scanned"):
+        elif page is not None and hasattr(page, "on_code_scanned"):
             page.on_code_scanned(code)
 
     def _say(self, exc: BaseException) -> None:

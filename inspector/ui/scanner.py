@@ -58,7 +58,10 @@ class ScanDetector(QObject):
         self.enabled = True
 
     def install(self) -> None:
-        QApplication.instance().installEventFilter(self)
+        app = QApplication.instance()
+        if app is None:
+            raise RuntimeError("The scan detector needs a running QApplication.")
+        app.installEventFilter(self)
 
     def uninstall(self) -> None:
         app = QApplication.instance()

@@ -67,7 +67,7 @@ class VerifyDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.result: Verification | None = None
+        self.outcome: Verification | None = None
 
     def check(self, code_or_file: str) -> None:
         """Start checking a code or a file path; the answer replaces the previous one."""
@@ -77,7 +77,7 @@ class VerifyDialog(QDialog):
         if is_certificate_code(text):
             self.code_edit.setText(text)
             self.code_edit.setCursorPosition(0)
-        self.result = None
+        self.outcome = None
         self._show_status("Checking…", None)
         self.details_label.clear()
         self.verify_button.setEnabled(False)
@@ -95,7 +95,7 @@ class VerifyDialog(QDialog):
             self.check(path)
 
     def _on_result(self, result: Verification) -> None:
-        self.result = result
+        self.outcome = result
         self._show_status(result.status.upper(), result.status)
         self.details_label.setText(result.describe().partition("\n")[0].partition(": ")[2]
                                    + "\n\n" + "\n".join(line.strip() for line in
@@ -103,10 +103,10 @@ class VerifyDialog(QDialog):
         self.verified.emit(result)
 
     def _on_error(self, message: str) -> None:
-        self.result = Verification(INVALID, message)
+        self.outcome = Verification(INVALID, message)
         self._show_status(INVALID.upper(), INVALID)
         self.details_label.setText(message)
-        self.verified.emit(self.result)
+        self.verified.emit(self.outcome)
 
     def _show_status(self, text: str, status: str | None) -> None:
         colour = STATUS_COLOURS.get(status or "", "palette(mid)")

@@ -72,7 +72,7 @@ def _scan(qtbot, window: MainWindow, code: str) -> VerifyDialog:
     qtbot.keyClick(window.home, Qt.Key.Key_Return)
     dialog = window.verify_dialog
     assert dialog is not None, "a scanned certificate code should open the verify window"
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=WAIT_MS)
     return dialog
 
 
@@ -80,17 +80,17 @@ def test_a_scanned_certificate_is_valid_then_void_after_an_overturn(
         qtbot, window: MainWindow, services: StationServices) -> None:
     inspection_id, code = _passed_inspection(services)
     dialog = _scan(qtbot, window, code)
-    assert dialog.result is not None and dialog.result.status == "valid"
+    assert dialog.outcome is not None and dialog.outcome.status == "valid"
     assert dialog.status_label.text() == "VALID"
     assert "ITEM-77" in dialog.details_label.text()
     assert window.stack.currentWidget() is window.home  # the scan opened no item
 
     admin = services.users.login(PEOPLE[0][2], PEOPLE[0][3])
     services.reviews.overturn(admin, inspection_id, "fail", "Sole stitching density is wrong.")
-    dialog.result = None
+    dialog.outcome = None
     dialog.close()
     dialog = _scan(qtbot, window, code)
-    assert dialog.result is not None and dialog.result.status == "void"
+    assert dialog.outcome is not None and dialog.outcome.status == "void"
     assert dialog.status_label.text() == "VOID"
     assert "stitching" in dialog.details_label.text()
 
@@ -100,7 +100,7 @@ def test_an_altered_code_is_invalid(qtbot, window: MainWindow, services: Station
     last = code[-1]
     altered = code[:-1] + ("A" if last != "A" else "B")
     dialog = _scan(qtbot, window, altered)
-    assert dialog.result is not None and dialog.result.status == "invalid"
+    assert dialog.outcome is not None and dialog.outcome.status == "invalid"
     assert dialog.status_label.text() == "INVALID"
 
 
@@ -113,6 +113,6 @@ def test_a_certificate_pdf_opened_from_disk_is_checked(
     assert dialog.code_edit.hasFocus() or not dialog.isActiveWindow()
     dialog.code_edit.setText(str(pdf))
     qtbot.keyClick(dialog.code_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: dialog.result is not None, timeout=WAIT_MS)
-    assert dialog.result is not None and dialog.result.status == "valid"
-    assert dialog.result.payload is not None and dialog.result.payload.item_code == "ITEM-77"
+    qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=WAIT_MS)
+    assert dialog.outcome is not None and dialog.outcome.status == "valid"
+    assert dialog.outcome.payload is not None and dialog.outcome.payload.item_code == "ITEM-77"

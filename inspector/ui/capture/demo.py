@@ -17,7 +17,7 @@ def write_demo_video(reference: np.ndarray, path: str | Path, *, frames: int = 3
     """An MJPG .avi of the reference under a gently drifting camera pose (for OpenCvSource)."""
     rng = np.random.default_rng(seed)
     width, height = FRAME_SIZE
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, (width, height))
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter.fourcc(*"MJPG"), fps, (width, height))
     if not writer.isOpened():
         raise OSError(f"OpenCV cannot write the demo video {path}.")
     try:

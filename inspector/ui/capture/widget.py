@@ -23,7 +23,7 @@ from inspector.ui.capture.hotfolder import HotFolder
 from inspector.ui.capture.preview import PreviewWidget
 from inspector.ui.capture.sources import FrameSource
 from inspector.vision.imageio import encode_jpeg
-from inspector.vision.quality import prepare_reference
+from inspector.vision.quality import ReferenceFeatures, prepare_reference
 
 TARGET_PX = 44
 
@@ -47,7 +47,7 @@ class CaptureWidget(QWidget):
         self._camera: CameraThread | None = None
         self._hot: HotFolder | None = None
         self._notes: list[str] = []
-        self._reference_features = None
+        self._reference_features: ReferenceFeatures | None = None
         self._reference_image: np.ndarray | None = None
 
         self.preview = PreviewWidget()

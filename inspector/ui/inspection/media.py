@@ -40,7 +40,7 @@ class CaptureHost(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         widget_class = _optional("inspector.ui.capture", "CaptureWidget")
-        open_source = _optional("inspector.ui.capture", "open_source")
+        open_source: Any = _optional("inspector.ui.capture", "open_source")
         self.live: Any | None = None
         self._reference_shown: Path | None = None
         if widget_class is not None:
@@ -118,7 +118,7 @@ def _photo_args(args: tuple[Any, ...]) -> tuple[bytes, str, tuple[str, ...]]:
         source = str(args[1]) if len(args) > 1 else "camera"
         notes = tuple(args[2]) if len(args) > 2 and args[2] else ()
         return bytes(first), source, notes
-    data = getattr(first, "data", None) or getattr(first, "jpeg", None)
+    data = getattr(first, "data", None) or getattr(first, "jpeg", None) or b""
     return bytes(data), str(getattr(first, "source", "camera")), tuple(getattr(first, "quality_notes", ()))
 
 

@@ -12,6 +12,7 @@ from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from inspector.domain.checklist import Step
+from inspector.errors import BadInput
 from inspector.security.roles import Actor
 from inspector.services.station import StationServices
 from inspector.services.views import InspectionDetail, PhotoView, StepResultView
@@ -63,8 +64,8 @@ class InspectionPage(QWidget):
         self.panel = ResultPanel()
         self.panel.outcome_chosen.connect(self.record)
         self.panel.value_edited.connect(self._on_value_edited)
-        self.panel.next_requested.connect(lambda: self.move(+1))
-        self.panel.previous_requested.connect(lambda: self.move(-1))
+        self.panel.next_requested.connect(lambda: self.step_by(+1))
+        self.panel.previous_requested.connect(lambda: self.step_by(-1))
         self.panel.finish_requested.connect(self.request_summary)
         split.addWidget(self.steps)
         split.addWidget(self.view)
@@ -161,9 +162,13 @@ class InspectionPage(QWidget):
                 heat = cv2.imdecode(np.frombuffer(read(comparison.heatmap_sha256), np.uint8),
                                     cv2.IMREAD_COLOR)
             reference_image = cv2.imread(str(reference), cv2.IMREAD_COLOR)
+            if reference_image is None:
+                raise BadInput(f"The reference image {reference.name} cannot be read.")
             height, width = reference_image.shape[:2]
             if comparison.homography:
                 image = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
+                if image is None:
+                    raise BadInput("The stored photo cannot be decoded.")
                 warped = cv2.warpPerspective(image, np.array(comparison.homography), (width, height))
             if heat is not None and heat.shape[:2] != (height, width):
                 heat = cv2.resize(heat, (width, height))
@@ -195,7 +200,7 @@ class InspectionPage(QWidget):
                                                    quality_notes=tuple(notes), client_ref=client_ref)
             return photo, thumbnail_image(data)
 
-        run_in_background(save, lambda saved: self._on_photo_saved(*saved, data), self._on_failed)
+        run_in_background(save, lambda saved: self._on_photo_saved(saved[0], saved[1], data), self._on_failed)
 
     def _on_photo_saved(self, photo: PhotoView, thumbnail: QImage, data: bytes) -> None:
         self._photo_bytes[photo.id] = data
@@ -304,7 +309,7 @@ class InspectionPage(QWidget):
             return
         self.panel.show_value_check(facts, problems)
 
-    def move(self, delta: int) -> None:
+    def step_by(self, delta: int) -> None:
         if self.detail is None or self.step_id is None:
             return
         steps = [s.id for s in self.detail.checklist.steps]
@@ -344,9 +349,9 @@ class InspectionPage(QWidget):
         elif action in ("pass", "fail", "unsure"):
             self.panel.choose(action)
         elif action == "next":
-            self.move(+1)
+            self.step_by(+1)
         elif action == "previous":
-            self.move(-1)
+            self.step_by(-1)
         elif action == "zoom_in":
             self.view.compare.zoom(+1)
         elif action == "zoom_out":
