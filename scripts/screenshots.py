@@ -147,6 +147,21 @@ def walk(*, light: bool) -> int:
     shot("06-finish-summary")
     window.finish.confirm()
     shot("07-verdict-recorded")
+
+    from sqlalchemy import select
+
+    from inspector.storage.models import Certificate
+
+    with services.ctx.db.read() as session:
+        code = session.scalars(select(Certificate.payload).where(Certificate.voided_at.is_(None))
+                               .order_by(Certificate.id)).first()
+    if code:
+        dialog = window.open_verify()
+        wait_for(dialog.verified, lambda: dialog.check(code))
+        settle()
+        dialog.grab().save(str(OUT / "08-verify-certificate.png"))
+        print(f"saved {OUT / '08-verify-certificate'}.png")
+        dialog.close()
     window.close()
     services.close()
     return 0
