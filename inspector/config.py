@@ -24,6 +24,8 @@ _USER_FIELDS = (
     "hot_folder",
     "printer",
     "label_size",
+    "label_printer",
+    "print_tag_on_pass",
     "review_sample_rate",
 )
 
@@ -44,6 +46,9 @@ class Settings:
     hot_folder: str = ""
     printer: str = ""
     label_size: str = "2x1in"
+    # HOST[:PORT] of a ZPL label printer (Zebra, port 9100); empty: tags go through `printer`.
+    label_printer: str = ""
+    print_tag_on_pass: bool = False
     review_sample_rate: float = 0.1
     extra: dict[str, str] = field(default_factory=dict)
 
@@ -112,10 +117,18 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         hot_folder=str(values.get("hot_folder", defaults["hot_folder"])),
         printer=str(values.get("printer", defaults["printer"])),
         label_size=str(values.get("label_size", defaults["label_size"])),
+        label_printer=str(values.get("label_printer", defaults["label_printer"])),
+        print_tag_on_pass=_as_bool(values.get("print_tag_on_pass", defaults["print_tag_on_pass"])),
         review_sample_rate=float(
             values.get("review_sample_rate", defaults["review_sample_rate"])  # type: ignore[arg-type]
         ),
     )
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
 
 
 def save_settings(settings: Settings) -> None:

@@ -67,14 +67,9 @@ def _write(path: str, data: bytes) -> None:
 
 
 def _host_port(text: str) -> tuple[str, int]:
-    from inspector.printing.network import RAW_PORT
+    from inspector.printing.network import parse_address
 
-    host, _, port = text.rpartition(":") if text.count(":") == 1 else (text, "", "")
-    if not port:
-        return text, RAW_PORT
-    if not port.isdigit():
-        raise BadInput(f"The printer port {port!r} is not a number.")
-    return host, int(port)
+    return parse_address(text)
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from inspector.printing.documents import (
     TagDocument,
 )
 from inspector.printing.fail_report import fail_report_pdf
+from inspector.printing.network import parse_address, send_zpl
 from inspector.printing.scan import codes_in_file
 from inspector.printing.tags import size_dots, tag_pdf, tag_zpl
 from inspector.security import keys, payload
@@ -273,8 +275,11 @@ class CertificateService:
             return pdf
 
     def tag(
-        self, inspection_id: int, size: str, fmt: str = "pdf", actor_id: int | None = None, copies: int = 1
+        self, inspection_id: int, size: str, fmt: str = "pdf", actor_id: int | None = None, copies: int = 1,
+        deliver: Callable[[bytes], object] | None = None,
     ) -> bytes:
+        """The tag's PDF or ZPL; `deliver` (e.g. a printer) runs before the print is recorded, so a
+        tag that never reached the printer is neither in the audit trail nor counted as printed."""
         size_dots(size)  # an unknown size is one sentence before anything is written
         if fmt not in ("pdf", "zpl"):
             raise BadInput(f"Unknown tag format {fmt!r}; use pdf or zpl.")
@@ -304,6 +309,8 @@ class CertificateService:
             data = (
                 tag_pdf(document, size) if fmt == "pdf" else tag_zpl(document, size, copies).encode("utf-8")
             )
+            if deliver is not None:
+                deliver(data)
             append_event(
                 session,
                 action=TAG_PRINTED,
@@ -320,6 +327,14 @@ class CertificateService:
         if kind == "tag":
             return self.tag(inspection_id, self.ctx.settings.label_size or "2x1in", "pdf")
         return self.certificate_pdf(inspection_id)
+
+    def send_tag(self, inspection_id: int, address: str, size: str | None = None,
+                 actor_id: int | None = None) -> str:
+        """Print the tag as ZPL on a network label printer (HOST[:PORT]); returns where it went."""
+        host, port = parse_address(address)
+        self.tag(inspection_id, size or self.ctx.settings.label_size or "2x1in", "zpl", actor_id=actor_id,
+                 deliver=lambda zpl: send_zpl(zpl.decode("utf-8"), host, port))
+        return f"{host}:{port}"
 
     def tag_pdf(self, inspection_id: int) -> bytes:
         return self.pdf(inspection_id, "tag")

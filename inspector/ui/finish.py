@@ -166,6 +166,9 @@ class FinishPage(QWidget):
         self.show_inspection(self.actor, view.id)
         self.banner.show_message("Verdict recorded." + (" The item goes to a supervisor." if view.escalated
                                                          else ""), "info")
+        if view.verdict == "pass" and self._services.ctx.settings.print_tag_on_pass \
+                and self.print_panel.isVisibleTo(self):
+            self.print_panel.print_tag_now(interactive=False)
         self.finished.emit(view)
 
     def _on_second_opinion_clicked(self) -> None:

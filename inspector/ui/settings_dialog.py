@@ -1,9 +1,10 @@
-"""Station settings: camera, hot folder, printer, label size, station name; kept in the settings file."""
+"""Station settings: camera, hot folder, printers, label size, station name; kept in the settings file."""
 
 from __future__ import annotations
 
 from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -17,8 +18,9 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.config import Settings, save_settings
+from inspector.printing.tags import TAG_SIZES
 
-LABEL_SIZES = ("2x1in", "4x6in", "62x29mm", "A6", "A4")
+LABEL_SIZES = tuple(TAG_SIZES)
 
 
 class SettingsDialog(QDialog):
@@ -50,12 +52,19 @@ class SettingsDialog(QDialog):
         if settings.label_size not in LABEL_SIZES:
             self.label_combo.addItem(settings.label_size)
         self.label_combo.setCurrentText(settings.label_size)
+        self.label_printer_edit = QLineEdit(settings.label_printer)
+        self.label_printer_edit.setPlaceholderText(
+            "zebra-1.local or 10.0.0.20:9100 (empty: the printer above)")
+        self.print_on_pass_check = QCheckBox("Print the tag as soon as a pass is confirmed")
+        self.print_on_pass_check.setChecked(settings.print_tag_on_pass)
         form.addRow("Station name", self.station_edit)
         form.addRow("Camera", camera_row)
         form.addRow("", QLabel("A device number (0, 1, …), or a video file / image folder for demos."))
         form.addRow("Hot folder", hot_row)
         form.addRow("Printer", self.printer_combo)
         form.addRow("Label size", self.label_combo)
+        form.addRow("Label printer (ZPL)", self.label_printer_edit)
+        form.addRow("", self.print_on_pass_check)
         form.addRow("Saved in", QLabel(str(settings.settings_file)))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -91,6 +100,8 @@ class SettingsDialog(QDialog):
             hot_folder=self.hot_folder_edit.text().strip(),
             printer=self.printer_combo.currentData() or "",
             label_size=self.label_combo.currentText(),
+            label_printer=self.label_printer_edit.text().strip(),
+            print_tag_on_pass=self.print_on_pass_check.isChecked(),
         )
 
     def save(self) -> Settings:
