@@ -34,18 +34,7 @@ class PhotoStore:
         if target.exists() and target.stat().st_size == len(data):
             return StoredPhoto(sha256, len(data), target, already_stored=True)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.chmod(tmp_name, 0o444)
-                os.replace(tmp_name, target)
-            except BaseException:
-                Path(tmp_name).unlink(missing_ok=True)
-                raise
+            _write_atomically(target, data, durable=True)
         except OSError as exc:
             raise StorageUnavailable(_explain(exc, self.root)) from exc
         return StoredPhoto(sha256, len(data), target, already_stored=False)
@@ -76,17 +65,8 @@ class PhotoStore:
 
     def put_thumbnail(self, sha256: str, data: bytes) -> bool:
         """Cache a thumbnail; best effort: a full or read-only store only costs the next reader time."""
-        target = self.thumbnail_path(sha256)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp_name, target)
-            except BaseException:
-                Path(tmp_name).unlink(missing_ok=True)
-                raise
+            _write_atomically(self.thumbnail_path(sha256), data, durable=False)
         except OSError:
             return False
         return True
@@ -101,6 +81,27 @@ class PhotoStore:
             for chunk in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(chunk)
         return None if digest.hexdigest() == sha256 else "content does not match its hash"
+
+
+def _write_atomically(target: Path, data: bytes, *, durable: bool) -> None:
+    """Write to a temporary file beside the target, then rename: readers never see half a file.
+
+    `durable` also syncs to disk and makes the file read-only (photos are evidence; a cache is not).
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
+        if durable:
+            os.chmod(tmp_name, 0o444)
+        os.replace(tmp_name, target)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
 
 
 def _explain(exc: OSError, root: Path) -> str:

@@ -68,3 +68,18 @@ def _no_leftover_background_jobs() -> Iterator[None]:
     from PySide6.QtCore import QThreadPool
 
     assert QThreadPool.globalInstance().waitForDone(30_000), "a background job did not end"
+
+
+@pytest.fixture
+def bench_station(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """The small bench checklist station with its admin and authenticator (tests/ui/bench.py)."""
+    from inspector.services.station import open_station
+    from tests.ui.bench import add_people, build_bench, settings_for
+
+    env = build_bench(tmp_path)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    station = open_station(settings_for(env))
+    add_people(station)
+    yield station
+    station.close()

@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 
-from inspector.services.station import StationServices, open_station
+from inspector.services.station import StationServices
 from inspector.ui.main_window import MainWindow
 from inspector.ui.settings_dialog import SettingsDialog
 from tests.certificates.test_tags import _Printer
-from tests.ui.bench import PEOPLE, STYLE_CODE, add_people, build_bench, photo_of, settings_for
+from tests.ui.bench import PEOPLE, STYLE_CODE, photo_of
 
 
 @pytest.fixture
-def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StationServices]:
-    env = build_bench(tmp_path)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    station = open_station(settings_for(env))
-    add_people(station)
-    yield station
-    station.close()
+def services(bench_station: StationServices) -> StationServices:
+    return bench_station
 
 
 def _all_steps_passed(services: StationServices) -> int:

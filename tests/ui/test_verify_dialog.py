@@ -10,24 +10,18 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from inspector.services.station import StationServices, open_station
+from inspector.services.station import StationServices
 from inspector.storage.models import Certificate
 from inspector.ui.main_window import MainWindow
 from inspector.ui.verify_dialog import VerifyDialog
-from tests.ui.bench import PEOPLE, STYLE_CODE, add_people, build_bench, photo_of, settings_for
+from tests.ui.bench import PEOPLE, STYLE_CODE, photo_of
 
 WAIT_MS = 20_000
 
 
 @pytest.fixture
-def services(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[StationServices]:
-    env = build_bench(tmp_path)
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    station = open_station(settings_for(env))
-    add_people(station)
-    yield station
-    station.close()
+def services(bench_station: StationServices) -> StationServices:
+    return bench_station
 
 
 def _passed_inspection(services: StationServices) -> tuple[int, str]:
