@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -224,3 +225,37 @@ class AuditEvent(Base):
     data: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class DeskSummaryDay(Base):
+    """A closed UTC day whose desk totals are summarised (migration 0004); clean=False means refill it.
+
+    Filled lazily by the analytics service and marked dirty by whatever changes a verdict of that day
+    (a review overturn), in the writer's own transaction; the row lock on it orders fills and writers.
+    """
+
+    __tablename__ = "desk_summary_days"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    clean: Mapped[bool] = mapped_column(Boolean, default=False)
+    filled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DeskDailyTotal(Base):
+    """One day's inspection totals for one authenticator, brand or station (migration 0004)."""
+
+    __tablename__ = "desk_daily_totals"
+    __table_args__ = (
+        UniqueConstraint("group_kind", "day", "group_key", name="uq_desk_daily_totals_kind_day_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    group_kind: Mapped[str] = mapped_column(String(20))  # authenticator | brand | station
+    day: Mapped[date] = mapped_column(Date)
+    group_key: Mapped[str] = mapped_column(String(80))  # user id, brand or station id, as text
+    inspections: Mapped[int] = mapped_column(Integer)
+    passes: Mapped[int] = mapped_column(Integer)
+    fails: Mapped[int] = mapped_column(Integer)
+    inconclusive: Mapped[int] = mapped_column(Integer)
+    seconds: Mapped[float] = mapped_column(Float)  # sum of finish minus start
+    working_hours: Mapped[int] = mapped_column(Integer)  # distinct clock hours with a finish
