@@ -38,7 +38,7 @@ def _inspect(services: StationServices, actor: Actor, code: str, photo: bytes) -
     return inspection_id
 
 
-@pytest.mark.parametrize(("returned_seed", "expected_same"), [(11, True)])
+@pytest.mark.parametrize(("returned_seed", "expected_same"), [(11, True), (99, False)])
 def test_return_is_matched_to_the_unit_that_passed(
     services: StationServices, people: dict[str, Actor], returned_seed: int, expected_same: bool
 ) -> None:
