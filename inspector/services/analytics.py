@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields
-from datetime import datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, case, distinct, func, literal_column, select, true
@@ -13,8 +14,9 @@ from sqlalchemy.sql import Select
 
 from inspector.errors import BadInput
 from inspector.security.roles import Actor, Permission, require
+from inspector.services import analytics_summary as summary
 from inspector.services.context import ServiceContext
-from inspector.storage.models import Inspection, Item, Review, Station, User
+from inspector.storage.models import DeskDailyTotal, Inspection, Item, Review, Station, User
 
 GROUPS = ("authenticator", "brand", "station")
 
@@ -58,7 +60,8 @@ def _seconds_and_hour(dialect: str) -> tuple[Any, Any]:
     hour: Any
     if dialect == "postgresql":
         seconds = func.extract("epoch", Inspection.finished_at - Inspection.started_at)
-        hour = func.date_trunc("hour", Inspection.finished_at)
+        # UTC hours, so that an hour never straddles the UTC days the summary is kept by.
+        hour = func.date_trunc("hour", func.timezone("UTC", Inspection.finished_at))
     else:
         seconds = (func.julianday(Inspection.finished_at) - func.julianday(Inspection.started_at)) * 86400.0
         # SQLite stores 'YYYY-MM-DD HH:MM:SS.ffffff': the first 13 characters are the hour, and
@@ -67,22 +70,54 @@ def _seconds_and_hour(dialect: str) -> tuple[Any, Any]:
     return seconds, hour
 
 
-def totals_query(dialect: str, group: str, since: datetime | None, until: datetime | None) -> Select:
-    """Counts, rates and durations per group: one pass over the period's inspections."""
+def _day(dialect: str) -> Any:
+    if dialect == "postgresql":
+        return func.date(func.timezone("UTC", Inspection.finished_at))
+    return func.substr(Inspection.finished_at, 1, 10)
+
+
+def _group_column(dialect: str, group: str) -> Any:
     key = _key(group)
     if dialect == "sqlite":
         # SQLite's planner would walk the (key, finished_at) index to skip the GROUP BY sort and then
         # read every row from the table; grouping by `+key` (same value, not the indexed expression)
         # lets it answer from the covering index of migration 0002, several times faster.
-        key = literal_column(f"+inspections.{key.key}")
+        return literal_column(f"+inspections.{key.key}")
+    return key
+
+
+def _totals_columns(dialect: str) -> list[Any]:
     seconds, hour = _seconds_and_hour(dialect)
+    return [func.count(), func.sum(case((Inspection.verdict == "pass", 1), else_=0)),
+            func.sum(case((Inspection.verdict == "fail", 1), else_=0)),
+            func.sum(case((Inspection.verdict == "inconclusive", 1), else_=0)),
+            func.sum(seconds), func.count(distinct(hour))]
+
+
+def totals_query(dialect: str, group: str, since: datetime | None, until: datetime | None) -> Select:
+    """Counts, verdicts, summed durations and distinct working hours per group, read live."""
+    key = _group_column(dialect, group)
+    return select(key, *_totals_columns(dialect)).where(and_(*_period(since, until))).group_by(key)
+
+
+def daily_totals_query(dialect: str, group: str, since: datetime, until: datetime) -> Select:
+    """The same totals per UTC day: what the summary stores for closed days."""
+    key = _group_column(dialect, group)
+    day = _day(dialect)
+    return (select(day, key, *_totals_columns(dialect)).where(and_(*_period(since, until)))
+            .group_by(day, key))
+
+
+def summary_query(group: str, first_day: date, end_day: date) -> Select:
+    """Summed daily totals of whole summarised days [first_day, end_day) per group."""
     return (
-        select(key, func.count(), func.sum(case((Inspection.verdict == "pass", 1), else_=0)),
-               func.sum(case((Inspection.verdict == "fail", 1), else_=0)),
-               func.sum(case((Inspection.verdict == "inconclusive", 1), else_=0)),
-               func.avg(seconds), func.count(distinct(hour)))
-        .where(and_(*_period(since, until)))
-        .group_by(key)
+        select(DeskDailyTotal.group_key, func.sum(DeskDailyTotal.inspections),
+               func.sum(DeskDailyTotal.passes), func.sum(DeskDailyTotal.fails),
+               func.sum(DeskDailyTotal.inconclusive), func.sum(DeskDailyTotal.seconds),
+               func.sum(DeskDailyTotal.working_hours))
+        .where(DeskDailyTotal.group_kind == group, DeskDailyTotal.day >= first_day,
+               DeskDailyTotal.day < end_day)
+        .group_by(DeskDailyTotal.group_key)
     )
 
 
@@ -119,11 +154,29 @@ def calibration_query(group: str, since: datetime | None, until: datetime | None
 
 
 def analytics(ctx: ServiceContext, actor: Actor, group: str = "authenticator",
-              since: datetime | None = None, until: datetime | None = None) -> list[AnalyticsRow]:
+              since: datetime | None = None, until: datetime | None = None, *,
+              use_summary: bool = True, now: datetime | None = None) -> list[AnalyticsRow]:
+    """Per-group figures over [since, until): closed days from the daily summary, the rest live.
+
+    use_summary=False reads every inspection live (the reference the summary must equal); `now`
+    decides which days are closed (tests move it).
+    """
     require(actor, Permission.VIEW_ANALYTICS)
     _key(group)
+    since, until = _as_utc(since), _as_utc(until)
+    dialect = ctx.db.dialect
+    plan = (summary.plan(ctx, since, until, now or datetime.now(UTC), daily_totals_query)
+            if use_summary else None)
     with ctx.db.read() as session:
-        totals = session.execute(totals_query(ctx.db.dialect, group, since, until)).all()
+        totals: dict[Any, list[Any]] = {}
+        if plan is None:
+            _add(totals, session.execute(totals_query(dialect, group, since, until)))
+        else:
+            for live_since, live_until in plan.live:
+                _add(totals, session.execute(totals_query(dialect, group, live_since, live_until)))
+            if plan.first_day < plan.end_day:
+                _add(totals, ((_key_from_text(group, k), *rest) for k, *rest in
+                              session.execute(summary_query(group, plan.first_day, plan.end_day))))
         reviews = {r[0]: r[1:] for r in session.execute(reviews_query(group, since, until))}
         # Calibration items are few: select them first so the join touches only their inspections.
         item_ids = list(session.scalars(select(Item.id).where(Item.calibration_verdict.is_not(None))))
@@ -135,14 +188,15 @@ def analytics(ctx: ServiceContext, actor: Actor, group: str = "authenticator",
         elif group == "station":
             names = {sid: name for sid, name in session.execute(select(Station.id, Station.name))}
     rows: list[AnalyticsRow] = []
-    for key, count, passes, fails, inconclusive, avg_seconds, hours in totals:
-        count = int(count or 0)
+    for key, (count, passes, fails, inconclusive, seconds, hours) in totals.items():
+        if not count:
+            continue
         total_reviews, overturns, blind, agreed = (int(v or 0) for v in reviews.get(key, (0, 0, 0, 0)))
         cal_count, cal_right = (int(v or 0) for v in calibration.get(key, (0, 0)))
         rows.append(AnalyticsRow(
             group=group, name=str(names.get(key, key)), inspections=count,
             items_per_hour=round(count / hours, 2) if hours else 0.0,
-            minutes_per_inspection=round(float(avg_seconds or 0.0) / 60.0, 2),
+            minutes_per_inspection=round(seconds / count / 60.0, 2),
             pass_rate=_rate(passes, count), fail_rate=_rate(fails, count),
             inconclusive_rate=_rate(inconclusive, count), reviews=total_reviews,
             overturn_rate=_rate(overturns, total_reviews), blind_reviews=blind,
@@ -151,6 +205,26 @@ def analytics(ctx: ServiceContext, actor: Actor, group: str = "authenticator",
             calibration_accuracy=_rate(cal_right, cal_count) if cal_count else None))
     rows.sort(key=lambda r: (-r.inspections, r.name))
     return rows
+
+
+def _add(totals: dict[Any, list[Any]], rows: Iterable[Any]) -> None:
+    """Sum (key, count, passes, fails, inconclusive, seconds, hours) rows into totals by key."""
+    for key, count, passes, fails, inconclusive, seconds, hours in rows:
+        into = totals.setdefault(key, [0, 0, 0, 0, 0.0, 0])
+        for index, value in enumerate((count, passes, fails, inconclusive)):
+            into[index] += int(value or 0)
+        into[4] += float(seconds or 0.0)
+        into[5] += int(hours or 0)
+
+
+def _key_from_text(group: str, text: str) -> Any:
+    return text if group == "brand" else int(text)
+
+
+def _as_utc(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _rate(part: Any, whole: int) -> float:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from inspector.domain.verdict import Verdict
 from inspector.errors import BadInput, InvalidState, NotFound, PermissionDenied
 from inspector.security.roles import Actor, Permission, require
-from inspector.services import records
+from inspector.services import analytics_summary, records
 from inspector.services.context import ServiceContext
 from inspector.services.views import InspectionDetail, ReviewView
 from inspector.storage.audit import append_event
@@ -110,6 +110,8 @@ class ReviewService:
                 if new_verdict.value == previous:
                     raise BadInput(f"The verdict is {previous} already; confirm it instead.")
                 inspection.verdict = new_verdict.value
+                # The day's analytics summary no longer holds: refill it (same transaction).
+                analytics_summary.mark_changed(session, self.ctx.db.dialect, inspection.finished_at)
             else:
                 new_verdict = Verdict(previous)
             # A review answers the escalation and any second-opinion request.

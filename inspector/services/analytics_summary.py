@@ -1,0 +1,141 @@
+"""The desk analytics summary: closed UTC days' totals, filled lazily and marked dirty by verdict writers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+from sqlalchemy.sql import Select
+
+from inspector.services.context import ServiceContext
+from inspector.storage.models import DeskDailyTotal, DeskSummaryDay, Inspection
+
+GROUPS = ("authenticator", "brand", "station")
+
+# A day is summarised only once it ended this long ago: a finish whose transaction straddles midnight
+# (its finished_at was taken just before) has committed by then.
+CLOSED_AFTER = timedelta(hours=1)
+# Days per marker statement (SQLite bound-parameter limits).
+MARKER_BATCH = 500
+# Days per filling transaction: the first look at a year must not hold the SQLite write lock for long.
+FILL_BATCH_DAYS = 31
+
+# (dialect, group, since, until) -> rows of (day, key, count, passes, fails, inconclusive, seconds, hours)
+DailyQuery = Callable[[str, str, datetime, datetime], Select]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How to answer a period: whole days [first_day, end_day) from the summary, `live` ranges live."""
+
+    first_day: date
+    end_day: date
+    live: tuple[tuple[datetime | None, datetime | None], ...]
+
+
+def day_start(day: date) -> datetime:
+    return datetime.combine(day, time(), tzinfo=UTC)
+
+
+def plan(ctx: ServiceContext, since: datetime | None, until: datetime | None, now: datetime,
+         daily_query: DailyQuery) -> Plan:
+    """Split [since, until) (UTC) at day boundaries; make sure every closed whole day is summarised."""
+    if since is None:
+        with ctx.db.read() as session:
+            oldest = session.scalar(select(func.min(Inspection.finished_at))
+                                    .where(Inspection.status == "finished"))
+        if oldest is None:
+            return Plan(date.min, date.min, ((since, until),))
+        first_day = _as_utc(oldest).date()
+    else:
+        first_day = since.date() if since == day_start(since.date()) else since.date() + timedelta(days=1)
+    closed_before = (now.astimezone(UTC) - CLOSED_AFTER).date()
+    end_day = closed_before if until is None else min(until.date(), closed_before)
+    if first_day >= end_day:
+        return Plan(date.min, date.min, ((since, until),))
+    ensure_filled(ctx, first_day, end_day, daily_query)
+    live = ((since, day_start(first_day)), (day_start(end_day), until))
+    return Plan(first_day, end_day, live)
+
+
+def ensure_filled(ctx: ServiceContext, first_day: date, end_day: date, daily_query: DailyQuery) -> None:
+    """Summarise every day of [first_day, end_day) that is missing or dirty (one transaction per run)."""
+    with ctx.db.read() as session:
+        clean = set(session.scalars(select(DeskSummaryDay.day).where(
+            DeskSummaryDay.day >= first_day, DeskSummaryDay.day < end_day, DeskSummaryDay.clean.is_(True))))
+    missing = [first_day + timedelta(days=n) for n in range((end_day - first_day).days)]
+    missing = [day for day in missing if day not in clean]
+    for run_first, run_end in _runs(missing):
+        while run_first < run_end:
+            batch_end = min(run_end, run_first + timedelta(days=FILL_BATCH_DAYS))
+            with ctx.db.transaction() as session:
+                _fill(session, ctx.db.dialect, run_first, batch_end, daily_query)
+            run_first = batch_end
+
+
+def _fill(session: Session, dialect: str, first_day: date, end_day: date, daily_query: DailyQuery) -> None:
+    days = [first_day + timedelta(days=n) for n in range((end_day - first_day).days)]
+    # Marking the days first takes their row locks: an overturn of one of them either waits for this
+    # fill (and then marks its day dirty again) or committed before, so the totals read below see it.
+    _mark(session, dialect, days, clean=False)
+    session.execute(delete(DeskDailyTotal).where(DeskDailyTotal.day >= first_day,
+                                                 DeskDailyTotal.day < end_day))
+    since, until = day_start(first_day), day_start(end_day)
+    for group in GROUPS:
+        rows = [
+            {"group_kind": group, "day": _as_date(day), "group_key": str(key), "inspections": int(count),
+             "passes": int(passes or 0), "fails": int(fails or 0), "inconclusive": int(inconclusive or 0),
+             "seconds": float(seconds or 0.0), "working_hours": int(hours or 0)}
+            for day, key, count, passes, fails, inconclusive, seconds, hours
+            in session.execute(daily_query(dialect, group, since, until))
+        ]
+        if rows:
+            session.execute(insert(DeskDailyTotal), rows)
+    _mark(session, dialect, days, clean=True)
+
+
+def mark_changed(session: Session, dialect: str, finished_at: datetime | None) -> None:
+    """Call in the transaction that changes a finished inspection's verdict: its day is refilled."""
+    if finished_at is not None:
+        _mark(session, dialect, [_as_utc(finished_at).date()], clean=False)
+
+
+def _mark(session: Session, dialect: str, days: list[date], *, clean: bool) -> None:
+    upsert: Any = pg_insert if dialect == "postgresql" else sqlite_insert
+    stamp = datetime.now(UTC)
+    for start in range(0, len(days), MARKER_BATCH):
+        batch = days[start:start + MARKER_BATCH]
+        statement = upsert(DeskSummaryDay).values(
+            [{"day": day, "clean": clean, "filled_at": stamp} for day in batch])
+        session.execute(statement.on_conflict_do_update(
+            index_elements=[DeskSummaryDay.day],
+            set_={"clean": statement.excluded.clean, "filled_at": statement.excluded.filled_at}))
+
+
+def _runs(days: Iterable[date]) -> list[tuple[date, date]]:
+    """Consecutive days as [first, end) runs."""
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and runs[-1][1] == day:
+            runs[-1] = (runs[-1][0], day + timedelta(days=1))
+        else:
+            runs.append((day, day + timedelta(days=1)))
+    return runs
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _as_utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
