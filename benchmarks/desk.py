@@ -21,13 +21,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import text
+from sqlalchemy import delete, text
 
 from inspector.config import load_settings
 from inspector.security.roles import Actor, Role
 from inspector.services import analytics as analytics_service
 from inspector.services import review_queue
 from inspector.services.context import open_context
+from inspector.storage.models import DeskDailyTotal, DeskSummaryDay
 
 YEAR_START = datetime(2025, 1, 1, tzinfo=UTC)
 BRANDS = ["Nike", "Adidas", "Jordan", "Yeezy", "New Balance", "Asics", "Gucci", "Prada", "Rolex", "Hermes"]
@@ -160,6 +161,14 @@ def timed(label: str, run: Callable[[], object], repeat: int = 5) -> float:
     return median
 
 
+def once(label: str, run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    elapsed = (time.perf_counter() - started) * 1000
+    print(f"  {label:<58} {elapsed:8.1f} ms (once)", flush=True)
+    return elapsed
+
+
 def explain(ctx: Any, label: str, statement: Any) -> None:
     with ctx.db.engine.connect() as conn:
         if ctx.db.dialect == "sqlite":
@@ -189,13 +198,29 @@ def run_suite(ctx: Any) -> None:
     ]
     for label, queue_filter in cases:
         timed(label, lambda f=queue_filter: review_queue.review_queue(ctx, sup, f))
+    # The daily summary starts empty: time the first look at a month (fills 30 days) and at the year.
+    with ctx.db.transaction() as session:
+        session.execute(delete(DeskDailyTotal))
+        session.execute(delete(DeskSummaryDay))
+    once("analytics by authenticator: one month, first look (fills 30 days)",
+         lambda: analytics_service.analytics(ctx, sup, "authenticator", *month))
+    once("analytics by authenticator: whole year, first look (fills 335 more days)",
+         lambda: analytics_service.analytics(ctx, sup, "authenticator"))
+    # The desk's default: the last 30 days up to now, today (15 hours so far) read live.
+    today = (datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 7, 1, 15, 0, tzinfo=UTC))
     for group in analytics_service.GROUPS:
         timed(f"analytics by {group}: one week",
               lambda g=group: analytics_service.analytics(ctx, sup, g, *week))
         timed(f"analytics by {group}: one month",
               lambda g=group: analytics_service.analytics(ctx, sup, g, *month))
+        timed(f"analytics by {group}: 30 days + today so far",
+              lambda g=group: analytics_service.analytics(ctx, sup, g, *today, now=today[1]))
+        timed(f"analytics by {group}: one month, all live (no summary)",
+              lambda g=group: analytics_service.analytics(ctx, sup, g, *month, use_summary=False))
     timed("analytics by authenticator: whole year",
           lambda: analytics_service.analytics(ctx, sup, "authenticator"), repeat=3)
+    timed("analytics by authenticator: whole year, all live (no summary)",
+          lambda: analytics_service.analytics(ctx, sup, "authenticator", use_summary=False), repeat=3)
     print("  EXPLAIN")
     explain(ctx, "queue: one month", review_queue.queue_query(ctx, flt(since=month[0], until=month[1])))
     explain(ctx, "queue: one station, one month",
@@ -206,6 +231,11 @@ def run_suite(ctx: Any) -> None:
             analytics_service.totals_query(ctx.db.dialect, "brand", *month))
     explain(ctx, "analytics reviews by authenticator: one month",
             analytics_service.reviews_query("authenticator", *month))
+    explain(ctx, "analytics summary by authenticator: one month",
+            analytics_service.summary_query("authenticator", month[0].date(), month[1].date()))
+    explain(ctx, "analytics totals by authenticator: today so far (live)",
+            analytics_service.totals_query(ctx.db.dialect, "authenticator", datetime(2025, 7, 1, tzinfo=UTC),
+                                           today[1]))
 
 
 def bench(url: str, rows: int, reuse: bool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -9,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -22,7 +22,9 @@ from PySide6.QtWidgets import (
 from inspector.security.roles import Actor
 from inspector.services.evidence import export_bundle
 from inspector.services.station import StationServices
-from inspector.services.views import InspectionDetail
+from inspector.services.views import InspectionDetail, PhotoView
+from inspector.ui.compare import ComparisonView
+from inspector.ui.desk.evidence_view import stored_comparison_view
 from inspector.ui.widgets import Banner, message_for, pixmap_from_bytes, title_label
 
 THUMB = 220
@@ -50,6 +52,8 @@ class ReviewPanel(QWidget):
         self.actor: Actor | None = None
         self.inspection_id: int | None = None
         self.detail: InspectionDetail | None = None
+        self.comparison_views: dict[str, ComparisonView] = {}  # step id -> its recorded comparison
+        self._shown = 0
         self.heading = title_label("Open an inspection from the queue.")
         self.blind_box = QCheckBox("Blind review (hide the first verdict until I record mine)")
         self.blind_box.toggled.connect(lambda _on: self.reload())
@@ -116,8 +120,11 @@ class ReviewPanel(QWidget):
         self.evidence_button.setVisible(not blind)
 
     def _show(self, detail: InspectionDetail) -> None:
+        self._shown += 1  # comparisons still loading for the previous display are dropped
+        self.comparison_views = {}
         while self.body_layout.count():
-            child = self.body_layout.takeAt(0).widget()
+            item = self.body_layout.takeAt(0)
+            child = item.widget() if item is not None else None
             if child is not None:
                 child.deleteLater()
         view = detail.inspection
@@ -144,21 +151,17 @@ class ReviewPanel(QWidget):
             self.body_layout.addWidget(label)
             photos = detail.photos.get(step.id, ())
             if photos:
-                strip = QWidget()
-                grid = QGridLayout(strip)
-                for column, photo in enumerate(photos):
-                    grid.addWidget(_thumbnail(self.services.inspections.photo_bytes(photo.sha256),
-                                              f"photo {photo.id} ({photo.source})"), 0, column)
-                    comparison = detail.comparisons.get(photo.id)
-                    if comparison is not None:
-                        caption = f"score {comparison.score:.2f} · {len(comparison.regions)} region(s)"
-                        heatmap = comparison.heatmap_sha256
-                        if heatmap and self.services.ctx.photos.exists(heatmap):
-                            grid.addWidget(_thumbnail(self.services.ctx.photos.read(heatmap), caption),
-                                           1, column)
-                        else:
-                            grid.addWidget(QLabel(caption), 1, column)
-                self.body_layout.addWidget(strip)
+                self.body_layout.addWidget(self._photo_strip(detail, photos))
+            compared = [p for p in photos if p.id in detail.comparisons]
+            if compared:
+                # The latest compared photo against its reference, regions and score as recorded.
+                photo = compared[-1]
+                comparison = detail.comparisons[photo.id]
+                compare_view = stored_comparison_view(
+                    comparison, self.services.ctx.settings.assets_dir / comparison.reference,
+                    self.services.inspections.photo_bytes, photo.sha256, self._still_showing(self._shown))
+                self.comparison_views[step.id] = compare_view
+                self.body_layout.addWidget(compare_view)
         for review in detail.reviews:
             self.body_layout.addWidget(QLabel(
                 f"Review by {review.reviewer_name}: {review.decision} {review.previous_verdict} → "
@@ -167,6 +170,21 @@ class ReviewPanel(QWidget):
             state = f"void: {certificate.void_reason}" if certificate.void else "valid"
             self.body_layout.addWidget(QLabel(f"Certificate {certificate.serial}: {state}"))
         self.body_layout.addStretch(1)
+
+    def _still_showing(self, shown: int) -> Callable[[], bool]:
+        return lambda: shown == self._shown
+
+    def _photo_strip(self, detail: InspectionDetail, photos: tuple[PhotoView, ...]) -> QWidget:
+        strip = QWidget()
+        row = QHBoxLayout(strip)
+        for photo in photos:
+            comparison = detail.comparisons.get(photo.id)
+            caption = f"photo {photo.id} ({photo.source})"
+            if comparison is not None:
+                caption += f" · match {comparison.score:.0%} · {len(comparison.regions)} region(s)"
+            row.addWidget(_thumbnail(self.services.inspections.photo_bytes(photo.sha256), caption))
+        row.addStretch(1)
+        return strip
 
     def export_evidence(self, path: Path) -> None:
         """The signed evidence zip for a dispute (check it with `inspector verify FILE.zip`)."""
@@ -189,13 +207,16 @@ class ReviewPanel(QWidget):
         return self.reason_edit.toPlainText().strip()
 
     def confirm(self) -> None:
-        self._act(lambda: self.services.reviews.confirm(self.actor, self.inspection_id, self._reason()),
-                  "Verdict confirmed.")
+        actor, inspection_id = self.actor, self.inspection_id
+        if actor is not None and inspection_id is not None:
+            self._act(lambda: self.services.reviews.confirm(actor, inspection_id, self._reason()),
+                      "Verdict confirmed.")
 
     def overturn(self) -> None:
-        self._act(lambda: self.services.reviews.overturn(
-            self.actor, self.inspection_id, self.verdict_box.currentText(), self._reason()),
-            f"Verdict overturned to {self.verdict_box.currentText()}.")
+        actor, inspection_id, verdict = self.actor, self.inspection_id, self.verdict_box.currentText()
+        if actor is not None and inspection_id is not None:
+            self._act(lambda: self.services.reviews.overturn(actor, inspection_id, verdict, self._reason()),
+                      f"Verdict overturned to {verdict}.")
 
     def record_blind(self) -> None:
         def work() -> str:

@@ -1,0 +1,65 @@
+"""A recorded comparison in the review: photo against reference, regions and score, built in a worker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from types import SimpleNamespace
+
+from PySide6.QtWidgets import QWidget
+
+from inspector.errors import BadInput
+from inspector.services.views import ComparisonView as StoredComparison
+from inspector.ui.background import run_in_background
+from inspector.ui.compare import ComparisonView
+from inspector.ui.compare.runner import PreparedComparison, prepare_images
+
+# Tall enough to judge the regions without opening anything else; the review page scrolls.
+VIEW_HEIGHT = 460
+
+
+def rebuild(comparison: StoredComparison, reference: Path, read: Callable[[str], bytes],
+            photo_sha256: str) -> PreparedComparison:
+    """The stored comparison as the view draws it: runs in a worker (decoding and warping take time)."""
+    import cv2
+    import numpy as np
+
+    reference_image = cv2.imread(str(reference), cv2.IMREAD_COLOR)
+    if reference_image is None:
+        raise BadInput(f"The reference image {reference.name} cannot be read.")
+    height, width = reference_image.shape[:2]
+    warped = heatmap = None
+    if comparison.homography:
+        photo = cv2.imdecode(np.frombuffer(read(photo_sha256), np.uint8), cv2.IMREAD_COLOR)
+        if photo is None:
+            raise BadInput("The stored photo cannot be decoded.")
+        warped = cv2.warpPerspective(photo, np.array(comparison.homography), (width, height))
+    if comparison.heatmap_sha256:
+        heatmap = cv2.imdecode(np.frombuffer(read(comparison.heatmap_sha256), np.uint8), cv2.IMREAD_COLOR)
+        if heatmap is not None and heatmap.shape[:2] != (height, width):
+            heatmap = cv2.resize(heatmap, (width, height))
+    result = SimpleNamespace(
+        regions=list(comparison.regions), warped=warped, heatmap=heatmap, score=comparison.score,
+        aligned=comparison.aligned, reference_size=(width, height),
+        message=f"Recorded comparison with {reference.name}.")
+    return prepare_images(reference_image, result, comparison)
+
+
+def stored_comparison_view(comparison: StoredComparison, reference: Path, read: Callable[[str], bytes],
+                           photo_sha256: str, still_wanted: Callable[[], bool],
+                           parent: QWidget | None = None) -> ComparisonView:
+    """A ComparisonView that fills itself once the worker has rebuilt the comparison."""
+    view = ComparisonView(parent)
+    view.setMinimumHeight(VIEW_HEIGHT)
+    view.show_busy("Loading the recorded comparison…")
+
+    def shown(prepared: PreparedComparison) -> None:
+        if still_wanted():  # the supervisor may have opened another inspection meanwhile
+            view.show_prepared(prepared)
+
+    def failed(message: str) -> None:
+        if still_wanted():
+            view.show_error(message)
+
+    run_in_background(rebuild, comparison, reference, read, photo_sha256, on_result=shown, on_error=failed)
+    return view
