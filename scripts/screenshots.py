@@ -145,7 +145,7 @@ def walk(*, light: bool) -> int:
                 page.record("pass")  # the second P: pass without the photo
     window._on_summary_requested(page.inspection_id)
     shot("06-finish-summary")
-    window.finish.confirm()
+    wait_for(window.finish.finished, window.finish.confirm)
     shot("07-verdict-recorded")
 
     from sqlalchemy import select

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -21,8 +21,9 @@ from inspector.services.station import StationServices
 from inspector.services.views import InspectionDetail, InspectionView
 from inspector.ui import theme
 from inspector.ui.inspection.states import state_colour, state_icon, step_status
+from inspector.ui.jobs import run_in_background
 from inspector.ui.print_bridge import PrintPanel
-from inspector.ui.widgets import Banner, message_for, thumbnail_image, title_label
+from inspector.ui.widgets import Banner, cached_photo_reader, message_for, thumbnail_image, title_label
 
 VERDICT_LOOK = {
     "pass": (theme.PASS, "PASS", "Authentic: the item can ship."),
@@ -87,6 +88,7 @@ class FinishPage(QWidget):
         QShortcut(QKeySequence("Escape"), self, self._on_escape,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._thumbs: dict[str, QIcon] = {}
+        self._confirming = False
 
     def show_inspection(self, actor: Actor, inspection_id: int) -> None:
         self.actor = actor
@@ -111,6 +113,7 @@ class FinishPage(QWidget):
             f"<span style='font-size:24pt; font-weight:bold; color:{colour}'>{word}</span>"
             f"<span style='font-size:13pt'> — {meaning}</span><ul>{reasons}</ul>")
         self.table.setRowCount(len(detail.checklist.steps))
+        missing: list[str] = []
         for row, step in enumerate(detail.checklist.steps):
             status = step_status(detail, step)
             result = detail.results.get(step.id)
@@ -135,35 +138,65 @@ class FinishPage(QWidget):
             photos = detail.photos.get(step.id, ())
             thumb = QTableWidgetItem(f"{len(photos)}/{step.required_photos}" if step.required_photos else "")
             if photos:
-                thumb.setIcon(self._thumb(photos[-1].sha256))
+                sha256 = photos[-1].sha256
+                thumb.setData(Qt.ItemDataRole.UserRole, sha256)
+                if sha256 in self._thumbs:
+                    thumb.setIcon(self._thumbs[sha256])
+                else:
+                    missing.append(sha256)
             self.table.setItem(row, 4, thumb)
             self.table.setRowHeight(row, 104)
+        if missing:
+            self._load_thumbnails(missing)
         finished = inspection.finished
         self.confirm_button.setVisible(not finished)
         self.back_button.setVisible(not finished)
         self.second_opinion_button.setVisible(not finished and not inspection.second_opinion)
         self.next_button.setVisible(finished)
 
-    def _thumb(self, sha256: str) -> QIcon:
-        if sha256 not in self._thumbs:
-            # A reduced decode: a 12 MP JPEG at 1/8 scale costs a few milliseconds.
-            image = thumbnail_image(self._services.inspections.photo_bytes(sha256), 192)
+    def _load_thumbnails(self, missing: list[str]) -> None:
+        """Thumbnails the summary has not shown yet, made off the GUI thread, then put in place."""
+        read = cached_photo_reader(self._services)
+
+        def make() -> dict[str, QImage]:
+            return {sha256: thumbnail_image(read(sha256), 192) for sha256 in missing}
+
+        run_in_background(make, self._show_thumbnails, lambda _exc: None)
+
+    def _show_thumbnails(self, images: dict[str, QImage]) -> None:
+        for sha256, image in images.items():
             self._thumbs[sha256] = QIcon(QPixmap.fromImage(image))
-        return self._thumbs[sha256]
+        for row in range(self.table.rowCount()):
+            item = self.table.item(row, 4)
+            sha256 = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+            if item is not None and sha256 in self._thumbs:
+                item.setIcon(self._thumbs[sha256])
 
     def confirm(self) -> None:
-        """Finish with the verdict on screen; the service refuses if results changed since."""
-        if self.detail is None or self.actor is None or self.detail.inspection.finished:
+        """Finish with the verdict on screen (off the GUI thread: the verdict, its audit event and
+        the certificate are one transaction); the service refuses if results changed since."""
+        if self.detail is None or self.actor is None or self.detail.inspection.finished \
+                or self._confirming:
             return
-        proposal = self.detail.proposal or self._services.inspections.propose(self.detail.inspection.id)
-        try:
-            view: InspectionView = self._services.inspections.finish(
-                self.actor, self.detail.inspection.id, expected=proposal.verdict)
-        except Exception as exc:
-            self.banner.show_message(message_for(exc), "error")
-            self.show_inspection(self.actor, self.detail.inspection.id)
-            return
-        self.show_inspection(self.actor, view.id)
+        actor, inspection_id = self.actor, self.detail.inspection.id
+        expected = (self.detail.proposal or self._services.inspections.propose(inspection_id)).verdict
+        self._confirming = True
+        self.confirm_button.setEnabled(False)
+        self.banner.show_message("Recording the verdict…", "info")
+        run_in_background(
+            lambda: self._services.inspections.finish(actor, inspection_id, expected=expected),
+            lambda view: self._on_confirmed(actor, view), lambda exc: self._on_refused(actor, inspection_id, exc))
+
+    def _on_refused(self, actor: Actor, inspection_id: int, exc: BaseException) -> None:
+        self._confirming = False
+        self.confirm_button.setEnabled(True)
+        self.show_inspection(actor, inspection_id)
+        self.banner.show_message(message_for(exc), "error")
+
+    def _on_confirmed(self, actor: Actor, view: InspectionView) -> None:
+        self._confirming = False
+        self.confirm_button.setEnabled(True)
+        self.show_inspection(actor, view.id)
         self.banner.show_message("Verdict recorded." + (" The item goes to a supervisor." if view.escalated
                                                          else ""), "info")
         if view.verdict == "pass" and self._services.ctx.settings.print_tag_on_pass \

@@ -51,6 +51,8 @@ def test_a_confirmed_pass_prints_its_tag_on_the_label_printer(
     qtbot.keyClick(window.login.pin_edit, Qt.Key.Key_Return)
     window.resume(inspection_id)
     assert window.stack.currentWidget() is window.finish  # every step recorded: the summary
+    photo_cell = window.finish.table.item(0, 4)  # box label: its thumbnail arrives from the background
+    qtbot.waitUntil(lambda: not photo_cell.icon().isNull(), timeout=20_000)
     with qtbot.waitSignal(window.finish.print_panel.tag_sent, timeout=20_000):
         window.finish.confirm()
     printer.join(timeout=5)

@@ -96,13 +96,18 @@ class CaptureWidget(QWidget):
     def set_source_factory(self, factory: Callable[[], FrameSource] | None) -> None:
         self._source_factory = factory
 
-    def set_reference(self, reference: np.ndarray | None) -> None:
-        """The reference image (BGR) for the ghost and the framing check; None for none."""
+    def set_reference(self, reference: np.ndarray | None,
+                      features: ReferenceFeatures | None = None) -> None:
+        """The reference image (BGR) for the ghost and the framing check; None for none.
+
+        `features` are prepare_reference(reference) when the caller keeps them (per step)."""
         self.preview.set_reference(reference)
         self._reference_image = reference
         self._show_scene()
-        # Prepared once per step here: cheap (~ms at REFERENCE_SIDE) and keeps frames fast.
-        self._reference_features = None if reference is None else prepare_reference(reference)
+        # Prepared once per step: a few ms at REFERENCE_SIDE, and every frame's check stays fast.
+        if features is None and reference is not None:
+            features = prepare_reference(reference)
+        self._reference_features = features
         if self._camera is not None:
             self._camera.set_reference(self._reference_features)
 

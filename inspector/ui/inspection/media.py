@@ -20,6 +20,7 @@ from inspector.ui import theme
 from inspector.ui.widgets import ScaledImage, pixmap_from_bytes, qimage_from_array
 
 IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)"
+REFERENCE_CACHE = 64  # decoded references kept per session: a few checklists (~6 MB each at most)
 
 
 def _optional(module: str, name: str) -> Any | None:
@@ -43,6 +44,7 @@ class CaptureHost(QWidget):
         open_source: Any = _optional("inspector.ui.capture", "open_source")
         self.live: Any | None = None
         self._reference_shown: Path | None = None
+        self._references: dict[Path, tuple[Any, Any]] = {}
         if widget_class is not None:
             # The camera setting: a device number, an image folder or a video file (demos, tests).
             self.live = widget_class(source_factory=lambda: open_source(self._settings.camera), parent=self)
@@ -71,15 +73,26 @@ class CaptureHost(QWidget):
         if self.live is None or reference == self._reference_shown:
             return
         self._reference_shown = reference
-        from inspector.vision.imageio import load_image
-
-        try:
-            image = load_image(reference) if reference is not None and reference.is_file() else None
-        except Exception:
-            image = None  # a missing reference: no ghost, the camera still works
-        self.live.set_reference(image)
+        self.live.set_reference(*self._prepared(reference))
         if self.live.camera is None:
             self.live.start_camera()
+
+    def _prepared(self, reference: Path | None) -> tuple[Any, Any]:
+        """(image, features) for the ghost and the framing check; loaded once per path and session."""
+        if reference is None:
+            return None, None
+        if reference not in self._references:
+            from inspector.vision.imageio import load_image
+            from inspector.vision.quality import prepare_reference
+
+            try:
+                image = load_image(reference) if reference.is_file() else None
+            except Exception:
+                image = None  # a missing reference: no ghost, the camera still works
+            if len(self._references) >= REFERENCE_CACHE:
+                self._references.pop(next(iter(self._references)))
+            self._references[reference] = (image, None if image is None else prepare_reference(image))
+        return self._references[reference]
 
     def capture(self) -> bool:
         """Take a photo from the live camera; False when there is no frame to take."""

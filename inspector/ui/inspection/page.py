@@ -20,7 +20,7 @@ from inspector.ui.inspection.result_panel import ResultPanel
 from inspector.ui.inspection.step_list import StepList
 from inspector.ui.inspection.step_view import COMPARE_TAB, StepView
 from inspector.ui.jobs import run_in_background
-from inspector.ui.widgets import message_for, thumbnail_image
+from inspector.ui.widgets import cached_photo_reader, message_for, thumbnail_image
 
 _KEY_ACTIONS = {
     Qt.Key.Key_Space: "capture", Qt.Key.Key_C: "capture",
@@ -49,6 +49,7 @@ class InspectionPage(QWidget):
         self.step_id: str | None = None
         self._confirm_pass_without_photo: str | None = None
         self._photo_bytes: dict[int, bytes] = {}
+        self._read_for_thumbnail = cached_photo_reader(services)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         layout = QVBoxLayout(self)
@@ -134,7 +135,7 @@ class InspectionPage(QWidget):
     def _show_step_photos(self, with_comparison: bool = True) -> None:
         assert self.detail is not None
         photos = self.detail.photos.get(self.step_id or "", ())
-        self.view.show_photos(photos, self._services.inspections.photo_bytes)
+        self.view.show_photos(photos, self._read_for_thumbnail)
         stored = [self.detail.comparisons.get(p.id) for p in photos]
         latest = next((c for c in reversed(stored) if c is not None), None)
         if latest is not None and with_comparison:

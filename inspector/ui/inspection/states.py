@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPen, QPixmap
@@ -63,6 +64,7 @@ def state_colour(state: StepState) -> QColor:
     return QColor(_LOOK[state][0])
 
 
+@cache  # the step list repaints every state on each step change; the icons never change
 def state_icon(state: StepState, size: int = 32) -> QIcon:
     """A filled circle in the state's colour with a glyph, so colour is never the only signal."""
     colour, glyph = _LOOK[state]

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 from inspector.config import Settings
 from inspector.domain.checklist import Step
 from inspector.services.views import PhotoView
-from inspector.ui.inspection.media import CaptureHost, CompareHost
+from inspector.ui.inspection.media import REFERENCE_CACHE, CaptureHost, CompareHost
 from inspector.ui.widgets import Banner, ScaledImage, thumbnail_image, title_label
 
 CAPTURE_TAB, COMPARE_TAB = 0, 1
@@ -74,6 +74,7 @@ class StepView(QWidget):
         self.photos.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout.addWidget(self.photos)
         self._thumbs: dict[str, QIcon] = {}
+        self._reference_pixmaps: dict[Path, QPixmap] = {}
 
     def show_step(self, number: int, total: int, step: Step, reference: Path | None) -> None:
         self.title.setText(f"{number}/{total}  {step.title}")
@@ -84,7 +85,12 @@ class StepView(QWidget):
         self.instructions.setText(step.instructions)
         self.banner.clear_message()
         if reference is not None and reference.is_file():
-            self.reference.set_image(QPixmap(str(reference)))
+            if reference not in self._reference_pixmaps:
+                # Every item of a line revisits the same references: decode each once per session.
+                if len(self._reference_pixmaps) >= REFERENCE_CACHE:
+                    self._reference_pixmaps.pop(next(iter(self._reference_pixmaps)))
+                self._reference_pixmaps[reference] = QPixmap(str(reference))
+            self.reference.set_image(self._reference_pixmaps[reference])
         else:
             self.reference.clear_image()
         self.capture.set_reference(reference)
