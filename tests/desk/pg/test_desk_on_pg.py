@@ -1,4 +1,4 @@
-"""Queue (hash sample), blind reviews, calibration and analytics (date_trunc, epoch) on PostgreSQL."""
+"""Queue (hash sample), blind reviews, calibration, analytics and its daily summary on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -6,6 +6,10 @@ import pytest
 
 from inspector.security.roles import Actor
 from inspector.services.station import StationServices
+from tests.desk.test_analytics_summary import (  # noqa: F401
+    test_closed_days_are_read_from_the_summary,
+    test_summary_equals_live_reading_after_finishes_and_overturns,
+)
 from tests.desk.test_desk_services import (  # noqa: F401
     test_analytics_rates_overturns_agreement_and_calibration,
     test_blind_review_hides_the_first_verdict_until_recorded,
