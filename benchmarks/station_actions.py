@@ -23,8 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import cv2
 import numpy as np
@@ -106,16 +105,17 @@ def main() -> int:
                 page._load(page.inspection_id)
             if step.value is not None:
                 page.panel.value_edit.setText(style if step.value.kind == "style_code" else "")
-            timed(samples, "record a step (P) and show the next", lambda: page.record("pass"))
+            timed(samples, "record a step (P) and show the next", lambda page=page: page.record("pass"))
             settle()
             if page.step_id == step.id:  # value check disagreed or photo missing: record again
                 page.record("pass")
                 settle()
         photographed = next(s.id for s in checklist.steps if s.id in photos)
-        timed(samples, "go back to a step with a 12 MP photo", lambda s=photographed: page.go_to(s))
+        timed(samples, "go back to a step with a 12 MP photo",
+              lambda s=photographed, page=page: page.go_to(s))
         settle()
         timed(samples, "open the summary (a thumbnail per photo)",
-              lambda: window._on_summary_requested(page.inspection_id))
+              lambda page=page: window._on_summary_requested(page.inspection_id))
         settle()
         timed(samples, "confirm the verdict (recorded in the background)", window.finish.confirm)
         settle()

@@ -185,7 +185,8 @@ class FinishPage(QWidget):
         self.banner.show_message("Recording the verdict…", "info")
         run_in_background(
             lambda: self._services.inspections.finish(actor, inspection_id, expected=expected),
-            lambda view: self._on_confirmed(actor, view), lambda exc: self._on_refused(actor, inspection_id, exc))
+            lambda view: self._on_confirmed(actor, view),
+            lambda exc: self._on_refused(actor, inspection_id, exc))
 
     def _on_refused(self, actor: Actor, inspection_id: int, exc: BaseException) -> None:
         self._confirming = False

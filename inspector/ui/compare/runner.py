@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage
 
 from inspector.ui.background import run_in_background
 from inspector.ui.compare.canvas import Box
+from inspector.ui.widgets import qimage_from_array
 from inspector.vision.imageio import load_image
 
 # The screen never needs more than this; converting less keeps the hand-over fast.
@@ -42,9 +43,7 @@ def _to_qimage(image: np.ndarray | None, scale: float) -> QImage | None:
         image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     if image.ndim == 2:
         image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
-    rgb = np.ascontiguousarray(image[:, :, 2::-1])
-    height, width = rgb.shape[:2]
-    return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+    return qimage_from_array(image)  # BGR as it is: no channel reversal copy
 
 
 def prepare_images(reference: np.ndarray, comparison: Any, outcome: Any = None
