@@ -183,3 +183,18 @@ def test_demo_video_is_a_camera(qtbot, tmp_path: Path, reference_image):
     assert blocker.args[0].shape == (720, 1280, 3)
     camera.stop()
     assert camera.isFinished()
+
+
+def test_preview_and_comparison_images_keep_colours() -> None:
+    """OpenCV's BGR handed to Qt as it is must still paint red as red."""
+    import numpy as np
+
+    from inspector.ui.capture.preview import bgr_to_qimage
+    from inspector.ui.compare.runner import _to_qimage
+
+    red = np.zeros((6, 8, 3), np.uint8)
+    red[..., 2] = 255  # BGR
+    for image in (bgr_to_qimage(red), _to_qimage(red, 1.0), _to_qimage(red[:, :, 2], 0.5)):
+        assert image is not None and not image.isNull()
+        colour = image.pixelColor(1, 1)
+        assert (colour.red(), colour.blue()) == (255, 0) or image.isGrayscale()
