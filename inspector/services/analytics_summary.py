@@ -24,7 +24,7 @@ CLOSED_AFTER = timedelta(hours=1)
 # Days per marker statement (SQLite bound-parameter limits).
 MARKER_BATCH = 500
 # Days per filling transaction: the first look at a year must not hold the SQLite write lock for long
-# (a week is ~0.3 s at 1,000,000 inspections a year).
+# (a week is ~0.15 s at 1,000,000 inspections a year).
 FILL_BATCH_DAYS = 7
 
 # (dialect, group, since, until) -> rows of (day, key, count, passes, fails, inconclusive, seconds, hours)
