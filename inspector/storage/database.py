@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -47,6 +47,17 @@ def _sqlite_begin_deferred(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
 
 
+# libpq settings (seconds, except tcp_user_timeout in ms); a URL's own query parameters win.
+PG_CONNECT_DEFAULTS: dict[str, int] = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 3,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 15_000,
+}
+
+
 def make_engine(url: str, *, for_writing: bool = True, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -57,7 +68,14 @@ def make_engine(url: str, *, for_writing: bool = True, **kwargs: Any) -> Engine:
         begin = _sqlite_begin_immediate if for_writing else _sqlite_begin_deferred
         event.listen(engine, "begin", begin)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    # A warehouse network can drop without a word: without these, connecting to a server that
+    # went away waits for TCP's own timeouts (minutes), and the station hangs with it.
+    return create_engine(url, pool_pre_ping=True, connect_args=pg_connect_args(parsed), **kwargs)
+
+
+def pg_connect_args(url: URL) -> dict[str, int]:
+    """The connection defaults the URL does not set itself."""
+    return {name: value for name, value in PG_CONNECT_DEFAULTS.items() if name not in url.query}
 
 
 class Database:
