@@ -64,6 +64,7 @@ class HomePage(QWidget):
         self.assigned_list = QListWidget()
         self.assigned_list.itemActivated.connect(
             lambda item: self.open_requested.emit(item.text(), ""))
+        self.assigned_list.setMaximumHeight(150)  # a few codes; the unfinished list gets the room
         assigned_layout.addWidget(self.assigned_list)
         layout.addWidget(self.assigned_box)
 
