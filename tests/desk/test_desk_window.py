@@ -132,3 +132,27 @@ def test_blind_review_and_integrity_button(
     desk.integrity_button.click()
     qtbot.waitUntil(lambda: desk.last_integrity is not None, timeout=20_000)
     assert not desk.last_integrity.ok and "FIRST BAD PHOTO" in desk.integrity_label.text()
+
+
+def test_next_in_queue_walks_the_queue_after_each_review(
+        qtbot, window: MainWindow, people: dict[str, Actor], finished: Finisher) -> None:
+    for code in ("N-1", "N-2", "N-3"):
+        finished(code)
+    window.show_start()
+    window.login._fill("B-2", "3456")
+    qtbot.mouseClick(_desk_button(window), Qt.MouseButton.LeftButton)
+    desk = window.desk  # type: ignore[attr-defined]
+    waiting = [entry.inspection_id for entry in desk.queue.entries]
+    assert len(waiting) == 3
+    assert desk.queue.table.rowHeight(0) < 2 * desk.queue.table.fontMetrics().height()  # one line a row
+    desk.queue.table.cellDoubleClicked.emit(0, 0)
+    review = desk.review
+    assert review.inspection_id == waiting[0]
+    qtbot.mouseClick(review.confirm_button, Qt.MouseButton.LeftButton)  # reviewed: it leaves the queue
+    assert waiting[0] not in [entry.inspection_id for entry in desk.queue.entries]
+    qtbot.mouseClick(review.next_button, Qt.MouseButton.LeftButton)
+    assert review.inspection_id == waiting[1]
+    qtbot.mouseClick(review.next_button, Qt.MouseButton.LeftButton)  # skipped without a review
+    assert review.inspection_id == waiting[2]
+    qtbot.mouseClick(review.next_button, Qt.MouseButton.LeftButton)
+    assert review.inspection_id == waiting[2] and "last inspection" in review.banner.text()

@@ -31,12 +31,15 @@ class DeskPage(QWidget):
         self.tabs.addTab(self.analytics, "Analytics")
         self.tabs.addTab(self.calibration, "Calibration")
         self.queue.open_requested.connect(self.open_inspection)
+        self.review.next_requested.connect(self.open_next)
+        self._position = 0  # where the open inspection stood in the queue
         self.review.reviewed.connect(lambda _id: self.queue.refresh())
         self.tabs.currentChanged.connect(self._tab_changed)
         self.integrity_button = QPushButton("Check integrity")
         self.integrity_button.clicked.connect(self.check_integrity)
         self.integrity_label = QLabel("")
         self.integrity_label.setWordWrap(True)
+        self.integrity_label.hide()  # no empty line above the tabs until there is something to say
         top = QHBoxLayout()
         top.addWidget(title_label("Supervisor desk"))
         top.addStretch(1)
@@ -55,8 +58,21 @@ class DeskPage(QWidget):
             self.queue.refresh()
 
     def open_inspection(self, inspection_id: int) -> None:
+        ids = [entry.inspection_id for entry in self.queue.entries]
+        self._position = ids.index(inspection_id) if inspection_id in ids else 0
         self.review.open(inspection_id)
         self.tabs.setCurrentWidget(self.review)
+
+    def open_next(self) -> None:
+        """The next waiting inspection after the one under review, without going back to the list."""
+        ids = [entry.inspection_id for entry in self.queue.entries]
+        current = self.review.inspection_id
+        # A reviewed inspection has left the (refreshed) queue: the next one moved up into its place.
+        position = ids.index(current) + 1 if current in ids else self._position
+        if position >= len(ids):
+            self.review.banner.show_message("That was the last inspection in the queue.", "info")
+            return
+        self.open_inspection(ids[position])
 
     def _tab_changed(self, index: int) -> None:
         if self.actor is None:
@@ -71,6 +87,7 @@ class DeskPage(QWidget):
         """Recompute the audit chain and photo hashes off the GUI thread; show the first broken record."""
         self.integrity_button.setEnabled(False)
         self.integrity_label.setText("Checking the audit chain and every photo…")
+        self.integrity_label.show()
         run_in_background(lambda: verify_integrity(self.services.ctx), self._integrity_done,
                           self._integrity_failed)
 

@@ -72,6 +72,10 @@ class QueueTab(QWidget):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setStretchLastSection(True)
+        # One line per inspection: fifty waiting items must fit a screen or two, not five.
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         self.table.horizontalHeader().sectionClicked.connect(self._sort_by)
         self.table.cellDoubleClicked.connect(lambda r, _c: self._open_row(r))
         layout = QVBoxLayout(self)
@@ -111,6 +115,7 @@ class QueueTab(QWidget):
             ]
             for column, cell in enumerate(cells):
                 self.table.setItem(row, column, cell)
+        self.table.resizeColumnsToContents()
 
     def _sort_by(self, column: int) -> None:
         key = SORT_KEYS.get(column)

@@ -45,6 +45,7 @@ def _thumbnail(data: bytes, caption: str) -> QWidget:
 
 class ReviewPanel(QWidget):
     reviewed = Signal(int)
+    next_requested = Signal()
 
     def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,12 +77,17 @@ class ReviewPanel(QWidget):
         self.blind_button.clicked.connect(self.record_blind)
         self.evidence_button = QPushButton("Export evidence…")
         self.evidence_button.clicked.connect(self._ask_evidence)
+        self.next_button = QPushButton("Next in queue ▶")
+        self.next_button.setToolTip("Open the next waiting inspection (Ctrl+N)")
+        self.next_button.setShortcut("Ctrl+N")
+        self.next_button.clicked.connect(self.next_requested.emit)
         actions = QHBoxLayout()
         actions.addWidget(QLabel("Verdict:"))
         actions.addWidget(self.verdict_box)
         for button in (self.confirm_button, self.overturn_button, self.blind_button):
             actions.addWidget(button)
         actions.addWidget(self.evidence_button)
+        actions.addWidget(self.next_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.blind_box)
