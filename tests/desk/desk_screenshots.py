@@ -101,7 +101,8 @@ def main() -> None:
     settle()
     window.grab().save(str(out / "1-queue.png"))
     desk = window.desk  # type: ignore[attr-defined]
-    desk.open_inspection(int(desk.queue.table.item(0, 0).text()))
+    # The review of an item whose label differs from the reference (flagged regions to look at).
+    desk.open_inspection(min(desk.queue.entries, key=lambda e: e.min_score or 1.0).inspection_id)
     settle()
     window.grab().save(str(out / "2-review.png"))
     desk.tabs.setCurrentWidget(desk.analytics)

@@ -19,7 +19,7 @@ VIEW_HEIGHT = 460
 
 
 def rebuild(comparison: StoredComparison, reference: Path, read: Callable[[str], bytes],
-            photo_sha256: str) -> PreparedComparison:
+            photo_sha256: str, caption: str = "Photo") -> PreparedComparison:
     """The stored comparison as the view draws it: runs in a worker (decoding and warping take time)."""
     import cv2
     import numpy as np
@@ -41,13 +41,13 @@ def rebuild(comparison: StoredComparison, reference: Path, read: Callable[[str],
     result = SimpleNamespace(
         regions=list(comparison.regions), warped=warped, heatmap=heatmap, score=comparison.score,
         aligned=comparison.aligned, reference_size=(width, height),
-        message=f"Recorded comparison with {reference.name}.")
+        message=f"{caption} against {reference.name}, as recorded.")
     return prepare_images(reference_image, result, comparison)
 
 
 def stored_comparison_view(comparison: StoredComparison, reference: Path, read: Callable[[str], bytes],
                            photo_sha256: str, still_wanted: Callable[[], bool],
-                           parent: QWidget | None = None) -> ComparisonView:
+                           parent: QWidget | None = None, *, caption: str = "Photo") -> ComparisonView:
     """A ComparisonView that fills itself once the worker has rebuilt the comparison."""
     view = ComparisonView(parent)
     view.setMinimumHeight(VIEW_HEIGHT)
@@ -61,5 +61,6 @@ def stored_comparison_view(comparison: StoredComparison, reference: Path, read: 
         if still_wanted():
             view.show_error(message)
 
-    run_in_background(rebuild, comparison, reference, read, photo_sha256, on_result=shown, on_error=failed)
+    run_in_background(rebuild, comparison, reference, read, photo_sha256, caption,
+                      on_result=shown, on_error=failed)
     return view

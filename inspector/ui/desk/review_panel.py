@@ -68,7 +68,7 @@ class ReviewPanel(QWidget):
         self.verdict_box.addItems(["pass", "fail", "inconclusive"])
         self.reason_edit = QPlainTextEdit()
         self.reason_edit.setPlaceholderText("Reason (required to overturn)")
-        self.reason_edit.setMaximumHeight(70)
+        self.reason_edit.setMaximumHeight(56)  # the evidence above needs the room
         self.confirm_button = QPushButton("Confirm verdict")
         self.overturn_button = QPushButton("Overturn to selected verdict")
         self.blind_button = QPushButton("Record my verdict")
@@ -156,16 +156,18 @@ class ReviewPanel(QWidget):
             label.setWordWrap(True)
             self.body_layout.addWidget(label)
             photos = detail.photos.get(step.id, ())
-            if photos:
-                self.body_layout.addWidget(self._photo_strip(detail, photos))
             compared = [p for p in photos if p.id in detail.comparisons]
-            if compared:
-                # The latest compared photo against its reference, regions and score as recorded.
-                photo = compared[-1]
-                comparison = detail.comparisons[photo.id]
+            # The latest compared photo is shown in the comparison itself; the others as thumbnails.
+            shown = compared[-1] if compared else None
+            others = tuple(p for p in photos if p is not shown)
+            if others:
+                self.body_layout.addWidget(self._photo_strip(detail, others))
+            if shown is not None:
+                comparison = detail.comparisons[shown.id]
                 compare_view = stored_comparison_view(
                     comparison, self.services.ctx.settings.assets_dir / comparison.reference,
-                    self.services.inspections.photo_bytes, photo.sha256, self._still_showing(self._shown))
+                    self.services.inspections.photo_bytes, shown.sha256, self._still_showing(self._shown),
+                    caption=f"Photo {shown.id} ({shown.source})")
                 self.comparison_views[step.id] = compare_view
                 self.body_layout.addWidget(compare_view)
         for review in detail.reviews:
