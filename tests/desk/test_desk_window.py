@@ -98,6 +98,7 @@ def test_supervisor_filters_opens_and_overturns_with_a_reason(
 
     # Analytics reflect the overturn, and export to CSV.
     desk.tabs.setCurrentWidget(desk.analytics)
+    qtbot.waitUntil(lambda: bool(desk.analytics.rows), timeout=10_000)  # computed in a worker
     [alex] = [r for r in desk.analytics.rows if r.name == "Alex"]
     assert alex.inspections == 3 and alex.overturn_rate == 1.0
     desk.analytics.export_csv(tmp_path / "a.csv")

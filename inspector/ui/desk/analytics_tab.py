@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from inspector.security.roles import Actor
 from inspector.services.analytics import GROUPS, AnalyticsRow, analytics, to_csv
 from inspector.services.station import StationServices
+from inspector.ui.background import run_in_background
 from inspector.ui.desk.charts import BarChart
 from inspector.ui.desk.filters import date_edit, parse_date
 from inspector.ui.widgets import Banner, message_for
@@ -47,6 +48,7 @@ class AnalyticsTab(QWidget):
         self.services = services
         self.actor: Actor | None = None
         self.rows: list[AnalyticsRow] = []
+        self._generation = 0  # results of a superseded refresh are dropped
         self.group_box = QComboBox()
         self.group_box.addItems(list(GROUPS))
         self.since_edit, self.until_edit = date_edit("from YYYY-MM-DD"), date_edit("until YYYY-MM-DD")
@@ -80,13 +82,28 @@ class AnalyticsTab(QWidget):
         layout.addWidget(split, 1)
 
     def refresh(self) -> None:
+        """Compute in a worker: the first look at a long period fills the daily summary (seconds)."""
         try:
-            self.rows = analytics(self.services.ctx, self.actor, self.group_box.currentText(),  # type: ignore[arg-type]
-                                  parse_date(self.since_edit.text(), "From"),
-                                  parse_date(self.until_edit.text(), "Until"))
+            since = parse_date(self.since_edit.text(), "From")
+            until = parse_date(self.until_edit.text(), "Until")
         except Exception as exc:
             self.banner.show_message(message_for(exc), "error")
             return
+        self._generation += 1
+        generation, group = self._generation, self.group_box.currentText()
+        self.banner.show_message("Computing…", "info")
+        run_in_background(analytics, self.services.ctx, self.actor, group, since, until,
+                          on_result=lambda rows: self._show_rows(generation, rows),
+                          on_error=lambda message: self._failed(generation, message))
+
+    def _failed(self, generation: int, message: str) -> None:
+        if generation == self._generation:
+            self.banner.show_message(message, "error")
+
+    def _show_rows(self, generation: int, rows: list[AnalyticsRow]) -> None:
+        if generation != self._generation:
+            return  # a newer request is on its way
+        self.rows = rows
         self.banner.clear_message()
         self.table.setSortingEnabled(False)
         self.table.setRowCount(len(self.rows))
@@ -99,6 +116,7 @@ class AnalyticsTab(QWidget):
                 item.setData(0, value)
                 self.table.setItem(index, column, item)
         self.table.setSortingEnabled(True)
+        self.table.resizeColumnsToContents()  # every column visible without scrolling sideways
         self._chart()
 
     def _chart(self) -> None:
