@@ -42,6 +42,10 @@ class CalibrationTab(QWidget):
         self.items_table.setHorizontalHeaderLabels(["Item", "Right verdict", "Assigned to"])
         self.scores_table = QTableWidget(0, 3)
         self.scores_table.setHorizontalHeaderLabels(["Authenticator", "Right / inspected", "Accuracy"])
+        for table in (self.items_table, self.scores_table):
+            table.verticalHeader().setVisible(False)
+            table.horizontalHeader().setMinimumSectionSize(140)  # headers readable in full
+            table.horizontalHeader().setStretchLastSection(True)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.banner)
