@@ -12,6 +12,13 @@ _C2 = (0.03 * 255) ** 2
 CHROMA_FULL_SCALE = 18.0
 COLOUR_SIGMA = 2.5
 DARK_LIGHTNESS = 25.0  # L* below this: chroma counts less
+# After a first histogram match, pixels still this far apart (8-bit levels, any channel)
+# are left out of the second match.
+ROBUST_MATCH_LEVEL = 60
+# Exposure within the stated ranges (brightness ±30, contrast 1.3, gamma 0.7-1.4) can blow a
+# reference level above this to white, or crush one below the other to black.
+CLIP_PLAUSIBLE_HIGH = 140
+CLIP_PLAUSIBLE_LOW = 110
 
 
 def match_histograms(source: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -65,12 +72,20 @@ def chroma_difference(first_bgr: np.ndarray, second_bgr: np.ndarray) -> np.ndarr
     return np.sqrt((delta * delta).sum(axis=2)) * np.clip(lightness / DARK_LIGHTNESS, 0.0, 1.0)
 
 
-def clipped_pixels(image: np.ndarray) -> np.ndarray:
-    """Pixels where a channel is crushed to black or blown to white: they carry no evidence."""
-    blue, green, red = cv2.split(image)
-    low = cv2.min(cv2.min(blue, green), red) <= 2
-    high = cv2.max(cv2.max(blue, green), red) >= 253
-    clipped = (low | high).astype(np.uint8)
+def clipped_pixels(photo: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Pixels where the photo's exposure clipped a channel: they carry no evidence.
+
+    A channel at black or white counts as clipping only where the reference is on the same side
+    (bright where blown, dark where crushed), as exposure or glare would do it; red paint over a
+    grey label (blue and green crushed, red blown) is a change to flag, not clipping.
+    """
+    photo_i = photo.astype(np.int16)
+    reference_i = reference.astype(np.int16)
+    blown, crushed = photo_i >= 253, photo_i <= 2
+    by_exposure = ((blown & (reference_i >= CLIP_PLAUSIBLE_HIGH))
+                   | (crushed & (reference_i <= CLIP_PLAUSIBLE_LOW)))
+    not_exposure = ((blown | crushed) & ~by_exposure).any(axis=2)
+    clipped = (by_exposure.any(axis=2) & ~not_exposure).astype(np.uint8)
     return cv2.dilate(clipped, np.ones((3, 3), np.uint8)) > 0
 
 
@@ -82,6 +97,15 @@ def difference_map(reference: np.ndarray, photo: np.ndarray, mask: np.ndarray) -
     Pixels outside `mask` (not shown by the photo) and pixels clipped in the photo are 0.
     """
     normalised = match_histograms(photo, reference, mask)
+    # A large change (a painted blotch) skews the histograms and with them every other colour;
+    # match again without the pixels that plainly differ.
+    # Smoothed first, so that edges softened by blur or a sub-pixel shift are not left out.
+    plain = cv2.absdiff(cv2.GaussianBlur(normalised, (0, 0), 2.0),
+                        cv2.GaussianBlur(reference, (0, 0), 2.0)).max(axis=2)
+    changed = cv2.dilate((plain > ROBUST_MATCH_LEVEL).astype(np.uint8), np.ones((5, 5), np.uint8))
+    kept = mask & (1 - changed)
+    if kept.sum() > 0.5 * mask.sum():
+        normalised = match_histograms(photo, reference, kept)
     ref_smooth = cv2.GaussianBlur(reference, (0, 0), 1.0)
     photo_smooth = cv2.GaussianBlur(normalised, (0, 0), 1.0)
     ref_gray = cv2.cvtColor(ref_smooth, cv2.COLOR_BGR2GRAY).astype(np.float32)
@@ -91,7 +115,7 @@ def difference_map(reference: np.ndarray, photo: np.ndarray, mask: np.ndarray) -
                                cv2.GaussianBlur(normalised, (0, 0), COLOUR_SIGMA))
     colour = np.clip(chroma / CHROMA_FULL_SCALE, 0.0, 1.0)
     combined = np.maximum(structural, colour)
-    combined[(mask == 0) | clipped_pixels(photo)] = 0.0
+    combined[(mask == 0) | clipped_pixels(photo, reference)] = 0.0
     return combined.astype(np.float32)
 
 
