@@ -70,10 +70,11 @@ def _seconds_and_hour(dialect: str) -> tuple[Any, Any]:
     return seconds, hour
 
 
-def _day(dialect: str) -> Any:
+def _day(dialect: str, moment: Any = Inspection.finished_at) -> Any:
+    """The UTC day of a timestamp column, as the summary keys it."""
     if dialect == "postgresql":
-        return func.date(func.timezone("UTC", Inspection.finished_at))
-    return func.substr(Inspection.finished_at, 1, 10)
+        return func.date(func.timezone("UTC", moment))
+    return func.substr(moment, 1, 10)
 
 
 def _group_column(dialect: str, group: str) -> Any:
@@ -109,36 +110,52 @@ def daily_totals_query(dialect: str, group: str, since: datetime, until: datetim
 
 
 def summary_query(group: str, first_day: date, end_day: date) -> Select:
-    """Summed daily totals of whole summarised days [first_day, end_day) per group."""
+    """Summed daily totals of whole summarised days [first_day, end_day) per group: the six
+    inspection totals, then the four review totals."""
     return (
         select(DeskDailyTotal.group_key, func.sum(DeskDailyTotal.inspections),
                func.sum(DeskDailyTotal.passes), func.sum(DeskDailyTotal.fails),
                func.sum(DeskDailyTotal.inconclusive), func.sum(DeskDailyTotal.seconds),
-               func.sum(DeskDailyTotal.working_hours))
+               func.sum(DeskDailyTotal.working_hours), func.sum(DeskDailyTotal.reviews),
+               func.sum(DeskDailyTotal.overturns), func.sum(DeskDailyTotal.blind_reviews),
+               func.sum(DeskDailyTotal.blind_agreed))
         .where(DeskDailyTotal.group_kind == group, DeskDailyTotal.day >= first_day,
                DeskDailyTotal.day < end_day)
         .group_by(DeskDailyTotal.group_key)
     )
 
 
-def reviews_query(group: str, since: datetime | None, until: datetime | None) -> Select:
-    """Reviews recorded in the period (by when the supervisor reviewed), per group of the inspection."""
-    key = _key(group)
+def _review_columns() -> list[Any]:
+    return [func.count(Review.id), func.sum(case((Review.decision == "overturn", 1), else_=0)),
+            func.sum(case((Review.blind.is_(True), 1), else_=0)),
+            func.sum(case((and_(Review.blind.is_(True), Review.verdict == Review.previous_verdict), 1),
+                          else_=0))]
+
+
+def _review_period(since: datetime | None, until: datetime | None) -> ColumnElement[bool]:
     conditions: list[ColumnElement[bool]] = []
     if since:
         conditions.append(Review.created_at >= since)
     if until:
         conditions.append(Review.created_at < until)
-    return (
-        select(key, func.count(Review.id),
-               func.sum(case((Review.decision == "overturn", 1), else_=0)),
-               func.sum(case((Review.blind.is_(True), 1), else_=0)),
-               func.sum(case((and_(Review.blind.is_(True), Review.verdict == Review.previous_verdict), 1),
-                             else_=0)))
-        .join(Inspection, Inspection.id == Review.inspection_id)
-        .where(and_(true(), *conditions))
-        .group_by(key)
-    )
+    return and_(true(), *conditions)
+
+
+def reviews_query(group: str, since: datetime | None, until: datetime | None) -> Select:
+    """Reviews recorded in the period (by when the supervisor reviewed), per group of the inspection."""
+    key = _key(group)
+    return (select(key, *_review_columns()).join(Inspection, Inspection.id == Review.inspection_id)
+            .where(_review_period(since, until)).group_by(key))
+
+
+def daily_reviews_query(dialect: str, group: str, since: datetime, until: datetime) -> Select:
+    """The same review counts per UTC day of the review: what the summary stores for closed days.
+
+    Reviews are only ever added, at the time they are recorded, so a closed day's counts never change.
+    """
+    key, day = _key(group), _day(dialect, Review.created_at)
+    return (select(day, key, *_review_columns()).join(Inspection, Inspection.id == Review.inspection_id)
+            .where(_review_period(since, until)).group_by(day, key))
 
 
 def calibration_query(group: str, since: datetime | None, until: datetime | None,
@@ -165,19 +182,19 @@ def analytics(ctx: ServiceContext, actor: Actor, group: str = "authenticator",
     _key(group)
     since, until = _as_utc(since), _as_utc(until)
     dialect = ctx.db.dialect
-    plan = (summary.plan(ctx, since, until, now or datetime.now(UTC), daily_totals_query)
-            if use_summary else None)
+    plan = (summary.plan(ctx, since, until, now or datetime.now(UTC), daily_totals_query,
+                         daily_reviews_query) if use_summary else None)
     with ctx.db.read() as session:
         totals: dict[Any, list[Any]] = {}
-        if plan is None:
-            _add(totals, session.execute(totals_query(dialect, group, since, until)))
-        else:
-            for live_since, live_until in plan.live:
-                _add(totals, session.execute(totals_query(dialect, group, live_since, live_until)))
-            if plan.first_day < plan.end_day:
-                _add(totals, ((_key_from_text(group, k), *rest) for k, *rest in
-                              session.execute(summary_query(group, plan.first_day, plan.end_day))))
-        reviews = {r[0]: r[1:] for r in session.execute(reviews_query(group, since, until))}
+        reviews: dict[Any, list[int]] = {}
+        for live_since, live_until in (plan.live if plan else ((since, until),)):
+            _add(totals, session.execute(totals_query(dialect, group, live_since, live_until)))
+            _add_reviews(reviews, session.execute(reviews_query(group, live_since, live_until)))
+        if plan is not None and plan.first_day < plan.end_day:
+            for text_key, *values in session.execute(summary_query(group, plan.first_day, plan.end_day)):
+                key = _key_from_text(group, text_key)
+                _add(totals, [(key, *values[:6])])
+                _add_reviews(reviews, [(key, *values[6:])])
         # Calibration items are few: select them first so the join touches only their inspections.
         item_ids = list(session.scalars(select(Item.id).where(Item.calibration_verdict.is_not(None))))
         calibration = ({r[0]: r[1:] for r in session.execute(
@@ -191,7 +208,7 @@ def analytics(ctx: ServiceContext, actor: Actor, group: str = "authenticator",
     for key, (count, passes, fails, inconclusive, seconds, hours) in totals.items():
         if not count:
             continue
-        total_reviews, overturns, blind, agreed = (int(v or 0) for v in reviews.get(key, (0, 0, 0, 0)))
+        total_reviews, overturns, blind, agreed = reviews.get(key, [0, 0, 0, 0])
         cal_count, cal_right = (int(v or 0) for v in calibration.get(key, (0, 0)))
         rows.append(AnalyticsRow(
             group=group, name=str(names.get(key, key)), inspections=count,
@@ -215,6 +232,14 @@ def _add(totals: dict[Any, list[Any]], rows: Iterable[Any]) -> None:
             into[index] += int(value or 0)
         into[4] += float(seconds or 0.0)
         into[5] += int(hours or 0)
+
+
+def _add_reviews(reviews: dict[Any, list[int]], rows: Iterable[Any]) -> None:
+    """Sum (key, reviews, overturns, blind reviews, blind agreed) rows into reviews by key."""
+    for key, *counts in rows:
+        into = reviews.setdefault(key, [0, 0, 0, 0])
+        for index, value in enumerate(counts):
+            into[index] += int(value or 0)
 
 
 def _key_from_text(group: str, text: str) -> Any:

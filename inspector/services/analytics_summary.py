@@ -27,8 +27,11 @@ MARKER_BATCH = 500
 # (a week is ~0.15 s at 1,000,000 inspections a year).
 FILL_BATCH_DAYS = 7
 
-# (dialect, group, since, until) -> rows of (day, key, count, passes, fails, inconclusive, seconds, hours)
+# (dialect, group, since, until) -> per day and group key: inspections' (count, passes, fails,
+# inconclusive, seconds, hours), or reviews' (count, overturns, blind, blind agreed)
 DailyQuery = Callable[[str, str, datetime, datetime], Select]
+INSPECTION_FIELDS = ("inspections", "passes", "fails", "inconclusive", "seconds", "working_hours")
+REVIEW_FIELDS = ("reviews", "overturns", "blind_reviews", "blind_agreed")
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ def day_start(day: date) -> datetime:
 
 
 def plan(ctx: ServiceContext, since: datetime | None, until: datetime | None, now: datetime,
-         daily_query: DailyQuery) -> Plan:
+         daily_query: DailyQuery, daily_reviews_query: DailyQuery) -> Plan:
     """Split [since, until) (UTC) at day boundaries; make sure every closed whole day is summarised."""
     if since is None:
         with ctx.db.read() as session:
@@ -60,12 +63,13 @@ def plan(ctx: ServiceContext, since: datetime | None, until: datetime | None, no
     end_day = closed_before if until is None else min(until.date(), closed_before)
     if first_day >= end_day:
         return Plan(date.min, date.min, ((since, until),))
-    ensure_filled(ctx, first_day, end_day, daily_query)
+    ensure_filled(ctx, first_day, end_day, daily_query, daily_reviews_query)
     live = ((since, day_start(first_day)), (day_start(end_day), until))
     return Plan(first_day, end_day, live)
 
 
-def ensure_filled(ctx: ServiceContext, first_day: date, end_day: date, daily_query: DailyQuery) -> None:
+def ensure_filled(ctx: ServiceContext, first_day: date, end_day: date, daily_query: DailyQuery,
+                  daily_reviews_query: DailyQuery) -> None:
     """Summarise every day of [first_day, end_day) that is missing or dirty (one transaction per run)."""
     with ctx.db.read() as session:
         clean = set(session.scalars(select(DeskSummaryDay.day).where(
@@ -76,11 +80,12 @@ def ensure_filled(ctx: ServiceContext, first_day: date, end_day: date, daily_que
         while run_first < run_end:
             batch_end = min(run_end, run_first + timedelta(days=FILL_BATCH_DAYS))
             with ctx.db.transaction() as session:
-                _fill(session, ctx.db.dialect, run_first, batch_end, daily_query)
+                _fill(session, ctx.db.dialect, run_first, batch_end, daily_query, daily_reviews_query)
             run_first = batch_end
 
 
-def _fill(session: Session, dialect: str, first_day: date, end_day: date, daily_query: DailyQuery) -> None:
+def _fill(session: Session, dialect: str, first_day: date, end_day: date, daily_query: DailyQuery,
+          daily_reviews_query: DailyQuery) -> None:
     days = [first_day + timedelta(days=n) for n in range((end_day - first_day).days)]
     # Marking the days first takes their row locks: an overturn of one of them either waits for this
     # fill (and then marks its day dirty again) or committed before, so the totals read below see it.
@@ -89,16 +94,21 @@ def _fill(session: Session, dialect: str, first_day: date, end_day: date, daily_
                                                  DeskDailyTotal.day < end_day))
     since, until = day_start(first_day), day_start(end_day)
     for group in GROUPS:
-        rows = [
-            {"group_kind": group, "day": _as_date(day), "group_key": str(key), "inspections": int(count),
-             "passes": int(passes or 0), "fails": int(fails or 0), "inconclusive": int(inconclusive or 0),
-             "seconds": float(seconds or 0.0), "working_hours": int(hours or 0)}
-            for day, key, count, passes, fails, inconclusive, seconds, hours
-            in session.execute(daily_query(dialect, group, since, until))
-        ]
+        rows: dict[tuple[date, str], dict[str, Any]] = {}
+        for query, names in ((daily_query, INSPECTION_FIELDS), (daily_reviews_query, REVIEW_FIELDS)):
+            for day, key, *values in session.execute(query(dialect, group, since, until)):
+                row = rows.setdefault((_as_date(day), str(key)), _empty_row(group, _as_date(day), str(key)))
+                row.update({name: (float(v or 0.0) if name == "seconds" else int(v or 0))
+                            for name, v in zip(names, values, strict=True)})
         if rows:
-            session.execute(insert(DeskDailyTotal), rows)
+            session.execute(insert(DeskDailyTotal), list(rows.values()))
     _mark(session, dialect, days, clean=True)
+
+
+def _empty_row(group: str, day: date, key: str) -> dict[str, Any]:
+    row: dict[str, Any] = {"group_kind": group, "day": day, "group_key": key, "seconds": 0.0}
+    row.update({name: 0 for name in INSPECTION_FIELDS + REVIEW_FIELDS if name != "seconds"})
+    return row
 
 
 def mark_changed(session: Session, dialect: str, finished_at: datetime | None) -> None:

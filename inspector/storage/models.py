@@ -242,7 +242,7 @@ class DeskSummaryDay(Base):
 
 
 class DeskDailyTotal(Base):
-    """One day's inspection totals for one authenticator, brand or station (migration 0004)."""
+    """One day's inspection and review totals for one authenticator, brand or station (migration 0004)."""
 
     __tablename__ = "desk_daily_totals"
     __table_args__ = (
@@ -259,3 +259,8 @@ class DeskDailyTotal(Base):
     inconclusive: Mapped[int] = mapped_column(Integer)
     seconds: Mapped[float] = mapped_column(Float)  # sum of finish minus start
     working_hours: Mapped[int] = mapped_column(Integer)  # distinct clock hours with a finish
+    # Reviews recorded that day of this group's inspections (whenever those were finished).
+    reviews: Mapped[int] = mapped_column(Integer, default=0)
+    overturns: Mapped[int] = mapped_column(Integer, default=0)
+    blind_reviews: Mapped[int] = mapped_column(Integer, default=0)
+    blind_agreed: Mapped[int] = mapped_column(Integer, default=0)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from inspector.security.roles import Actor
 from inspector.services import analytics as analytics_service
 from inspector.services.station import StationServices
-from inspector.storage.models import DeskDailyTotal, DeskSummaryDay, Inspection
+from inspector.storage.models import DeskDailyTotal, DeskSummaryDay, Inspection, Review
 from tests.desk.conftest import ONE_FAIL, UNSURE, Finisher
 
 NOW = datetime(2026, 3, 10, 15, 0, tzinfo=UTC)
@@ -90,3 +90,30 @@ def test_closed_days_are_read_from_the_summary(
     assert after.inspections == 2
     [live] = analytics_service.analytics(services.ctx, morgan, "brand", use_summary=False)
     assert live == before
+
+
+def test_reviews_of_closed_days_come_from_the_summary_and_agree(
+        services: StationServices, people: dict[str, Actor], finished: Finisher) -> None:
+    morgan = people["morgan"]
+    overturned, confirmed = finished("R-1"), finished("R-2", ONE_FAIL)
+    services.reviews.overturn(morgan, overturned, "fail", "wrong font")
+    services.reviews.blind_review(morgan, confirmed, "fail")
+    _backdate(services, overturned, datetime(2026, 3, 2, 9, 0, tzinfo=UTC), 5.0)
+    _backdate(services, confirmed, datetime(2026, 3, 2, 10, 0, tzinfo=UTC), 6.0)
+    with services.ctx.db.transaction() as session:  # reviews recorded on two later, closed days
+        for inspection_id, at in ((overturned, datetime(2026, 3, 3, 10, 0, tzinfo=UTC)),
+                                  (confirmed, datetime(2026, 3, 4, 23, 30, tzinfo=UTC))):
+            session.execute(update(Review).where(Review.inspection_id == inspection_id).values(created_at=at))
+    periods = [(None, None), (datetime(2026, 3, 3, 12, 0, tzinfo=UTC), None),
+               (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 4, tzinfo=UTC))]
+    for group in analytics_service.GROUPS:
+        for since, until in periods:
+            _both(services, morgan, group, since, until)
+    [alex] = _both(services, morgan, "authenticator", None, None)
+    assert (alex.reviews, alex.overturn_rate, alex.blind_reviews, alex.agreement_rate) == (2, 0.5, 1, 1.0)
+    [first_days] = _both(services, morgan, "brand", *periods[2])
+    assert (first_days.reviews, first_days.overturn_rate, first_days.blind_reviews) == (1, 1.0, 0)
+    with services.ctx.db.read() as session:
+        summarised = session.scalar(select(func.sum(DeskDailyTotal.reviews))
+                                    .where(DeskDailyTotal.group_kind == "brand"))
+    assert summarised == 2  # both reviews' days are closed: counted in the summary, not live

@@ -8,6 +8,7 @@ from inspector.security.roles import Actor
 from inspector.services.station import StationServices
 from tests.desk.test_analytics_summary import (  # noqa: F401
     test_closed_days_are_read_from_the_summary,
+    test_reviews_of_closed_days_come_from_the_summary_and_agree,
     test_summary_equals_live_reading_after_finishes_and_overturns,
 )
 from tests.desk.test_desk_services import (  # noqa: F401

@@ -1,4 +1,4 @@
-"""desk analytics summary: per-day totals per authenticator, brand and station, filled lazily
+"""desk analytics summary: per-day inspection and review totals per authenticator, brand, station
 
 Revision ID: 0004
 Revises: 0003
@@ -37,6 +37,10 @@ def upgrade() -> None:
         sa.Column("inconclusive", sa.Integer(), nullable=False),
         sa.Column("seconds", sa.Float(), nullable=False),
         sa.Column("working_hours", sa.Integer(), nullable=False),
+        sa.Column("reviews", sa.Integer(), nullable=False),
+        sa.Column("overturns", sa.Integer(), nullable=False),
+        sa.Column("blind_reviews", sa.Integer(), nullable=False),
+        sa.Column("blind_agreed", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_desk_daily_totals")),
         sa.UniqueConstraint("group_kind", "day", "group_key", name="uq_desk_daily_totals_kind_day_key"),
     )
