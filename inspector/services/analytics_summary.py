@@ -50,15 +50,16 @@ def day_start(day: date) -> datetime:
 def plan(ctx: ServiceContext, since: datetime | None, until: datetime | None, now: datetime,
          daily_query: DailyQuery, daily_reviews_query: DailyQuery) -> Plan:
     """Split [since, until) (UTC) at day boundaries; make sure every closed whole day is summarised."""
-    if since is None:
-        with ctx.db.read() as session:
-            oldest = session.scalar(select(func.min(Inspection.finished_at))
-                                    .where(Inspection.status == "finished"))
-        if oldest is None:
-            return Plan(date.min, date.min, ((since, until),))
-        first_day = _as_utc(oldest).date()
-    else:
-        first_day = since.date() if since == day_start(since.date()) else since.date() + timedelta(days=1)
+    with ctx.db.read() as session:
+        # Only finished inspections have a finish time; min() of the indexed column is one index seek.
+        oldest = session.scalar(select(func.min(Inspection.finished_at)))
+    if oldest is None:
+        return Plan(date.min, date.min, ((since, until),))
+    # Days before the first finish are empty: never summarise them (a "from 2000-01-01" stays cheap).
+    first_day = _as_utc(oldest).date()
+    if since is not None:
+        whole_from = since.date() if since == day_start(since.date()) else since.date() + timedelta(days=1)
+        first_day = max(first_day, whole_from)
     closed_before = (now.astimezone(UTC) - CLOSED_AFTER).date()
     end_day = closed_before if until is None else min(until.date(), closed_before)
     if first_day >= end_day:

@@ -90,6 +90,9 @@ def test_closed_days_are_read_from_the_summary(
     assert after.inspections == 2
     [live] = analytics_service.analytics(services.ctx, morgan, "brand", use_summary=False)
     assert live == before
+    # A period from long before the first inspection summarises no empty years.
+    analytics_service.analytics(services.ctx, morgan, "brand", datetime(2000, 1, 1, tzinfo=UTC), now=NOW)
+    assert min(_clean_days(services)) == date(2026, 3, 2)
 
 
 def test_reviews_of_closed_days_come_from_the_summary_and_agree(
