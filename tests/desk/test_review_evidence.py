@@ -5,6 +5,9 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from inspector.security.roles import Actor
 from inspector.services.station import StationServices
@@ -56,3 +59,29 @@ def test_review_shows_the_recorded_comparison_with_its_regions(
     assert view.score_label.text() in (f"Match {stored.score:.0%}", "Could not align")
     assert view.message_label.text().startswith(f"Photo {photo_id} (")
     assert stored.regions, "the test photo should differ from the reference somewhere"
+
+
+def test_the_wheel_scrolls_the_review_and_ctrl_wheel_zooms(
+        qtbot, services: StationServices, people: dict[str, Actor], compared_inspection: int) -> None:
+    panel = ReviewPanel(services)
+    qtbot.addWidget(panel)
+    panel.resize(900, 400)  # the comparison does not fit: the page scrolls
+    panel.show()
+    panel.actor = people["morgan"]
+    panel.open(compared_inspection)
+    view = panel.comparison_views["box-label"]
+    qtbot.waitUntil(lambda: view.prepared is not None, timeout=10_000)
+    scroll = panel.findChild(QScrollArea)
+    assert scroll.verticalScrollBar().maximum() > 0
+    zoom = view.canvas.zoom
+
+    def wheel(modifiers: Qt.KeyboardModifier, delta: int) -> None:
+        centre = QPointF(view.canvas.width() / 2, view.canvas.height() / 2)
+        QApplication.sendEvent(view.canvas, QWheelEvent(
+            centre, view.canvas.mapToGlobal(centre), QPoint(), QPoint(0, delta), Qt.MouseButton.NoButton,
+            modifiers, Qt.ScrollPhase.NoScrollPhase, False))
+
+    wheel(Qt.KeyboardModifier.NoModifier, -120)  # down the page
+    assert view.canvas.zoom == zoom and scroll.verticalScrollBar().value() > 0
+    wheel(Qt.KeyboardModifier.ControlModifier, 120)  # zoom in
+    assert view.canvas.zoom != zoom

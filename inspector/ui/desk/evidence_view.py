@@ -6,7 +6,9 @@ from collections.abc import Callable
 from pathlib import Path
 from types import SimpleNamespace
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QWidget
 
 from inspector.errors import BadInput
 from inspector.services.views import ComparisonView as StoredComparison
@@ -16,6 +18,21 @@ from inspector.ui.compare.runner import PreparedComparison, prepare_images
 
 # Tall enough to judge the regions without opening anything else; the review page scrolls.
 VIEW_HEIGHT = 460
+
+
+class WheelScrollsThePage(QObject):
+    """On a page of several comparisons the wheel scrolls the page; Ctrl+wheel zooms the comparison."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not isinstance(event, QWheelEvent) or event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return False
+        parent = watched.parent() if isinstance(watched, QWidget) else None
+        while parent is not None and not isinstance(parent, QAbstractScrollArea):
+            parent = parent.parent()
+        if parent is None:
+            return False  # not inside a scrolling page: the wheel zooms as usual
+        QApplication.sendEvent(parent.verticalScrollBar(), event)
+        return True
 
 
 def rebuild(comparison: StoredComparison, reference: Path, read: Callable[[str], bytes],
@@ -51,6 +68,11 @@ def stored_comparison_view(comparison: StoredComparison, reference: Path, read: 
     """A ComparisonView that fills itself once the worker has rebuilt the comparison."""
     view = ComparisonView(parent)
     view.setMinimumHeight(VIEW_HEIGHT)
+    view.wheel_filter = WheelScrollsThePage(view)  # type: ignore[attr-defined]
+    view.canvas.installEventFilter(view.wheel_filter)  # type: ignore[attr-defined]
+    for label in view.findChildren(QLabel):
+        if label.text().startswith("Zoom: wheel"):
+            label.setText("Zoom: Ctrl+wheel or + / − / 0 · Pan: drag")
     view.show_busy("Loading the recorded comparison…")
 
     def shown(prepared: PreparedComparison) -> None:
