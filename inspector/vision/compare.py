@@ -34,8 +34,10 @@ DENSITY_FULL_SCALE = 0.5
 # Regions are flagged where local density exceeds this (score below 1 - FLAG_LEVEL/FULL_SCALE).
 FLAG_LEVEL = 0.12
 MAX_REGIONS = 8
-# Inside a flagged blob, the box covers fine-map pixels above this share of its maximum.
-BOX_SHARE = 0.3
+# Inside a flagged blob, the box covers density above this share of the blob's peak: the density
+# is a local average, so at the edge of a solid change it is half of its inside (half-maximum
+# contour). Boxing the sharp map instead cut a replaced patch down to the part that differs most.
+BOX_SHARE = 0.5
 GROW_SHARE = 0.25
 # JPEGs are decoded at 1/2, 1/4 or 1/8 size while their long side stays above this: a 4000 px
 # file decodes at 1000 px (DCT scaling), several times faster than a full decode.
@@ -151,9 +153,9 @@ def _region_mask(region: Region | None, full_size: tuple[int, int], grid_scale: 
     return mask
 
 
-def _flag_regions(density: np.ndarray, difference: np.ndarray, grid_scale: float,
+def _flag_regions(density: np.ndarray, grid_scale: float,
                   full_size: tuple[int, int]) -> list[FlaggedRegion]:
-    """Blobs of high local density, each boxed tightly on the finer difference map."""
+    """Blobs of high local density, each boxed at the half-maximum of its density."""
     peak = float(density.max()) if density.size else 0.0
     if peak < FLAG_LEVEL:
         return []
@@ -164,8 +166,6 @@ def _flag_regions(density: np.ndarray, difference: np.ndarray, grid_scale: float
     count, labels, stats, _ = cv2.connectedComponentsWithStats(grown, connectivity=8)
     seeded = np.zeros(count, bool)
     seeded[np.unique(labels[seeds])] = True
-    # The density is a wide average, so its blobs overhang the change; box the fine map instead.
-    fine = cv2.GaussianBlur(difference, (0, 0), 2.0)
     regions = []
     for label in range(1, count):
         if not seeded[label]:
@@ -173,8 +173,8 @@ def _flag_regions(density: np.ndarray, difference: np.ndarray, grid_scale: float
         x, y, w, h, _area = stats[label]
         inside = labels[y:y + h, x:x + w] == label
         worst = float(density[y:y + h, x:x + w][inside].max())
-        window = np.where(inside, fine[y:y + h, x:x + w], 0.0)
-        strong = window >= BOX_SHARE * float(window.max())
+        window = np.where(inside, density[y:y + h, x:x + w], 0.0)
+        strong = window >= BOX_SHARE * worst
         rows, cols = np.flatnonzero(strong.any(axis=1)), np.flatnonzero(strong.any(axis=0))
         if rows.size and cols.size:
             x, y = x + int(cols[0]), y + int(rows[0])
@@ -292,7 +292,7 @@ def compare(
     # What the whole photo differs by (lighting, blur, noise) is not a local change: subtract it.
     baseline_level = float(np.median(density[::4, ::4][mask[::4, ::4] > 0]))
     density = np.maximum(density - baseline_level, 0.0)
-    regions = _flag_regions(density, difference, grid_scale, full_ref)
+    regions = _flag_regions(density, grid_scale, full_ref)
     score = _score(float(density.max()))
     message = "no differences found" if not regions else f"{len(regions)} region(s) differ"
     return finish(aligned=True, score=score, regions=regions, homography=homography_full.tolist(),

@@ -72,20 +72,31 @@ def chroma_difference(first_bgr: np.ndarray, second_bgr: np.ndarray) -> np.ndarr
     return np.sqrt((delta * delta).sum(axis=2)) * np.clip(lightness / DARK_LIGHTNESS, 0.0, 1.0)
 
 
-def clipped_pixels(photo: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """Pixels where the photo's exposure clipped a channel: they carry no evidence.
+def exposure_clipped(photo: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Per channel (bool, HxWx3): the photo's exposure clipped this channel here.
 
-    A channel at black or white counts as clipping only where the reference is on the same side
+    A channel at black or white counts as clipped only where the reference is on the same side
     (bright where blown, dark where crushed), as exposure or glare would do it; red paint over a
-    grey label (blue and green crushed, red blown) is a change to flag, not clipping.
+    grey label (blue and green crushed) is a change to flag, not clipping.
     """
-    photo_i = photo.astype(np.int16)
-    reference_i = reference.astype(np.int16)
-    blown, crushed = photo_i >= 253, photo_i <= 2
-    by_exposure = ((blown & (reference_i >= CLIP_PLAUSIBLE_HIGH))
-                   | (crushed & (reference_i <= CLIP_PLAUSIBLE_LOW)))
-    not_exposure = ((blown | crushed) & ~by_exposure).any(axis=2)
-    clipped = (by_exposure.any(axis=2) & ~not_exposure).astype(np.uint8)
+    blown = (photo >= 253) & (reference >= CLIP_PLAUSIBLE_HIGH)
+    crushed = (photo <= 2) & (reference <= CLIP_PLAUSIBLE_LOW)
+    return blown | crushed
+
+
+def clipped_pixels(photo: np.ndarray, reference: np.ndarray, plain_change: np.ndarray
+                   ) -> np.ndarray:
+    """Pixels where exposure clipped the photo and nothing else shows a change: no evidence.
+
+    `plain_change` (HxWx3 bool): channels that differ plainly from the reference after tone
+    matching. A pixel keeps its evidence when a channel is at black or white where the reference
+    is not on that side, or when an unclipped channel plainly differs (red paint on a grey label
+    under brighter light: red blown, blue and green near 0 where the label is bright).
+    """
+    censored = exposure_clipped(photo, reference)
+    at_limit = (photo >= 253) | (photo <= 2)
+    contradicted = ((at_limit & ~censored) | (plain_change & ~censored)).any(axis=2)
+    clipped = (censored.any(axis=2) & ~contradicted).astype(np.uint8)
     return cv2.dilate(clipped, np.ones((3, 3), np.uint8)) > 0
 
 
@@ -106,6 +117,8 @@ def difference_map(reference: np.ndarray, photo: np.ndarray, mask: np.ndarray) -
     kept = mask & (1 - changed)
     if kept.sum() > 0.5 * mask.sum():
         normalised = match_histograms(photo, reference, kept)
+    plain_change = cv2.absdiff(cv2.GaussianBlur(normalised, (0, 0), 2.0),
+                               cv2.GaussianBlur(reference, (0, 0), 2.0)) > ROBUST_MATCH_LEVEL
     ref_smooth = cv2.GaussianBlur(reference, (0, 0), 1.0)
     photo_smooth = cv2.GaussianBlur(normalised, (0, 0), 1.0)
     ref_gray = cv2.cvtColor(ref_smooth, cv2.COLOR_BGR2GRAY).astype(np.float32)
@@ -115,7 +128,7 @@ def difference_map(reference: np.ndarray, photo: np.ndarray, mask: np.ndarray) -
                                cv2.GaussianBlur(normalised, (0, 0), COLOUR_SIGMA))
     colour = np.clip(chroma / CHROMA_FULL_SCALE, 0.0, 1.0)
     combined = np.maximum(structural, colour)
-    combined[(mask == 0) | clipped_pixels(photo, reference)] = 0.0
+    combined[(mask == 0) | clipped_pixels(photo, reference, plain_change)] = 0.0
     return combined.astype(np.float32)
 
 
