@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+from datetime import UTC, datetime
+
 import pytest
+from sqlalchemy import update
 
 from inspector.security.roles import Actor
+from inspector.services import analytics as analytics_service
+from inspector.services import analytics_summary
 from inspector.services.station import StationServices
+from inspector.storage.models import Inspection
+from tests.desk.conftest import Finisher
 from tests.desk.test_analytics_summary import (  # noqa: F401
+    NOW,
+    _backdate,
     test_closed_days_are_read_from_the_summary,
     test_reviews_of_closed_days_come_from_the_summary_and_agree,
     test_summary_equals_live_reading_after_finishes_and_overturns,
@@ -24,3 +34,24 @@ pytestmark = pytest.mark.postgres
 
 def test_the_desk_really_runs_on_postgres(services: StationServices, people: dict[str, Actor]) -> None:
     assert services.ctx.db.dialect == "postgresql"
+
+
+def test_a_fill_waits_for_an_overturn_of_its_day_and_sees_it(
+        services: StationServices, people: dict[str, Actor], finished: Finisher) -> None:
+    """PostgreSQL reads committed data per statement: the day marker's row lock orders the two."""
+    morgan = people["morgan"]
+    inspection_id = finished("PG-LOCK")
+    finished_at = datetime(2026, 3, 5, 10, 0, tzinfo=UTC)
+    _backdate(services, inspection_id, finished_at, 8.0)
+    answers: list[list[analytics_service.AnalyticsRow]] = []
+    reader = threading.Thread(target=lambda: answers.append(
+        analytics_service.analytics(services.ctx, morgan, "brand", now=NOW)))
+    with services.ctx.db.transaction() as session:  # an overturn in flight, as ReviewService does it
+        session.execute(update(Inspection).where(Inspection.id == inspection_id).values(verdict="fail"))
+        analytics_summary.mark_changed(session, "postgresql", finished_at)
+        reader.start()  # it summarises the 5th of March: its marker is locked until we commit
+        reader.join(timeout=1.0)
+    reader.join(timeout=30)
+    [row] = answers[0]
+    assert row.fail_rate == 1.0  # the fill read the day after the overturn committed
+    assert answers[0] == analytics_service.analytics(services.ctx, morgan, "brand", use_summary=False)
