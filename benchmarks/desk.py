@@ -225,6 +225,9 @@ def run_suite(ctx: Any) -> None:
     explain(ctx, "queue: one month", review_queue.queue_query(ctx, flt(since=month[0], until=month[1])))
     explain(ctx, "queue: one station, one month",
             review_queue.queue_query(ctx, flt(since=month[0], until=month[1], station="bench-3")))
+    explain(ctx, "queue: one month sorted by min score",
+            review_queue.queue_query(ctx, flt(since=month[0], until=month[1], sort="min_score",
+                                              descending=False)))
     explain(ctx, "analytics totals by authenticator: one month",
             analytics_service.totals_query(ctx.db.dialect, "authenticator", *month))
     explain(ctx, "analytics totals by brand: one month",

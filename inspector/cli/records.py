@@ -101,7 +101,9 @@ def _db_upgrade(_args: argparse.Namespace) -> int:
         before = migrate.current_revision(db.engine)
         migrate.upgrade(db.engine)
         after = migrate.current_revision(db.engine)
-    print(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})"))
+        migrate.refresh_statistics(db.engine)
+    print(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})")
+          + "; planner statistics refreshed")
     return 0
 
 

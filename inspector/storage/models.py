@@ -92,6 +92,8 @@ class Inspection(Base):
         # Migration 0002 (supervisor desk analytics): answers a period's aggregates from the index.
         Index("ix_inspections_finished_cover", "finished_at", "status", "authenticator_id", "station_id",
               "brand", "verdict", "started_at"),
+        # Migration 0005: the review queue sorted by score walks this and stops at its limit.
+        Index("ix_inspections_min_score", "min_score", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -193,4 +193,5 @@ def test_inspector_db_upgrade_says_what_it_did(test_settings: Settings) -> None:
     assert first.returncode == 0, first.stderr
     assert first.stdout.strip().startswith(f"database at revision {migrate.head_revision()} (was ")
     again = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
-    assert again.stdout.strip() == f"database at revision {migrate.head_revision()}"
+    assert again.stdout.strip() == (f"database at revision {migrate.head_revision()}; "
+                                    "planner statistics refreshed")
