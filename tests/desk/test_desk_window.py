@@ -33,6 +33,9 @@ def window(qtbot, services: StationServices, people: dict[str, Actor]) -> Iterat
     main.close()
 
 
+WAIT_MS = 20_000
+
+
 def _desk_button(window: MainWindow):  # type: ignore[no-untyped-def]
     return next(p for p in window._role_pages if p.title == "Desk").button
 
@@ -53,14 +56,16 @@ def test_supervisor_filters_opens_and_overturns_with_a_reason(
     window.login._fill("B-2", "3456")  # Morgan, a supervisor
     button = _desk_button(window)
     assert button.isVisibleTo(window)
-    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.desk.queue.refreshed, timeout=WAIT_MS):  # type: ignore[attr-defined]
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     desk = window.desk  # type: ignore[attr-defined]
     assert window.stack.currentWidget() is desk
     queue = desk.queue
     assert queue.table.rowCount() == 3
     queue.verdict_box.setCurrentText("pass")
     queue.brand_edit.setText("Testbrand")
-    qtbot.mouseClick(queue.refresh_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(queue.refreshed, timeout=WAIT_MS):
+        qtbot.mouseClick(queue.refresh_button, Qt.MouseButton.LeftButton)
     assert queue.table.rowCount() == 1 and queue.table.item(0, 0).text() == str(passed)
 
     queue.table.cellDoubleClicked.emit(0, 0)
@@ -87,7 +92,8 @@ def test_supervisor_filters_opens_and_overturns_with_a_reason(
     assert "Signed evidence written" in review.banner.text()
     assert verify_bundle((tmp_path / "evidence.zip").read_bytes()).ok
     queue.verdict_box.setCurrentText("any verdict")
-    queue.refresh()
+    with qtbot.waitSignal(queue.refreshed, timeout=WAIT_MS):
+        queue.refresh()
     assert str(passed) not in {queue.table.item(r, 0).text() for r in range(queue.table.rowCount())}
 
     # The services refuse an authenticator whatever the window shows.
@@ -141,7 +147,8 @@ def test_next_in_queue_walks_the_queue_after_each_review(
         finished(code)
     window.show_start()
     window.login._fill("B-2", "3456")
-    qtbot.mouseClick(_desk_button(window), Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(window.desk.queue.refreshed, timeout=WAIT_MS):  # type: ignore[attr-defined]
+        qtbot.mouseClick(_desk_button(window), Qt.MouseButton.LeftButton)
     desk = window.desk  # type: ignore[attr-defined]
     waiting = [entry.inspection_id for entry in desk.queue.entries]
     assert len(waiting) == 3
@@ -149,7 +156,8 @@ def test_next_in_queue_walks_the_queue_after_each_review(
     desk.queue.table.cellDoubleClicked.emit(0, 0)
     review = desk.review
     assert review.inspection_id == waiting[0]
-    qtbot.mouseClick(review.confirm_button, Qt.MouseButton.LeftButton)  # reviewed: it leaves the queue
+    with qtbot.waitSignal(desk.queue.refreshed, timeout=WAIT_MS):
+        qtbot.mouseClick(review.confirm_button, Qt.MouseButton.LeftButton)  # reviewed: it leaves the queue
     assert waiting[0] not in [entry.inspection_id for entry in desk.queue.entries]
     qtbot.mouseClick(review.next_button, Qt.MouseButton.LeftButton)
     assert review.inspection_id == waiting[1]

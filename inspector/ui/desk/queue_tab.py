@@ -20,6 +20,7 @@ from inspector.security.roles import Actor
 from inspector.services.review_queue import QueueEntry, QueueFilter, review_queue
 from inspector.services.station import StationServices
 from inspector.ui.desk.filters import date_edit, parse_date
+from inspector.ui.jobs import run_in_background
 from inspector.ui.widgets import Banner, message_for
 
 COLUMNS = ("ID", "Finished", "Verdict", "Brand", "Authenticator", "Station", "Score", "Value", "Risk", "Why")
@@ -36,6 +37,7 @@ class _Number(QTableWidgetItem):
 
 class QueueTab(QWidget):
     open_requested = Signal(int)
+    refreshed = Signal()  # the table shows the newest answer
 
     def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +45,7 @@ class QueueTab(QWidget):
         self.actor: Actor | None = None
         self.entries: list[QueueEntry] = []
         self.sort_key, self.descending = "finished_at", True
+        self._generation = 0  # only the newest refresh may fill the table
         self.since_edit, self.until_edit = date_edit("from YYYY-MM-DD"), date_edit("until YYYY-MM-DD")
         self.station_edit, self.authenticator_edit, self.brand_edit = QLineEdit(), QLineEdit(), QLineEdit()
         for edit, text in ((self.station_edit, "station"), (self.authenticator_edit, "authenticator"),
@@ -95,12 +98,28 @@ class QueueTab(QWidget):
             descending=self.descending, include_reviewed=self.reviewed_box.isChecked())
 
     def refresh(self) -> None:
-        # Indexed and limited (see benchmarks/desk.py): fast enough for the GUI thread on a year of data.
+        """Ask again in the background: most queries take milliseconds (benchmarks/desk.py), but a
+        sort by declared value over a long period, or a distant server, would freeze the window."""
         try:
-            self.entries = review_queue(self.services.ctx, self.actor, self.current_filter())  # type: ignore[arg-type]
+            flt = self.current_filter()
         except Exception as exc:
             self.banner.show_message(message_for(exc), "error")
             return
+        self._generation += 1
+        generation, ctx, actor = self._generation, self.services.ctx, self.actor
+        self.banner.show_message("Loading the queue…", "info")
+        run_in_background(lambda: review_queue(ctx, actor, flt),  # type: ignore[arg-type]
+                          lambda entries: self._show(generation, entries),
+                          lambda exc: self._failed(generation, exc))
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation == self._generation:
+            self.banner.show_message(message_for(exc), "error")
+
+    def _show(self, generation: int, entries: list[QueueEntry]) -> None:
+        if generation != self._generation:
+            return  # a newer refresh is on its way
+        self.entries = entries
         self.banner.show_message(f"{len(self.entries)} inspections waiting for review.", "info")
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
@@ -116,6 +135,7 @@ class QueueTab(QWidget):
             for column, cell in enumerate(cells):
                 self.table.setItem(row, column, cell)
         self.table.resizeColumnsToContents()
+        self.refreshed.emit()
 
     def _sort_by(self, column: int) -> None:
         key = SORT_KEYS.get(column)
