@@ -19,7 +19,7 @@ from inspector.storage.models import Inspection, Review
 
 # Called inside the review's transaction when a verdict is overturned: (session, inspection id,
 # reason, actor user id). The certificates service voids the certificate here.
-OverturnHook = Callable[[Session, int, str, int], None]
+OverturnHook = Callable[[Session, int, str, int], object]  # return value ignored
 
 
 @dataclass(frozen=True)

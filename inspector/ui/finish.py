@@ -168,9 +168,9 @@ class FinishPage(QWidget):
             self._thumbs[sha256] = QIcon(QPixmap.fromImage(image))
         for row in range(self.table.rowCount()):
             item = self.table.item(row, 4)
-            sha256 = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
-            if item is not None and sha256 in self._thumbs:
-                item.setIcon(self._thumbs[sha256])
+            key = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+            if item is not None and key in self._thumbs:
+                item.setIcon(self._thumbs[key])
 
     def confirm(self) -> None:
         """Finish with the verdict on screen (off the GUI thread: the verdict, its audit event and
