@@ -101,7 +101,7 @@ def walk(*, light: bool) -> int:
     wait_for(window.first_run.demo_seeded, window.first_run.demo_button.click, 300_000)
     window.login.who_edit.setText("B-1001")
     shot("02-login")
-    window.login._fill("B-1001", "1234")
+    wait_for(window.login.attempt_finished, lambda: window.login._fill("B-1001", "1234"))
     library = services.ctx.library.all()
     loaded = next((each for each in library if each.checklist.id == "nike-air-jordan-1-high"), library[0])
     registry = loaded.checklist.registry

@@ -25,6 +25,7 @@ class FirstRunPage(QWidget):
 
     admin_created = Signal(str)  # the admin's name, to prefill the login
     demo_seeded = Signal(str)  # a one-line summary
+    create_finished = Signal(bool)  # after every attempt to create the admin: True when it was made
 
     def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -72,14 +73,25 @@ class FirstRunPage(QWidget):
         self.pin_edit.returnPressed.connect(self._on_create_clicked)
 
     def _on_create_clicked(self) -> None:
-        name, pin, badge = self.name_edit.text().strip(), self.pin_edit.text(), self.badge_edit.text().strip()
-        try:
-            user = self._services.users.create_first_admin(name, pin, badge or None)
-        except Exception as exc:
-            self.banner.show_message(message_for(exc), "error")
+        """Hashing the PIN (argon2) takes ~0.1 s: done in the background, the window keeps painting."""
+        if not self.create_button.isEnabled():
             return
+        name, pin, badge = self.name_edit.text().strip(), self.pin_edit.text(), self.badge_edit.text().strip()
+        self.create_button.setEnabled(False)
+        users = self._services.users
+        run_in_background(lambda: users.create_first_admin(name, pin, badge or None).name,
+                          self._on_admin_created, self._on_create_failed)
+
+    def _on_admin_created(self, name: str) -> None:
+        self.create_button.setEnabled(True)
         self.banner.clear_message()
-        self.admin_created.emit(user.name)
+        self.admin_created.emit(name)
+        self.create_finished.emit(True)
+
+    def _on_create_failed(self, exc: BaseException) -> None:
+        self.create_button.setEnabled(True)
+        self.banner.show_message(message_for(exc), "error")
+        self.create_finished.emit(False)
 
     def _on_demo_clicked(self) -> None:
         self._set_busy(True)

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QLineEdit, QPush
 
 from inspector.security.roles import Actor
 from inspector.services.station import StationServices
+from inspector.ui.jobs import run_in_background
 from inspector.ui.scanner import TAKES_SCANS
 from inspector.ui.widgets import Banner, message_for, title_label
 
@@ -17,10 +18,12 @@ DEMO_HINTS = (("Alex Authenticator", "B-1001", "1234"), ("Morgan Supervisor", "B
 
 class LoginPage(QWidget):
     logged_in = Signal(object)  # Actor
+    attempt_finished = Signal(bool)  # after every checked PIN: True when it let someone in
 
     def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
+        self._checking = False
         outer = QVBoxLayout(self)
         outer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         box = QFrame()
@@ -82,16 +85,33 @@ class LoginPage(QWidget):
         self.pin_edit.setFocus()
 
     def try_login(self) -> None:
-        try:
-            actor: Actor = self._services.users.login(self.who_edit.text().strip(), self.pin_edit.text())
-        except Exception as exc:
-            self.banner.show_message(message_for(exc), "error")
-            self.pin_edit.clear()
-            self.pin_edit.setFocus()
+        """Check the PIN in the background: argon2 is deliberately slow (~0.1 s) and the
+        window keeps painting meanwhile; a second Enter while it checks is ignored."""
+        if self._checking:
             return
+        self._checking = True
+        self.login_button.setEnabled(False)
+        who, pin = self.who_edit.text().strip(), self.pin_edit.text()
+        run_in_background(lambda: self._services.users.login(who, pin),
+                          self._on_accepted, self._on_refused)
+
+    def _on_accepted(self, actor: Actor) -> None:
+        self._end_attempt()
         self.banner.clear_message()
         self.pin_edit.clear()
         self.logged_in.emit(actor)
+        self.attempt_finished.emit(True)
+
+    def _on_refused(self, error: BaseException) -> None:
+        self._end_attempt()
+        self.banner.show_message(message_for(error), "error")
+        self.pin_edit.clear()
+        self.pin_edit.setFocus()
+        self.attempt_finished.emit(False)
+
+    def _end_attempt(self) -> None:
+        self._checking = False
+        self.login_button.setEnabled(True)
 
     def reset(self) -> None:
         self.who_edit.clear()

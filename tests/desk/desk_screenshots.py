@@ -90,7 +90,12 @@ def main() -> None:
     register(window)
     window.resize(1366, 768)
     window.show()
+    from PySide6.QtCore import QEventLoop
+
+    checked = QEventLoop()
+    window.login.attempt_finished.connect(lambda _ok: checked.quit())
     window.login._fill("B-2", "3456")
+    checked.exec()  # the PIN is checked in the background
     next(p for p in window._role_pages if p.title == "Desk").button.click()
 
     def settle() -> None:

@@ -18,6 +18,7 @@ from inspector.storage.models import AuditEvent, Certificate, Inspection, Review
 from inspector.ui.desk import register
 from inspector.ui.main_window import MainWindow
 from tests.desk.conftest import ONE_FAIL, UNSURE, Finisher
+from tests.helpers.login import log_in
 
 
 @pytest.fixture
@@ -50,10 +51,10 @@ def test_supervisor_filters_opens_and_overturns_with_a_reason(
         assert session.scalar(select(Certificate).where(Certificate.inspection_id == passed)) is not None
 
     window.show_start()
-    window.login._fill("B-1", "1234")  # an authenticator never sees the desk
+    assert log_in(qtbot, window, "B-1", "1234")  # an authenticator never sees the desk
     assert not _desk_button(window).isVisibleTo(window)
     window.log_out()
-    window.login._fill("B-2", "3456")  # Morgan, a supervisor
+    assert log_in(qtbot, window, "B-2", "3456")  # Morgan, a supervisor
     button = _desk_button(window)
     assert button.isVisibleTo(window)
     with qtbot.waitSignal(window.desk.queue.refreshed, timeout=WAIT_MS):  # type: ignore[attr-defined]
@@ -115,7 +116,7 @@ def test_blind_review_and_integrity_button(
         qtbot, window: MainWindow, services: StationServices, finished: Finisher) -> None:
     inspection_id = finished("W-BLIND", second_opinion=True)
     window.show_start()
-    window.login._fill("B-2", "3456")
+    assert log_in(qtbot, window, "B-2", "3456")
     _desk_button(window).click()
     desk = window.desk  # type: ignore[attr-defined]
     desk.queue.id_edit.setText(str(inspection_id))
@@ -146,7 +147,7 @@ def test_next_in_queue_walks_the_queue_after_each_review(
     for code in ("N-1", "N-2", "N-3"):
         finished(code)
     window.show_start()
-    window.login._fill("B-2", "3456")
+    assert log_in(qtbot, window, "B-2", "3456")
     with qtbot.waitSignal(window.desk.queue.refreshed, timeout=WAIT_MS):  # type: ignore[attr-defined]
         qtbot.mouseClick(_desk_button(window), Qt.MouseButton.LeftButton)
     desk = window.desk  # type: ignore[attr-defined]

@@ -34,7 +34,7 @@ def main() -> int:
     settings = load_settings()
     window = MainWindow(open_station(settings))
     window.show()
-    window.login._fill("B-1001", "1234")
+    wait_for(window.login.attempt_finished, lambda: window.login._fill("B-1001", "1234"))
     window.open_item(sys.argv[1], STYLE_CODE)
     page = window.inspection
     reference = settings.assets_dir / "references" / "bench" / "label.png"

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 
 from inspector.services.calibration import CalibrationService
 from inspector.services.station import StationServices
 from inspector.ui.main_window import MainWindow
+from tests.helpers.login import press_enter_and_wait
 from tests.ui.bench import PEOPLE, STYLE_CODE
 
 
@@ -28,7 +28,7 @@ def test_an_assigned_item_waits_on_the_home_page_and_opens(qtbot, services: Stat
     window.show()
     window.login.who_edit.setText(PEOPLE[1][2])
     window.login.pin_edit.setText(PEOPLE[1][3])
-    qtbot.keyClick(window.login.pin_edit, Qt.Key.Key_Return)
+    assert press_enter_and_wait(qtbot, window)
     home = window.home
     assert window.stack.currentWidget() is home
     assert home.assigned_box.isVisibleTo(window)

@@ -14,6 +14,7 @@ import pytest
 
 from inspector.services.station import open_station
 from inspector.ui.main_window import MainWindow
+from tests.helpers.login import log_in
 from tests.ui.bench import add_people, build_bench, settings_for
 
 DRIVER = Path(__file__).with_name("kill_driver.py")
@@ -63,7 +64,7 @@ def test_killed_mid_inspection_resumes_where_it_stopped(qtbot, tmp_path: Path,
         window = MainWindow(services)
         qtbot.addWidget(window)
         window.show()
-        window.login._fill("B-1001", "1234")
+        log_in(qtbot, window, "B-1001", "1234")
         # The next start offers the unfinished inspection.
         assert window.stack.currentWidget() is window.home
         assert window.home.unfinished_box.isVisibleTo(window)

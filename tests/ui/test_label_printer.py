@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 
 from inspector.services.station import StationServices
 from inspector.ui.main_window import MainWindow
 from inspector.ui.settings_dialog import SettingsDialog
 from tests.certificates.test_tags import _Printer
+from tests.helpers.login import press_enter_and_wait
 from tests.ui.bench import PEOPLE, STYLE_CODE, photo_of
 
 
@@ -48,7 +48,7 @@ def test_a_confirmed_pass_prints_its_tag_on_the_label_printer(
     window.show()
     window.login.who_edit.setText(PEOPLE[1][2])
     window.login.pin_edit.setText(PEOPLE[1][3])
-    qtbot.keyClick(window.login.pin_edit, Qt.Key.Key_Return)
+    assert press_enter_and_wait(qtbot, window)
     window.resume(inspection_id)
     assert window.stack.currentWidget() is window.finish  # every step recorded: the summary
     photo_cell = window.finish.table.item(0, 4)  # box label: its thumbnail arrives from the background

@@ -16,6 +16,7 @@ from inspector.storage.models import AuditEvent, Inspection
 from inspector.ui.finish import FinishPage
 from inspector.ui.inspection.page import InspectionPage
 from inspector.ui.main_window import MainWindow
+from tests.helpers.login import press_enter_and_wait
 from tests.ui.bench import STYLE_CODE, add_people, build_bench, photo_of, settings_for
 
 WAIT_MS = 20_000
@@ -65,7 +66,7 @@ def log_in_by_badge(qtbot, window: MainWindow) -> None:
     scan(qtbot, window.login.who_edit, "B-1001")
     assert window.login.who_edit.text() == "B-1001"
     qtbot.keyClicks(window.login.pin_edit, "1234")
-    qtbot.keyClick(window.login.pin_edit, Qt.Key.Key_Return)
+    assert press_enter_and_wait(qtbot, window)
     assert window.actor is not None and window.actor.name == "Alex Authenticator"
 
 

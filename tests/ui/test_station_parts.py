@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QApplication
 from inspector.services.station import StationServices, open_station
 from inspector.ui.main_window import MainWindow
 from inspector.ui.settings_dialog import SettingsDialog
+from tests.helpers.login import log_in
 from tests.ui.bench import add_people, build_bench, settings_for
 
 
@@ -54,25 +55,34 @@ def test_first_start_offers_admin_or_demo_and_creates_the_admin(qtbot, window: M
     assert page.demo_button.isVisibleTo(window) and page.create_button.isVisibleTo(window)
     page.name_edit.setText("Ada")
     page.pin_edit.setText("12")
-    page.create_button.click()
+    with qtbot.waitSignal(page.create_finished) as made:
+        page.create_button.click()
+    assert made.args == [False]
     assert page.banner.isVisibleTo(window)  # a too-short PIN is one sentence, not a crash
     assert "\n" not in page.banner.text()
     page.pin_edit.setText("4321")
-    page.create_button.click()
+    with qtbot.waitSignal(page.create_finished) as made:
+        page.create_button.click()
+    assert made.args == [True]
     assert window.stack.currentWidget() is window.login
     assert window.login.who_edit.text() == "Ada"
     window.login.pin_edit.setText("0000")
-    window.login.try_login()
+    with qtbot.waitSignal(window.login.attempt_finished) as attempt:
+        window.login.try_login()
+    assert attempt.args == [False]
     assert window.actor is None and "PIN" in window.login.banner.text()
     window.login.pin_edit.setText("4321")
-    window.login.try_login()
+    with qtbot.waitSignal(window.login.attempt_finished) as attempt:
+        window.login.try_login()
+        window.login.try_login()  # a second Enter while the PIN is checked is ignored
+    assert attempt.args == [True]
     assert window.actor is not None and str(window.actor.role) == "admin"
 
 
 def test_a_person_typing_is_not_a_scan(qtbot, window: MainWindow, empty_station: StationServices) -> None:
     add_people(empty_station)
     window.show_start()
-    window.login._fill("B-1001", "1234")
+    assert log_in(qtbot, window, "B-1001", "1234")
     clock = FakeClock()
     window.scanner._clock = clock
     scans: list[str] = []
@@ -139,10 +149,10 @@ def test_pages_for_roles_show_only_to_those_roles(qtbot, window: MainWindow,
     window.add_page("Desk", desk, roles={"supervisor", "admin"})
     page = window._role_pages[-1]
     window.show_start()
-    window.login._fill("B-1001", "1234")  # an authenticator
+    assert log_in(qtbot, window, "B-1001", "1234")  # an authenticator
     assert not page.button.isVisibleTo(window)
     window.log_out()
-    window.login._fill("B-9001", "9999")  # the admin
+    assert log_in(qtbot, window, "B-9001", "9999")  # the admin
     assert page.button.isVisibleTo(window)
     page.button.click()
     assert window.stack.currentWidget() is desk
@@ -156,7 +166,7 @@ def test_demo_station_is_seeded_in_the_background(qtbot, window: MainWindow) -> 
         assert page.progress.isVisible() and not page.demo_button.isEnabled()
     assert window.stack.currentWidget() is window.login
     assert window.login.demo_box.isVisibleTo(window)
-    window.login._fill("B-1001", "1234")
+    assert log_in(qtbot, window, "B-1001", "1234")
     assert window.home.demo_box.isVisibleTo(window)
 
 

@@ -14,6 +14,7 @@ from inspector.services.station import StationServices
 from inspector.storage.models import Certificate
 from inspector.ui.main_window import MainWindow
 from inspector.ui.verify_dialog import VerifyDialog
+from tests.helpers.login import press_enter_and_wait
 from tests.ui.bench import PEOPLE, STYLE_CODE, photo_of
 
 WAIT_MS = 20_000
@@ -51,7 +52,7 @@ def window(qtbot, services: StationServices) -> Iterator[MainWindow]:
     _name, _role, badge, pin = PEOPLE[1]
     main.login.who_edit.setText(badge)
     main.login.pin_edit.setText(pin)
-    qtbot.keyClick(main.login.pin_edit, Qt.Key.Key_Return)
+    assert press_enter_and_wait(qtbot, main)
     assert main.actor is not None
     yield main
     if main.verify_dialog is not None:
