@@ -1,4 +1,4 @@
-"""Subcommands for certificates: verify, print certificate / tag, keys export, zpl send."""
+"""Subcommands for certificates: verify, print certificate / tag, keys export / import, zpl send."""
 
 from __future__ import annotations
 
@@ -42,6 +42,9 @@ def register(subparsers: Any) -> None:
     export = keys_sub.add_parser("export", help="write the public key (PEM) for verifiers elsewhere")
     export.add_argument("-o", "--output", help="file to write (default: standard output)")
     export.set_defaults(func=_keys_export)
+    trust = keys_sub.add_parser("import", help="trust another deployment's exported public key (PEM)")
+    trust.add_argument("file", help="the .pem written by `inspector keys export` on that deployment")
+    trust.set_defaults(func=_keys_import)
 
     zpl = subparsers.add_parser("zpl", help="raw ZPL to a network label printer")
     zpl_sub = zpl.add_subparsers(dest="zpl_command", metavar="ACTION")
@@ -152,6 +155,18 @@ def _keys_export(args: argparse.Namespace) -> int:
         print(f"wrote public key {key.key_id} to {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(pem.decode("ascii"))
+    return 0
+
+
+def _keys_import(args: argparse.Namespace) -> int:
+    from inspector.security import keys
+
+    try:
+        pem = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise BadInput(f"Cannot read {args.file} ({exc.strerror}).") from exc
+    key_id = keys.import_trusted_key(load_settings().keys_dir, pem, f"{args.file}")
+    print(f"key {key_id} is now trusted: certificates and evidence bundles it signed verify here")
     return 0
 
 

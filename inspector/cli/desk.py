@@ -220,7 +220,7 @@ def _evidence_export(args: argparse.Namespace) -> int:
 
 
 def verify_bundle_command(args: argparse.Namespace) -> int:
-    """Exit 0 when the bundle's signature and every file check out, 1 otherwise."""
+    """Exit 0 when a trusted key signed the bundle and every file checks out, 1 otherwise."""
     from inspector.security.keys import trusted_keys
     from inspector.services.evidence import verify_bundle
 
@@ -228,9 +228,9 @@ def verify_bundle_command(args: argparse.Namespace) -> int:
         data = Path(args.bundle).read_bytes()
     except OSError as exc:
         raise BadInput(f"Cannot read {args.bundle} ({exc.strerror}).") from exc
-    settings = load_settings()
-    trusted = trusted_keys(settings.keys_dir) if (settings.keys_dir / "signing-key.pem").exists() else {}
-    check = verify_bundle(data, trusted)
+    # The same trust as certificates: this deployment's own key (if it has one) plus every public key
+    # imported with `inspector keys import`; never the key packed inside the bundle.
+    check = verify_bundle(data, trusted_keys(load_settings().keys_dir))
     for line in check.lines():
         print(line)
     return 0 if check.ok else 1

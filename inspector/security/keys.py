@@ -96,15 +96,35 @@ def load_public_key(data: bytes, source: str = "the key") -> Ed25519PublicKey:
 
 
 def trusted_keys(keys_dir: Path, own: SigningKey | None = None) -> dict[str, Ed25519PublicKey]:
-    """Key id -> public key: this deployment's own plus every *.pem imported into keys_dir/trusted/."""
-    own = own or load_or_create(keys_dir)
-    keys = {own.key_id: own.public_key}
+    """Key id -> public key: this deployment's own plus every *.pem imported into keys_dir/trusted/.
+
+    A verifier's computer (a brand's, a court's) has no key of its own and gets none made here:
+    it trusts only what was imported.
+    """
+    if own is None and (keys_dir / PRIVATE_KEY_FILE).exists():
+        own = load_or_create(keys_dir)
+    keys = {own.key_id: own.public_key} if own else {}
     trusted = keys_dir / TRUSTED_DIR
     if trusted.is_dir():
         for pem in sorted(trusted.glob("*.pem")):
             key = load_public_key(pem.read_bytes(), f"The trusted key {pem.name}")
             keys[key_id_of(key)] = key
     return keys
+
+
+def import_trusted_key(keys_dir: Path, pem: bytes, source: str = "The key file") -> str:
+    """Trust another deployment's public key (from `inspector keys export`): keys_dir/trusted/<id>.pem."""
+    key = load_public_key(pem, source)
+    key_id = key_id_of(key)
+    folder = keys_dir / TRUSTED_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{key_id}.pem").write_bytes(public_pem(key))
+    except OSError as exc:
+        raise StorageUnavailable(
+            f"The trusted keys folder {folder} cannot be written ({exc.strerror})."
+        ) from exc
+    return key_id
 
 
 def signature_valid(public_key: Ed25519PublicKey, signature: bytes, message: bytes) -> bool:

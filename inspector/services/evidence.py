@@ -7,11 +7,13 @@ import hashlib
 import io
 import json
 import zipfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, is_dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import and_, or_, select
 
 from inspector.errors import BadInput, NotFound
@@ -28,8 +30,14 @@ SIGNATURE = "manifest.sig"
 PUBLIC_KEY = "signing-key.pub.pem"
 
 
+IMPORT_HINT = ("import the deployment's public key with `inspector keys import FILE` "
+               "(they write FILE with `inspector keys export`)")
+
+
 @dataclass(frozen=True)
 class BundleCheck:
+    """ok only when a key this computer trusts signed the manifest and every file matches it."""
+
     ok: bool
     inspection_id: int | None
     key_id: str | None
@@ -38,9 +46,12 @@ class BundleCheck:
     problems: tuple[str, ...]
 
     def lines(self) -> list[str]:
-        out = [f"evidence bundle for inspection {self.inspection_id}, key {self.key_id}"
-               f" ({'trusted' if self.trusted else 'NOT among this deployment trusted keys'})",
+        out = [f"evidence bundle for inspection {self.inspection_id}, signed by key {self.key_id}"
+               f"{' (trusted)' if self.trusted else ''}",
                f"files: {self.files_checked} checked"]
+        if not self.trusted:
+            out.append(f"UNTRUSTED: signed by key {self.key_id}, which this computer does not trust — "
+                       f"{IMPORT_HINT}")
         out += [f"PROBLEM: {p}" for p in self.problems]
         out.append("VALID" if self.ok else "INVALID")
         return out
@@ -151,8 +162,12 @@ def export_bundle(ctx: ServiceContext, actor: Actor, inspection_id: int, path: P
     return path
 
 
-def verify_bundle(data: bytes, trusted: dict[str, Any] | None = None) -> BundleCheck:
-    """Check the signature over the manifest and every file's SHA-256; needs no database."""
+def verify_bundle(data: bytes, trusted: Mapping[str, Ed25519PublicKey]) -> BundleCheck:
+    """Check the signature over the manifest and every file's SHA-256; needs no database.
+
+    The public key packed in the zip only names the signer: anyone can re-sign invented files with
+    a fresh key, so the signature is checked with the trusted key of that id and nothing else.
+    """
     problems: list[str] = []
     try:
         bundle = zipfile.ZipFile(io.BytesIO(data))
@@ -168,15 +183,18 @@ def verify_bundle(data: bytes, trusted: dict[str, Any] | None = None) -> BundleC
             signature = base64.b64decode(bundle.read(SIGNATURE).strip(), validate=True)
         except ValueError as exc:
             raise BadInput("The bundle's manifest or signature is unreadable.") from exc
-        public_key = keys.load_public_key(bundle.read(PUBLIC_KEY), "The bundle's public key")
-        key_id = keys.key_id_of(public_key)
+        if not isinstance(manifest, dict):
+            raise BadInput("The bundle's manifest is not a JSON object.")
+        included_key = keys.load_public_key(bundle.read(PUBLIC_KEY), "The bundle's public key")
+        key_id = keys.key_id_of(included_key)
         if manifest.get("key_id") != key_id:
             problems.append("the manifest names a different key than the one included")
-        if trusted and key_id in trusted:
-            public_key = trusted[key_id]
-        if not keys.signature_valid(public_key, signature, manifest_bytes):
+        trusted_key = trusted.get(key_id)
+        if trusted_key is not None and not keys.signature_valid(trusted_key, signature, manifest_bytes):
             problems.append("the manifest signature does not match (the manifest was altered)")
-        listed: dict[str, str] = manifest.get("files", {})
+        listed = manifest.get("files", {})
+        if not isinstance(listed, dict):
+            raise BadInput("The bundle's manifest has no list of files.")
         for name, digest in sorted(listed.items()):
             if name not in names:
                 problems.append(f"{name} is missing")
@@ -184,6 +202,7 @@ def verify_bundle(data: bytes, trusted: dict[str, Any] | None = None) -> BundleC
                 problems.append(f"{name} was altered (SHA-256 differs)")
         extra = names - set(listed) - {MANIFEST, SIGNATURE, PUBLIC_KEY}
         problems += [f"{name} is not in the manifest" for name in sorted(extra)]
-    return BundleCheck(ok=not problems, inspection_id=manifest.get("inspection_id"), key_id=key_id,
-                       trusted=bool(trusted and key_id in trusted), files_checked=len(listed),
+    is_trusted = trusted_key is not None
+    return BundleCheck(ok=is_trusted and not problems, inspection_id=manifest.get("inspection_id"),
+                       key_id=key_id, trusted=is_trusted, files_checked=len(listed),
                        problems=tuple(problems))

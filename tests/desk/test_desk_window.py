@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import select
 
 from inspector.errors import PermissionDenied
+from inspector.security.keys import trusted_keys
 from inspector.security.roles import Actor
 from inspector.services.certificates import attach
 from inspector.services.evidence import verify_bundle
@@ -91,7 +92,8 @@ def test_supervisor_filters_opens_and_overturns_with_a_reason(
         assert certificate is not None and certificate.voided_at is not None
     review.export_evidence(tmp_path / "evidence.zip")
     assert "Signed evidence written" in review.banner.text()
-    assert verify_bundle((tmp_path / "evidence.zip").read_bytes()).ok
+    assert verify_bundle((tmp_path / "evidence.zip").read_bytes(),
+                         trusted_keys(services.ctx.settings.keys_dir)).ok
     queue.verdict_box.setCurrentText("any verdict")
     with qtbot.waitSignal(queue.refreshed, timeout=WAIT_MS):
         queue.refresh()

@@ -11,6 +11,7 @@ import pytest
 
 from inspector.cli.main import main
 from inspector.errors import BadInput, PermissionDenied
+from inspector.security.keys import trusted_keys
 from inspector.security.roles import Actor
 from inspector.services.evidence import build_bundle, verify_bundle
 from inspector.services.station import StationServices
@@ -39,17 +40,18 @@ def test_evidence_bundle_holds_everything_and_detects_tampering(
     assert len([n for n in names if n.startswith("photos/")]) == 2
     assert "review.overturn" in {e["action"] for e in events}
     assert steps["results"]["stitching"]["outcome"] == "unsure" and "looks wrong" in notes
-    check = verify_bundle(data)
+    trusted = trusted_keys(services.ctx.settings.keys_dir)
+    check = verify_bundle(data, trusted)
     assert check.ok and check.inspection_id == inspection_id and check.files_checked >= 9
     photo = sorted(n for n in names if n.startswith("photos/"))[0]
-    altered = verify_bundle(_rewrite(data, photo, b"not the photo"))
+    altered = verify_bundle(_rewrite(data, photo, b"not the photo"), trusted)
     assert not altered.ok and any(photo in p for p in altered.problems)
     manifest = json.loads(zipfile.ZipFile(io.BytesIO(data)).read("manifest.json"))
     manifest["files"][photo] = "0" * 64
-    forged = verify_bundle(_rewrite(data, "manifest.json", json.dumps(manifest).encode()))
+    forged = verify_bundle(_rewrite(data, "manifest.json", json.dumps(manifest).encode()), trusted)
     assert not forged.ok and any("signature" in p for p in forged.problems)
     with pytest.raises(BadInput):
-        verify_bundle(b"plain text")
+        verify_bundle(b"plain text", trusted)
     with pytest.raises(PermissionDenied):
         build_bundle(services.ctx, people["alex"], inspection_id)
 
