@@ -28,6 +28,12 @@ from tests.desk.test_desk_services import (  # noqa: F401
     test_queue_filters_sorting_and_reviewed_items_leave,
     test_queue_holds_inconclusive_and_second_opinions_but_no_unsampled_pass,
 )
+from tests.desk.test_review_sampling import (  # noqa: F401
+    population,
+    test_riskier_inspections_are_sampled_clearly_more_often,
+    test_the_sample_is_stable,
+    test_the_sampled_share_follows_the_rate_setting,
+)
 
 pytestmark = pytest.mark.postgres
 
