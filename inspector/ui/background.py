@@ -56,11 +56,14 @@ def pool() -> QThreadPool:
 def run_in_background(work: Callable[..., Any], *args: Any,
                       on_result: Callable[[Any], None] | None = None,
                       on_error: Callable[[str], None] | None = None,
+                      on_exception: Callable[[BaseException], None] | None = None,
                       on_finished: Callable[[], None] | None = None,
                       **kwargs: Any) -> Job:
     """Run work(*args, **kwargs) on the pool; handlers run on the GUI thread.
 
-    The Job lives on the calling (GUI) thread, so its signals reach slots there queued.
+    The Job lives on the calling (GUI) thread, so its signals reach slots there queued. Every
+    handler is connected here, before the job starts: a fast job (a refused connection) can end
+    before the caller's next line, and a signal emitted with no receiver yet is lost.
     """
     job = Job()
     _live_jobs.add(job)
@@ -68,6 +71,8 @@ def run_in_background(work: Callable[..., Any], *args: Any,
         job.result_ready.connect(on_result)
     if on_error is not None:
         job.error_raised.connect(on_error)
+    if on_exception is not None:
+        job.exception_raised.connect(on_exception)
     if on_finished is not None:
         job.finished.connect(on_finished)
     job.finished.connect(lambda: _live_jobs.discard(job))

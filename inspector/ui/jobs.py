@@ -37,12 +37,10 @@ def run_in_background(
         progress = _Progress()
         progress.reported.connect(on_progress)
         args = (progress.reported.emit,)
-    job = background.run_in_background(work, *args, on_result=on_done)
-    job.exception_raised.connect(on_error)
     if progress is not None:  # kept alive (a Python reference) until the job has finished
         _live_relays.add(progress)
-        job.finished.connect(lambda: _live_relays.discard(progress))
-    return job
+    return background.run_in_background(work, *args, on_result=on_done, on_exception=on_error,
+                                        on_finished=lambda: _live_relays.discard(progress))
 
 
 def wait_for_background(msecs: int = 10_000) -> bool:
