@@ -69,6 +69,11 @@ def kill_and_resume(warehouse: Warehouse, kills_wanted: int, rng: random.Random)
             journal = warehouse.root / f"journal-K{plans}.txt"
             pid = zygote.spawn(warehouse.worker_args(f"K{plans:02d}", PLAN_SIZE, journal, retry_seconds=10))
             lines_before = _lines(journal)
+            # A quarter of the kills land anywhere, start-up included; the rest at a random
+            # moment once the worker has committed something, so that on a busy machine (slow
+            # start-ups) most kills still land in the middle of recording inspections.
+            if rng.random() >= 0.25:
+                _wait_for_growth(journal, lines_before, deadline=time.monotonic() + 30)
             time.sleep(rng.uniform(0.0, 1.2))
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
@@ -90,6 +95,11 @@ def kill_and_resume(warehouse: Warehouse, kills_wanted: int, rng: random.Random)
     # Most kills must land while inspections are being recorded, not while the process starts.
     assert mid_work >= kills // 2, f"only {mid_work} of {kills} kills came after some work (seed {SEED})"
     return kills, plans + 1
+
+
+def _wait_for_growth(journal: Path, lines_before: int, deadline: float) -> None:
+    while _lines(journal) <= lines_before and time.monotonic() < deadline:
+        time.sleep(0.02)
 
 
 def _lines(journal: Path) -> int:
