@@ -16,11 +16,12 @@ from inspector.errors import BadInput
 from inspector.security.roles import Actor
 from inspector.services.station import StationServices
 from inspector.services.views import InspectionDetail, PhotoView, StepResultView
+from inspector.ui.inspection.photo_saver import PhotoSaver
 from inspector.ui.inspection.result_panel import ResultPanel
 from inspector.ui.inspection.step_list import StepList
 from inspector.ui.inspection.step_view import COMPARE_TAB, StepView
 from inspector.ui.jobs import run_in_background
-from inspector.ui.widgets import cached_photo_reader, message_for, thumbnail_image
+from inspector.ui.widgets import cached_photo_reader, message_for
 
 _KEY_ACTIONS = {
     Qt.Key.Key_Space: "capture", Qt.Key.Key_C: "capture",
@@ -50,6 +51,11 @@ class InspectionPage(QWidget):
         self._confirm_pass_without_photo: str | None = None
         self._photo_bytes: dict[int, bytes] = {}
         self._read_for_thumbnail = cached_photo_reader(services)
+        self.photo_saver = PhotoSaver(services, self)
+        self.photo_saver.saved.connect(self._on_photo_saved)
+        self.photo_saver.waiting.connect(self._on_photo_waiting)
+        self.photo_saver.refused.connect(self._on_failed)
+        self._photo_waited = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         layout = QVBoxLayout(self)
@@ -80,6 +86,8 @@ class InspectionPage(QWidget):
             QShortcut(QKeySequence(keys), self, self.request_summary,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+O"), self, self.view.capture.import_from_file,
+                  context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        QShortcut(QKeySequence("Ctrl+R"), self, self.photo_saver.retry_now,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
 
     # --- opening ----------------------------------------------------------------------
@@ -189,24 +197,20 @@ class InspectionPage(QWidget):
     # --- photos and comparisons -------------------------------------------------------
 
     def submit_photo(self, data: bytes, source: str = "camera", notes: Any = ()) -> None:
-        """Keep the photo (off the GUI thread), then compare it with the reference."""
+        """Keep the photo (off the GUI thread, retried while storage is away), then compare it."""
         if self.detail is None or self.actor is None or self.step_id is None:
             return
-        services, actor, inspection_id, step_id = self._services, self.actor, self.inspection_id, self.step_id
-        client_ref = uuid.uuid4().hex
-        self.view.banner.show_message("Saving the photo…", "info")
-
-        def save() -> tuple[PhotoView, QImage]:
-            photo = services.inspections.add_photo(actor, inspection_id, step_id, data, source=source,
-                                                   quality_notes=tuple(notes), client_ref=client_ref)
-            return photo, thumbnail_image(data)
-
-        run_in_background(save, lambda saved: self._on_photo_saved(saved[0], saved[1], data), self._on_failed)
+        if not self.photo_saver.pending:
+            self.view.banner.show_message("Saving the photo…", "info")
+        self.photo_saver.submit(self.actor, self.inspection_id, self.step_id, data, source, notes)
 
     def _on_photo_saved(self, photo: PhotoView, thumbnail: QImage, data: bytes) -> None:
         self._photo_bytes[photo.id] = data
         self.view.add_thumbnail(photo.sha256, thumbnail)
         self.view.banner.clear_message()
+        if self._photo_waited:
+            self._photo_waited = False
+            self.view.banner.show_message("Storage is back: the kept photo was saved.", "info")
         if self.detail is not None and photo.inspection_id == self.inspection_id:
             self._load(self.inspection_id)
             if photo.step_id == self.step_id:
@@ -253,6 +257,11 @@ class InspectionPage(QWidget):
             self.view.tabs.setCurrentIndex(COMPARE_TAB)
         self._load(self.inspection_id)
         self.comparison_shown.emit(outcome)
+
+    def _on_photo_waiting(self, text: str) -> None:
+        self._photo_waited = True
+        self.view.banner.show_message(text, "warning")
+        self.failed.emit(text)
 
     def _on_failed(self, exc: BaseException) -> None:
         text = message_for(exc)

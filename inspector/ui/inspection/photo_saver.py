@@ -1,0 +1,116 @@
+"""Saves captured photos in the background and keeps the ones the database or disk refused.
+
+A photo is worth keeping: when the database went away or the photo store is full, the photo stays
+here and is saved again on a timer with the same client_ref, so the record is made exactly once
+when storage is back. Bad photos (unreadable, too large) are refused at once: retrying cannot help.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QImage
+
+from inspector.errors import StorageUnavailable
+from inspector.security.roles import Actor
+from inspector.services.station import StationServices
+from inspector.services.views import PhotoView
+from inspector.ui.jobs import run_in_background
+from inspector.ui.widgets import message_for, thumbnail_image
+
+# Seconds before each further try: soon at first (a server restarting), then every half minute.
+RETRY_SECONDS = (3, 5, 10, 20, 30)
+
+
+@dataclass
+class PendingPhoto:
+    """A captured photo not yet recorded, with everything needed to record it later."""
+
+    actor: Actor
+    inspection_id: int
+    step_id: str
+    data: bytes
+    source: str
+    notes: tuple[str, ...]
+    client_ref: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+class PhotoSaver(QObject):
+    """Records photos off the GUI thread, in order, retrying while storage is unavailable."""
+
+    saved = Signal(object, object, bytes)  # PhotoView, thumbnail QImage, the photo's bytes
+    waiting = Signal(str)  # one sentence: storage is away, the photo is kept, when the next try is
+    refused = Signal(object)  # the exception for a photo that will never be recorded
+
+    def __init__(self, services: StationServices, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._services = services
+        self.pending: list[PendingPhoto] = []
+        self.retry_seconds: Sequence[float] = RETRY_SECONDS
+        self._tries = 0
+        self._in_flight = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.retry_now)
+
+    def submit(self, actor: Actor, inspection_id: int, step_id: str, data: bytes,
+               source: str = "camera", notes: Sequence[str] = ()) -> None:
+        self.pending.append(PendingPhoto(actor, inspection_id, step_id, data, source, tuple(notes)))
+        if not self._timer.isActive():  # while waiting for storage, new photos queue behind
+            self._save_next()
+
+    def retry_now(self) -> None:
+        self._timer.stop()
+        self._save_next()
+
+    def _save_next(self) -> None:
+        if self._in_flight or not self.pending:
+            return
+        self._in_flight = True
+        photo = self.pending[0]
+        inspections = self._services.inspections
+
+        def save() -> tuple[PhotoView, QImage]:
+            view = inspections.add_photo(photo.actor, photo.inspection_id, photo.step_id, photo.data,
+                                         source=photo.source, quality_notes=photo.notes,
+                                         client_ref=photo.client_ref)
+            return view, thumbnail_image(photo.data)
+
+        run_in_background(save, self._finished(photo, self._on_saved),
+                          self._finished(photo, self._on_failed))
+
+    def _finished(self, photo: PendingPhoto,
+                  handler: Callable[[PendingPhoto, Any], None]) -> Callable[[Any], None]:
+        def handle(outcome: Any) -> None:
+            self._in_flight = False
+            handler(photo, outcome)
+        return handle
+
+    def _on_saved(self, photo: PendingPhoto, outcome: tuple[PhotoView, QImage]) -> None:
+        self._tries = 0
+        self.pending.remove(photo)
+        self.saved.emit(outcome[0], outcome[1], photo.data)
+        self._save_next()
+
+    def _on_failed(self, photo: PendingPhoto, exc: BaseException) -> None:
+        if not isinstance(exc, StorageUnavailable):
+            self.pending.remove(photo)
+            self.refused.emit(exc)
+            self._save_next()
+            return
+        delay = self.retry_seconds[min(self._tries, len(self.retry_seconds) - 1)]
+        self._tries += 1
+        self._timer.start(int(delay * 1000))
+        self.waiting.emit(waiting_message(exc, len(self.pending), delay))
+
+
+def waiting_message(exc: BaseException, kept: int, delay: float) -> str:
+    """E.g. 'The database cannot be reached: the photo is kept and saved as soon as it can be (...)'."""
+    reason = message_for(exc).split(";")[0].split(":")[0].rstrip(".")
+    photos = "the photo is kept" if kept == 1 else f"{kept} photos are kept"
+    return (f"{reason}: {photos} and saved as soon as it can be (next try in {delay:g} s; "
+            "Ctrl+R tries now).")
