@@ -56,6 +56,7 @@ class InspectionPage(QWidget):
         self.photo_saver.waiting.connect(self._on_photo_waiting)
         self.photo_saver.refused.connect(self._on_failed)
         self._photo_waited = False
+        self._failed_record: tuple[tuple[Any, ...], str] | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         layout = QVBoxLayout(self)
@@ -282,14 +283,20 @@ class InspectionPage(QWidget):
                 f"This step needs {step.required_photos} photo(s) and has {status.photos}: passing it "
                 "makes the item inconclusive. Capture (Space), or press P again to pass anyway.", "warning")
             return
+        fail_reason = self.panel.fail_reason() if outcome == "fail" else None
+        attempt = (self.inspection_id, step.id, outcome, self.panel.note(), fail_reason, self.panel.value())
+        # The same result pressed again after the database went away keeps its client ref: if the
+        # first try was committed before the connection broke, the retry records nothing twice.
+        if self._failed_record is None or self._failed_record[0] != attempt:
+            self._failed_record = (attempt, uuid.uuid4().hex)
         try:
             result = self._services.inspections.record_step(
-                self.actor, self.inspection_id, step.id, outcome, note=self.panel.note(),
-                fail_reason=self.panel.fail_reason() if outcome == "fail" else None,
-                value=self.panel.value(), client_ref=uuid.uuid4().hex)
+                self.actor, self.inspection_id, step.id, outcome, note=attempt[3],
+                fail_reason=fail_reason, value=attempt[5], client_ref=self._failed_record[1])
         except Exception as exc:
             self.panel.show_error(message_for(exc))
             return
+        self._failed_record = None
         self._load(self.inspection_id)
         self.step_recorded.emit(result)
         self._advance_after(result)
