@@ -6,8 +6,11 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
 from sqlalchemy import select
 
 from inspector.app import attach_certificates
@@ -18,6 +21,7 @@ from inspector.ui.inspection.page import InspectionPage
 from inspector.ui.main_window import MainWindow
 from tests.helpers.login import press_enter_and_wait
 from tests.ui.bench import STYLE_CODE, add_people, build_bench, photo_of, settings_for
+from tests.ui.conftest import write_video
 
 WAIT_MS = 20_000
 
@@ -25,6 +29,11 @@ WAIT_MS = 20_000
 @pytest.fixture
 def bench_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     env = build_bench(tmp_path)
+    # The camera is a video file: a few frames of the label, as a camera films it.
+    reference = Path(env["INSPECTOR_ASSETS_DIR"]) / "references" / "bench" / "label.png"
+    frames = [cv2.imdecode(np.frombuffer(photo_of(reference, seed=20 + n), np.uint8), cv2.IMREAD_COLOR)
+              for n in range(6)]
+    env["INSPECTOR_CAMERA"] = str(write_video(tmp_path / "camera.avi", frames, fps=10))
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     return env
@@ -47,6 +56,16 @@ def window(qtbot, services: StationServices) -> Iterator[MainWindow]:
     qtbot.waitExposed(main)
     yield main
     main.close()
+
+
+def _has_colour(image: QImage, rgb: tuple[int, int, int]) -> bool:
+    """Whether any pixel of a widget grab has exactly this colour (sampled every 2 px)."""
+    for y in range(0, image.height(), 2):
+        for x in range(0, image.width(), 2):
+            colour = image.pixelColor(x, y)
+            if (colour.red(), colour.green(), colour.blue()) == rgb:
+                return True
+    return False
 
 
 def scan(qtbot, widget, code: str) -> None:
@@ -99,10 +118,22 @@ def test_whole_inspection_through_the_window(qtbot, window: MainWindow, services
     assert not page.panel.note_edit.text()  # the scan did not fire the one-letter shortcuts
 
     reference = Path(bench_env["INSPECTOR_ASSETS_DIR"]) / "references" / "bench" / "label.png"
-    # The camera is an image sequence: wait for its first frame, then Space is the shutter.
+    # The camera is a video file: wait for its first frame, then Space is the shutter.
     live = page.view.capture.live
+    assert live is not None
     qtbot.waitUntil(lambda: live.camera is not None and live.camera.latest_frame() is not None,
                     timeout=WAIT_MS)
+    # The framing ghost: the step's reference drawn faintly over the live picture, in a dashed frame.
+    preview = live.preview
+    with_ghost = preview.grab().toImage()
+    preview.ghost_visible = False
+    without_ghost = preview.grab().toImage()
+    preview.ghost_visible = True
+    centre = (with_ghost.width() // 2, with_ghost.height() // 2)
+    assert with_ghost.size() == without_ghost.size() and with_ghost != without_ghost
+    assert _has_colour(with_ghost, (80, 200, 255)) and not _has_colour(without_ghost, (80, 200, 255))
+    inside = [centre, (centre[0] // 2, centre[1]), (centre[0], centre[1] // 2)]
+    assert any(with_ghost.pixelColor(*at) != without_ghost.pixelColor(*at) for at in inside)
     with qtbot.waitSignal(page.comparison_shown, timeout=WAIT_MS) as compared:
         press(qtbot, window, Qt.Key.Key_Space)
     assert compared.args[0].view.score > 0
@@ -111,9 +142,16 @@ def test_whole_inspection_through_the_window(qtbot, window: MainWindow, services
         press(qtbot, window, Qt.Key.Key_P)
     assert page.step_id == "size-tag"
 
-    # A photo with a painted patch: the comparison flags regions, drawn as boxes.
-    with qtbot.waitSignal(page.comparison_shown, timeout=WAIT_MS) as compared:
-        page.view.capture.photo_taken.emit(photo_of(reference, tamper=True, seed=2), "camera", ())
+    # A photo with a painted patch, imported from a file (Ctrl+O): the comparison flags regions,
+    # drawn as boxes.
+    tampered = Path(bench_env["INSPECTOR_HOME"]) / "tampered.jpg"
+    tampered.write_bytes(photo_of(reference, tamper=True, seed=2))
+    monkeypatch.setattr("inspector.ui.capture.widget.QFileDialog.getOpenFileName",
+                        lambda *_a, **_k: (str(tampered), "Images"))
+    with qtbot.waitSignal(page.photo_recorded, timeout=WAIT_MS) as imported, \
+            qtbot.waitSignal(page.comparison_shown, timeout=WAIT_MS) as compared:
+        qtbot.keyClick(page, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert imported.args[0].source == "file"
     outcome = compared.args[0]
     assert outcome.view.regions, "the tampered patch should be flagged"
     assert page.view.tabs.currentWidget() is page.view.compare
