@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.helpers.warehouse import LoadRun, Warehouse, certificates_exist, run_load
+from tests.helpers.warehouse import LoadRun, Warehouse, run_load
 
 pytestmark = pytest.mark.slow
 
@@ -44,8 +44,6 @@ def test_audit_verify_passes(load_run: LoadRun) -> None:
 
 
 def test_no_duplicate_serials(load_run: LoadRun) -> None:
-    if not certificates_exist():
-        pytest.skip("certificate serials arrive with inspector/services/certificates.py (not landed yet)")
     assert load_run.tally.duplicate_serials == []
     # Every inspection passed, so every one has exactly one certificate.
     assert load_run.tally.certificates == STATIONS * PER_STATION

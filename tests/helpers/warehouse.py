@@ -212,9 +212,3 @@ def run_load(warehouse: Warehouse, stations: int, per_station: int) -> LoadRun:
         checker.close()
     verify = warehouse.cli("audit", "verify")
     return LoadRun(stations, per_station, seconds, summaries, counted, missing, incomplete, verify)
-
-
-def certificates_exist() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("inspector.services.certificates") is not None
