@@ -88,7 +88,7 @@ def test_pass_issues_a_certificate_that_prints_decodes_and_verifies(
     ):
         assert expected in text
     assert "Alex" not in text and "REPRINT" not in text  # an id, never the authenticator's name
-    pages = render_png(pdf, tmp_path, 150, "certificate")
+    pages = render_png(pdf, tmp_path, 300, "certificate")  # an office printer's resolution
     code = decode(pages[0])["QRCode"]
     assert code == row.payload
     assert certs.verify(code).status == "valid"
@@ -96,7 +96,7 @@ def test_pass_issues_a_certificate_that_prints_decodes_and_verifies(
     assert certs.verify(str(pages[0])).status == "valid"  # a photo/scan of the printout
     letter = certs.certificate_pdf(inspection_id, "letter")
     assert "REPRINT 1" in _text(letter)
-    assert decode(render_png(letter, tmp_path, 150, "letter")[0])["QRCode"] == code
+    assert decode(render_png(letter, tmp_path, 150, "letter")[0])["QRCode"] == code  # a coarse scan
     width, height = pypdfium2.PdfDocument(letter)[0].get_size()
     assert (round(width), round(height)) == (612, 792)
 
