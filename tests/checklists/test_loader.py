@@ -122,6 +122,8 @@ def test_cli_exits_zero_on_good_checklists(
     (("references/test/stitch.png", "../../etc/passwd"), "step 'stitching': references: reference image"),
     (("    references: [references/test/stitch.png]\n", ""),
      "step 'stitching': a step that requires a photo needs at least one reference image"),
+    (("    value: {kind: date_code}", "    value: {kind: date_code, must_match: heat-stamp}"),
+     "step 'date-code': must_match names unknown step 'heat-stamp'"),
 ])
 def test_each_mistake_names_file_step_and_field(
     tmp_path: Path, assets: Path, change: tuple[str, str], expected: str
