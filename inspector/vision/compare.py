@@ -20,7 +20,7 @@ from inspector.vision.registration import (
     Features,
     coverage,
     detect_features,
-    refine_ecc,
+    refine_by_tracking,
     register,
     resize_long_side,
     scale_matrix,
@@ -42,7 +42,8 @@ GROW_SHARE = 0.25
 # JPEGs are decoded at 1/2, 1/4 or 1/8 size while their long side stays above this: a 4000 px
 # file decodes at 1000 px (DCT scaling), several times faster than a full decode.
 DECODE_MIN_SIDE = 960
-ECC_SHRINK = 1  # 0: no ECC refinement, 1: at the compare grid, 2: at half of it
+# The guided second pass may move the reference's corners by at most this share of its side.
+TRACK_MAX_SHIFT = 0.02
 MIN_COVERAGE = 0.5
 Region = tuple[int, int, int, int]
 
@@ -246,24 +247,14 @@ def compare(
     warp = (scale_matrix(grid_from_array) @ registration.homography
             @ np.linalg.inv(scale_matrix(photo_work_scale)))
     warped_small, valid = _warp_to_grid(photo_work, warp, (grid_w, grid_h))
-    # ECC at half the grid: 4x cheaper, still a fraction of a pixel at the working size.
-    correction = None
-    if ECC_SHRINK:
-        level = np.eye(3)
-        ref_gray = cv2.cvtColor(ref_small, cv2.COLOR_BGR2GRAY)
-        warped_gray = cv2.cvtColor(warped_small, cv2.COLOR_BGR2GRAY)
-        ecc_mask = valid
-        if ECC_SHRINK == 2:
-            half_size = (grid_w // 2, grid_h // 2)
-            level = scale_matrix(half_size[0] / grid_w)
-            ref_gray = cv2.resize(ref_gray, half_size, interpolation=cv2.INTER_AREA)
-            warped_gray = cv2.resize(warped_gray, half_size, interpolation=cv2.INTER_AREA)
-            ecc_mask = (cv2.resize(valid * 255, half_size, interpolation=cv2.INTER_AREA)
-                        >= 255).astype(np.uint8)
-        correction = refine_ecc(ref_gray, warped_gray, ecc_mask,
-                                max_shift=0.006 * max(grid_w, grid_h))
+    # Second, guided pass: with the photo on the reference grid, corners tracked over the whole
+    # label correct what ORB matches bunched in one part of the frame extrapolate to the far
+    # corners (5-10 px at 1024 px). It replaced an ECC step, which made those cases worse.
+    correction = refine_by_tracking(cv2.cvtColor(ref_small, cv2.COLOR_BGR2GRAY),
+                                    cv2.cvtColor(warped_small, cv2.COLOR_BGR2GRAY), valid,
+                                    max_shift=TRACK_MAX_SHIFT * max(grid_w, grid_h))
     if correction is not None:
-        warp = np.linalg.inv(np.linalg.inv(level) @ correction @ level) @ warp
+        warp = np.linalg.inv(correction) @ warp
         warped_small, valid = _warp_to_grid(photo_work, warp, (grid_w, grid_h))
         array_homography = (np.linalg.inv(scale_matrix(grid_from_array)) @ warp
                             @ scale_matrix(photo_work_scale))

@@ -1,4 +1,4 @@
-"""Registration: ORB features at a working size, MAGSAC homography, honest failure checks."""
+"""Registration: ORB features at a working size, MAGSAC homography, tracked refinement, checks."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ ORB_FEATURES = 1500
 RATIO_TEST = 0.8
 MIN_INLIERS = 25
 MIN_INLIER_SHARE = 0.12
-ECC_ITERATIONS = 25
+TRACK_POINTS = 400
+TRACK_WINDOW = 15
 COULD_NOT_ALIGN = "could not align — photograph the whole label"
 
 
@@ -191,29 +192,56 @@ def plausible(homography: np.ndarray, ref_size: tuple[int, int], photo_size: tup
                 and sides[1] / sides[3] < 3 and sides[3] / sides[1] < 3)
 
 
-def refine_ecc(reference_gray: np.ndarray, warped_gray: np.ndarray, mask: np.ndarray,
-               max_shift: float) -> np.ndarray | None:
-    """ECC correction W with reference(x) ~ warped(W x), or None if it fails or wanders.
+def _match_tones(source: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """`source` remapped (monotone lookup table) so its histogram under `mask` matches `target`'s."""
+    selected = mask > 0
+    source_cdf = np.cumsum(np.bincount(source[selected], minlength=256)).astype(np.float64)
+    target_cdf = np.cumsum(np.bincount(target[selected], minlength=256)).astype(np.float64)
+    if source_cdf[-1] == 0:
+        return source
+    lookup = np.searchsorted(target_cdf / target_cdf[-1], source_cdf / source_cdf[-1])
+    return cv2.LUT(source, np.clip(lookup, 0, 255).astype(np.uint8))
 
-    Correlation-based, so insensitive to brightness and contrast; refines feature-based
-    registration to a fraction of a pixel.
+
+def refine_by_tracking(reference_gray: np.ndarray, warped_gray: np.ndarray, mask: np.ndarray,
+                       max_shift: float) -> np.ndarray | None:
+    """Correction W with reference(x) ~ warped(W x) from corners tracked across the whole label.
+
+    After a first homography the photo sits on the reference within a few pixels, at the same
+    scale and perspective, so Lucas-Kanade follows corners wherever the reference has them, not
+    only where ORB matched across scales (few matches in one part of the frame extrapolate
+    badly to the far corners). None when too few corners agree or the correction wanders.
     """
-    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, ECC_ITERATIONS, 1e-4)
-    warp: np.ndarray = np.eye(3, dtype=np.float32)
-    try:
-        before = cv2.computeECC(reference_gray, warped_gray, mask)
-        after, warp = cv2.findTransformECC(reference_gray, warped_gray, warp,
-                                           cv2.MOTION_HOMOGRAPHY, criteria, mask, 3)
-    except cv2.error:
+    points = cv2.goodFeaturesToTrack(reference_gray, maxCorners=TRACK_POINTS, qualityLevel=0.005,
+                                     minDistance=6, mask=mask, blockSize=5)
+    if points is None or len(points) < MIN_INLIERS:
         return None
-    # ECC can wander off on a local alteration or clipped areas: keep it only if it helped.
-    if not after > before:
+    # LK assumes equal brightness: take lighting (brightness, contrast, gamma) out first.
+    warped_toned = _match_tones(warped_gray, reference_gray, mask)
+    window = (TRACK_WINDOW, TRACK_WINDOW)
+    tracked, status, _ = cv2.calcOpticalFlowPyrLK(reference_gray, warped_toned, points,
+                                                  points.copy(), winSize=window, maxLevel=2)
+    back, status_back, _ = cv2.calcOpticalFlowPyrLK(warped_toned, reference_gray, tracked,
+                                                    points.copy(), winSize=window, maxLevel=2)
+    # Forward-backward check: a corner that does not come back to itself was not followed.
+    round_trip = np.linalg.norm((back - points).reshape(-1, 2), axis=1)
+    good = (status.ravel() == 1) & (status_back.ravel() == 1) & (round_trip < 0.5)
+    if good.sum() < MIN_INLIERS:
         return None
+    source, target = points.reshape(-1, 2)[good], tracked.reshape(-1, 2)[good]
+    correction, inlier_mask = cv2.findHomography(source, target, cv2.USAC_MAGSAC, 1.0,
+                                                 maxIters=1000, confidence=0.999)
+    if correction is None or inlier_mask is None or inlier_mask.sum() < MIN_INLIERS:
+        return None
+    rows = inlier_mask.ravel().astype(bool)
+    polished, _ = cv2.findHomography(source[rows], target[rows], 0)
+    if polished is not None:
+        correction = polished
     height, width = reference_gray.shape[:2]
-    moved = project(warp.astype(np.float64), corners((width, height))) - corners((width, height))
+    moved = project(correction, corners((width, height))) - corners((width, height))
     if not np.all(np.isfinite(moved)) or np.abs(moved).max() > max_shift:
         return None
-    return warp.astype(np.float64)
+    return np.asarray(correction / correction[2, 2], dtype=np.float64)
 
 
 def coverage(homography: np.ndarray, ref_size: tuple[int, int], photo_size: tuple[int, int]) -> float:
