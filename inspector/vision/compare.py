@@ -23,6 +23,7 @@ from inspector.vision.registration import (
     refine_by_tracking,
     register,
     resize_long_side,
+    resize_long_side_matrix,
     scale_matrix,
 )
 
@@ -217,7 +218,7 @@ def compare(
     photo_array_scale = photo.shape[1] / full_photo[0]
 
     ref_work, _ = resize_long_side(reference, WORK_SIDE)
-    photo_work, photo_work_scale = resize_long_side(photo, WORK_SIDE)
+    photo_work, _ = resize_long_side(photo, WORK_SIDE)
     ref_features = reference_features or detect_features(ref_work, original_size=(ref_w, ref_h))
     registration = register(ref_features, detect_features(
         photo_work, original_size=(photo.shape[1], photo.shape[0])))
@@ -240,12 +241,15 @@ def compare(
                       coverage=shown, message=f"could not compare — the photo shows only "
                       f"{shown:.0%} of the reference; photograph the whole label")
 
-    ref_small, grid_from_array = resize_long_side(ref_work, COMPARE_SIDE)
-    grid_from_array *= ref_work.shape[1] / ref_w
+    ref_small, _ = resize_long_side(ref_work, COMPARE_SIDE)
     grid_h, grid_w = ref_small.shape[:2]
+    # Exact per-axis pixel mappings (array -> working size -> grid): the tracked refinement
+    # is accurate to a fraction of a pixel, so a rounded height must not shift it.
+    grid_from_array = (resize_long_side_matrix(ref_work.shape[1::-1], COMPARE_SIDE)
+                       @ resize_long_side_matrix((ref_w, ref_h), WORK_SIDE))
+    work_from_photo = resize_long_side_matrix(photo.shape[1::-1], WORK_SIDE)
     # photo work pixels -> compare-grid pixels
-    warp = (scale_matrix(grid_from_array) @ registration.homography
-            @ np.linalg.inv(scale_matrix(photo_work_scale)))
+    warp = grid_from_array @ registration.homography @ np.linalg.inv(work_from_photo)
     warped_small, valid = _warp_to_grid(photo_work, warp, (grid_w, grid_h))
     # Second, guided pass: with the photo on the reference grid, corners tracked over the whole
     # label correct what ORB matches bunched in one part of the frame extrapolate to the far
@@ -256,8 +260,7 @@ def compare(
     if correction is not None:
         warp = np.linalg.inv(correction) @ warp
         warped_small, valid = _warp_to_grid(photo_work, warp, (grid_w, grid_h))
-        array_homography = (np.linalg.inv(scale_matrix(grid_from_array)) @ warp
-                            @ scale_matrix(photo_work_scale))
+        array_homography = np.linalg.inv(grid_from_array) @ warp @ work_from_photo
         homography_full = (np.linalg.inv(scale_matrix(ref_array_scale)) @ array_homography
                            @ scale_matrix(photo_array_scale))
         homography_full /= homography_full[2, 2]
@@ -272,7 +275,7 @@ def compare(
     valid[-edge:, :] = 0
     valid[:, :edge] = 0
     valid[:, -edge:] = 0
-    grid_scale = grid_from_array * ref_array_scale  # grid = full * grid_scale
+    grid_scale = grid_from_array[0, 0] * ref_array_scale  # grid = full * grid_scale
     mask = valid & _region_mask(region, full_ref, grid_scale, (grid_h, grid_w))
     if not mask.any():
         return finish(aligned=True, score=0.0, regions=[], homography=homography_full.tolist(),

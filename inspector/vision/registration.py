@@ -150,6 +150,29 @@ def register(reference: Features, photo: Features) -> Registration:
     return Registration(True, homography, inliers, n_matches, "aligned")
 
 
+def resize_long_side_matrix(size: tuple[int, int], long_side: int) -> np.ndarray:
+    """Pixel mapping of resize_long_side on an image of (width, height), per axis.
+
+    The resized height is rounded on its own, so the vertical scale differs slightly from the
+    horizontal one (683 px -> 342, not 341.5): up to ~1.5 px at the far edge at 1024 px, which
+    a single isotropic scale (scale_matrix) puts into every homography built on it.
+    """
+    width, height = size
+    if max(width, height) <= long_side:
+        return np.eye(3)
+    scale_x = scale_y = 1.0
+    small_w, small_h = width, height
+    while max(small_w, small_h) >= 2 * long_side:
+        small_w, small_h = small_w // 2, small_h // 2
+        scale_x, scale_y = scale_x / 2, scale_y / 2
+    scale = long_side / max(width, height)
+    target_w, target_h = max(1, round(width * scale)), max(1, round(height * scale))
+    scale_x *= target_w / small_w
+    scale_y *= target_h / small_h
+    return np.array([[scale_x, 0.0, (scale_x - 1.0) / 2.0],
+                     [0.0, scale_y, (scale_y - 1.0) / 2.0], [0.0, 0.0, 1.0]])
+
+
 def corners(size: tuple[int, int]) -> np.ndarray:
     width, height = size
     return np.array([[0, 0], [width, 0], [width, height], [0, height]], dtype=np.float64)
