@@ -44,6 +44,8 @@ def _stamp(moment: datetime) -> str:
 
 def inspection_rows(count: int, first_user: int, seed: int = 7) -> Iterator[tuple[Any, ...]]:
     rng = random.Random(seed)
+    # Inspection n inspects item n and keeps a copy of its declared value (migration 0006).
+    values = (row[4] for row in item_rows(count))
     seconds_per_row = 365 * 86400 / count
     for n in range(1, count + 1):
         started = YEAR_START + timedelta(seconds=n * seconds_per_row)
@@ -52,7 +54,7 @@ def inspection_rows(count: int, first_user: int, seed: int = 7) -> Iterator[tupl
         yield (n, n, "bench", 1, "h" * 64, rng.choice(BRANDS),
                first_user + rng.randrange(AUTHENTICATORS), 1 + rng.randrange(STATIONS), "finished",
                verdict, None, "", rng.random() < 0.01, verdict == "inconclusive",
-               round(rng.uniform(0.3, 1.0), 3), None, _stamp(started), _stamp(finished))
+               round(rng.uniform(0.3, 1.0), 3), None, _stamp(started), _stamp(finished), next(values))
 
 
 def item_rows(count: int, seed: int = 11) -> Iterator[tuple[Any, ...]]:
@@ -75,7 +77,8 @@ def review_rows(count: int, first_user: int, seed: int = 13) -> Iterator[tuple[A
 
 INSPECTION_COLUMNS = ("id, item_id, checklist_id, checklist_version, checklist_hash, brand, "
                       "authenticator_id, station_id, status, verdict, fail_reason, summary, "
-                      "second_opinion, escalated, min_score, current_step, started_at, finished_at")
+                      "second_opinion, escalated, min_score, current_step, started_at, finished_at, "
+                      "declared_value")
 ITEM_COLUMNS = "id, code, style_code, description, declared_value, calibration_verdict, created_at"
 REVIEW_COLUMNS = ("id, inspection_id, reviewer_id, decision, verdict, previous_verdict, reason, blind, "
                   "created_at")
@@ -195,6 +198,11 @@ def run_suite(ctx: Any) -> None:
         ("queue: one brand, verdict fail", flt(brand="Rolex", verdict="fail")),
         ("queue: one month sorted by min score", flt(since=month[0], until=month[1], sort="min_score",
                                                      descending=False)),
+        ("queue: one month by declared value, highest first",
+         flt(since=month[0], until=month[1], sort="declared_value")),
+        ("queue: one month by declared value, lowest first",
+         flt(since=month[0], until=month[1], sort="declared_value", descending=False)),
+        ("queue: whole year by declared value, highest first", flt(sort="declared_value")),
     ]
     for label, queue_filter in cases:
         timed(label, lambda f=queue_filter: review_queue.review_queue(ctx, sup, f))
@@ -228,6 +236,10 @@ def run_suite(ctx: Any) -> None:
     explain(ctx, "queue: one month sorted by min score",
             review_queue.queue_query(ctx, flt(since=month[0], until=month[1], sort="min_score",
                                               descending=False)))
+    explain(ctx, "queue: one month by declared value, highest first",
+            review_queue.queue_query(ctx, flt(since=month[0], until=month[1], sort="declared_value")))
+    explain(ctx, "queue: one brand, verdict fail",
+            review_queue.queue_query(ctx, flt(brand="Rolex", verdict="fail")))
     explain(ctx, "analytics totals by authenticator: one month",
             analytics_service.totals_query(ctx.db.dialect, "authenticator", *month))
     explain(ctx, "analytics totals by brand: one month",

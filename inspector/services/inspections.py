@@ -108,6 +108,9 @@ class InspectionService:
                 checklist_hash=loaded.content_hash, brand=checklist.brand,
                 authenticator_id=actor.user_id, station_id=self.ctx.station_id(session),
                 status="open", current_step=checklist.steps[0].id,
+                # The value at inspection time is the risk taken: the review queue weighs and sorts
+                # by this copy, which a later edit of the item does not change.
+                declared_value=item.declared_value,
             )
             session.add(inspection)
             session.flush()

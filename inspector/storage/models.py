@@ -94,6 +94,9 @@ class Inspection(Base):
               "brand", "verdict", "started_at"),
         # Migration 0005: the review queue sorted by score walks this and stops at its limit.
         Index("ix_inspections_min_score", "min_score", "finished_at"),
+        # Migration 0006: the queue sorted by declared value, and filtered by brand and verdict.
+        Index("ix_inspections_declared_value", "declared_value", "finished_at"),
+        Index("ix_inspections_brand_verdict_finished", "brand", "verdict", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -111,6 +114,8 @@ class Inspection(Base):
     second_opinion: Mapped[bool] = mapped_column(Boolean, default=False)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     min_score: Mapped[float | None] = mapped_column(Float)
+    # The item's declared value when the inspection started: the risk taken (migration 0006).
+    declared_value: Mapped[float | None] = mapped_column(Float)
     current_step: Mapped[str | None] = mapped_column(String(64))
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -51,8 +51,10 @@ def population(services: StationServices, people: dict[str, Actor], finished: Fi
             risky = set(GROUPS) if group == "every risk" else {group}
             for n in range(PER_GROUP):
                 finished_at = day + timedelta(seconds=30 * n)
+                high = "high value" in risky
                 rows.append({
-                    "item_id": dear if "high value" in risky else cheap,
+                    # The inspection keeps the item's value as it was when it started (migration 0006).
+                    "item_id": dear if high else cheap, "declared_value": HIGH_VALUE * (4 if high else 0.2),
                     "checklist_id": template.checklist_id, "checklist_version": template.checklist_version,
                     "checklist_hash": template.checklist_hash, "station_id": template.station_id,
                     "brand": RISKY_BRAND if "risky brand" in risky else template.brand,
