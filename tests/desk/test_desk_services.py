@@ -135,7 +135,9 @@ def test_analytics_rates_overturns_agreement_and_calibration(
     assert alex.reviews == 2 and alex.overturn_rate == 0.5
     assert alex.blind_reviews == 1 and alex.agreement_rate == 1.0
     assert alex.calibration_items == 1 and alex.calibration_accuracy == 1.0
-    assert alex.items_per_hour > 0
+    # Five finishes within a clock hour (two if the test straddles one); exact figures of a hand-made
+    # set with known times: test_analytics_figures.py.
+    assert alex.items_per_hour in (5.0, 2.5)
     by_brand = analytics_service.analytics(services.ctx, morgan, "brand")
     assert [r.name for r in by_brand] == ["Testbrand"]
     csv_text = analytics_service.to_csv(rows)

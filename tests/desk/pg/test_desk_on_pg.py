@@ -14,6 +14,11 @@ from inspector.services import analytics_summary
 from inspector.services.station import StationServices
 from inspector.storage.models import Inspection
 from tests.desk.conftest import Finisher
+from tests.desk.test_analytics_figures import (  # noqa: F401
+    test_a_part_of_the_period_counts_only_its_inspections_and_reviews,
+    test_analytics_figures_are_exact,
+    work,
+)
 from tests.desk.test_analytics_summary import (  # noqa: F401
     NOW,
     _backdate,
