@@ -174,15 +174,7 @@ def _old_database(url: str) -> None:
     db.dispose()
 
 
-def test_an_old_database_is_upgraded_when_the_station_opens(test_settings: Settings) -> None:
-    _old_database(test_settings.database_url)
-    assert migrate.needs_upgrade(Database(test_settings.database_url).engine)
-    station = open_station(test_settings)
-    try:
-        assert migrate.current_revision(station.ctx.db.engine) == migrate.head_revision()
-        assert not station.users.has_users()
-    finally:
-        station.close()
+# An old database full of work upgraded when a station opens: test_old_database_upgrade.py.
 
 
 def test_inspector_db_upgrade_says_what_it_did(test_settings: Settings) -> None:
