@@ -37,5 +37,6 @@ def test_far_corners_within_benchmark_tolerance(name: str) -> None:
     result = compare(reference, probe.photo)
     assert result.aligned
     size = (reference.shape[1], reference.shape[0])
-    # The benchmark's success criterion is < 5 px at 1024 px; keep a margin under it.
-    assert max_corner_error(result.homography, probe.homography, size) < 3.5
+    # The benchmark counts < 5 px at 1024 px as success; the tracked refinement gets these to
+    # < 1 px, and 1.5 also catches a rounded grid height stretching the homography (2.2 px).
+    assert max_corner_error(result.homography, probe.homography, size) < 1.5
