@@ -91,6 +91,7 @@ def _audit_verify(_args: argparse.Namespace) -> int:
 
 
 def _db_upgrade(_args: argparse.Namespace) -> int:
+    from inspector.services.analytics import fill_summary
     from inspector.storage import migrate
     from inspector.storage.database import Database
 
@@ -102,8 +103,9 @@ def _db_upgrade(_args: argparse.Namespace) -> int:
         migrate.upgrade(db.engine)
         after = migrate.current_revision(db.engine)
         migrate.refresh_statistics(db.engine)
+        filled = fill_summary(db)  # closed days for the desk's analytics, so no supervisor waits for them
     print(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})")
-          + "; planner statistics refreshed")
+          + "; planner statistics refreshed" + (f"; desk summary: {filled} days filled" if filled else ""))
     return 0
 
 
