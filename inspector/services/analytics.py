@@ -16,6 +16,7 @@ from inspector.errors import BadInput
 from inspector.security.roles import Actor, Permission, require
 from inspector.services import analytics_summary as summary
 from inspector.services.context import ServiceContext
+from inspector.storage.database import Database
 from inspector.storage.models import DeskDailyTotal, Inspection, Item, Review, Station, User
 
 GROUPS = ("authenticator", "brand", "station")
@@ -222,6 +223,11 @@ def analytics(ctx: ServiceContext, actor: Actor, group: str = "authenticator",
             calibration_accuracy=_rate(cal_right, cal_count) if cal_count else None))
     rows.sort(key=lambda r: (-r.inspections, r.name))
     return rows
+
+
+def fill_summary(db: Database, now: datetime | None = None) -> int:
+    """Fill the daily summary for every closed day not yet in it (`inspector db upgrade`); days filled."""
+    return summary.fill_closed_days(db, now or datetime.now(UTC), daily_totals_query, daily_reviews_query)
 
 
 def _add(totals: dict[Any, list[Any]], rows: Iterable[Any]) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
 from inspector.services.context import ServiceContext
+from inspector.storage.database import Database
 from inspector.storage.models import DeskDailyTotal, DeskSummaryDay, Inspection
 
 GROUPS = ("authenticator", "brand", "station")
@@ -26,6 +27,9 @@ MARKER_BATCH = 500
 # Days per filling transaction: the first look at a year must not hold the SQLite write lock for long
 # (a week is ~0.15 s at 1,000,000 inspections a year).
 FILL_BATCH_DAYS = 7
+# `inspector db upgrade` fills a month per transaction: fewer, larger GROUP BY passes are ~30 % faster
+# in all (a year at 1,000,000 inspections), and nobody waits on its answer.
+UPGRADE_BATCH_DAYS = 31
 
 # (dialect, group, since, until) -> per day and group key: inspections' (count, passes, fails,
 # inconclusive, seconds, hours), or reviews' (count, overturns, blind, blind agreed)
@@ -64,25 +68,43 @@ def plan(ctx: ServiceContext, since: datetime | None, until: datetime | None, no
     end_day = closed_before if until is None else min(until.date(), closed_before)
     if first_day >= end_day:
         return Plan(date.min, date.min, ((since, until),))
-    ensure_filled(ctx, first_day, end_day, daily_query, daily_reviews_query)
+    ensure_filled(ctx.db, first_day, end_day, daily_query, daily_reviews_query)
     live = ((since, day_start(first_day)), (day_start(end_day), until))
     return Plan(first_day, end_day, live)
 
 
-def ensure_filled(ctx: ServiceContext, first_day: date, end_day: date, daily_query: DailyQuery,
-                  daily_reviews_query: DailyQuery) -> None:
-    """Summarise every day of [first_day, end_day) that is missing or dirty (one transaction per run)."""
-    with ctx.db.read() as session:
+def fill_closed_days(db: Database, now: datetime, daily_query: DailyQuery,
+                     daily_reviews_query: DailyQuery) -> int:
+    """Summarise every closed day since the first finish that is missing or dirty; return how many.
+
+    `inspector db upgrade` calls this, so the first look at a long period after the summary arrives
+    (migration 0004) does not fill a year of days while a supervisor waits (~8 s at 1,000,000).
+    """
+    with db.read() as session:
+        oldest = session.scalar(select(func.min(Inspection.finished_at)))
+    if oldest is None:
+        return 0
+    closed_before = (now.astimezone(UTC) - CLOSED_AFTER).date()
+    return ensure_filled(db, _as_utc(oldest).date(), closed_before, daily_query, daily_reviews_query,
+                         batch_days=UPGRADE_BATCH_DAYS)
+
+
+def ensure_filled(db: Database, first_day: date, end_day: date, daily_query: DailyQuery,
+                  daily_reviews_query: DailyQuery, *, batch_days: int = FILL_BATCH_DAYS) -> int:
+    """Summarise every day of [first_day, end_day) that is missing or dirty (batch_days per
+    transaction); return how many days were filled."""
+    with db.read() as session:
         clean = set(session.scalars(select(DeskSummaryDay.day).where(
             DeskSummaryDay.day >= first_day, DeskSummaryDay.day < end_day, DeskSummaryDay.clean.is_(True))))
     missing = [first_day + timedelta(days=n) for n in range((end_day - first_day).days)]
     missing = [day for day in missing if day not in clean]
     for run_first, run_end in _runs(missing):
         while run_first < run_end:
-            batch_end = min(run_end, run_first + timedelta(days=FILL_BATCH_DAYS))
-            with ctx.db.transaction() as session:
-                _fill(session, ctx.db.dialect, run_first, batch_end, daily_query, daily_reviews_query)
+            batch_end = min(run_end, run_first + timedelta(days=batch_days))
+            with db.transaction() as session:
+                _fill(session, db.dialect, run_first, batch_end, daily_query, daily_reviews_query)
             run_first = batch_end
+    return len(missing)
 
 
 def _fill(session: Session, dialect: str, first_day: date, end_day: date, daily_query: DailyQuery,

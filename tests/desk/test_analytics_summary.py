@@ -120,3 +120,23 @@ def test_reviews_of_closed_days_come_from_the_summary_and_agree(
         summarised = session.scalar(select(func.sum(DeskDailyTotal.reviews))
                                     .where(DeskDailyTotal.group_kind == "brand"))
     assert summarised == 2  # both reviews' days are closed: counted in the summary, not live
+
+
+def test_db_upgrade_fills_the_closed_days_so_no_supervisor_waits(
+        services: StationServices, people: dict[str, Actor], finished: Finisher, capsys) -> None:
+    from inspector.cli.main import main
+
+    morgan = people["morgan"]
+    for code, day in (("U-1", 2), ("U-2", 3)):
+        _backdate(services, finished(code), datetime(2026, 3, day, 10, 0, tzinfo=UTC), 6.0)
+    finished("U-3")  # today: never summarised
+    assert _clean_days(services) == {}
+    assert main(["db", "upgrade"]) == 0
+    out = capsys.readouterr().out
+    days = _clean_days(services)
+    # Every day from the first finish up to the last closed one, each summarised and clean.
+    assert min(days) == date(2026, 3, 2) and all(days.values()) and f"{len(days)} days filled" in out
+    assert max(days) < datetime.now(UTC).date()
+    assert main(["db", "upgrade"]) == 0
+    assert "desk summary" not in capsys.readouterr().out  # nothing left to fill
+    _both(services, morgan, "brand", None, None, now=datetime.now(UTC))
