@@ -33,6 +33,9 @@ from tests.desk.test_desk_services import (  # noqa: F401
     test_queue_filters_sorting_and_reviewed_items_leave,
     test_queue_holds_inconclusive_and_second_opinions_but_no_unsampled_pass,
 )
+from tests.desk.test_queue_declared_value import (  # noqa: F401
+    test_the_value_at_inspection_time_is_the_risk_taken,
+)
 from tests.desk.test_review_sampling import (  # noqa: F401
     population,
     test_riskier_inspections_are_sampled_clearly_more_often,
