@@ -17,7 +17,7 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import cv2
@@ -149,11 +149,15 @@ class Tally:
     located: int = 0
     registered: int = 0
     probes: int = 0
+    corner_errors: list[float] = field(default_factory=list)  # aligned probes only
 
     def line(self, name: str, n_altered: int) -> str:
+        errors = self.corner_errors or [float("nan")]
         return (f"{name:<28} AUC {roc_auc(self.genuine, self.altered):.3f}   "
                 f"localisation {self.located / n_altered:6.1%}   "
-                f"registration {self.registered / self.probes:6.1%}")
+                f"registration {self.registered / self.probes:6.1%}   "
+                f"corner error median {statistics.median(errors):4.2f} px, "
+                f"worst {max(errors):5.1f} px")
 
 
 def accuracy(per_photo: int, photos: tuple[str, ...], seed: int) -> tuple[Tally, Tally]:
@@ -176,6 +180,8 @@ def accuracy(per_photo: int, photos: tuple[str, ...], seed: int) -> tuple[Tally,
                 (tally.altered if altered else tally.genuine).append(outcome.score)
                 error = corner_error(outcome.homography, probe.homography, size)
                 tally.registered += error < 5.0
+                if np.isfinite(error):
+                    tally.corner_errors.append(error)
                 if altered and outcome.worst and probe.change_box:
                     tally.located += box_iou(outcome.worst, probe.change_box) > 0.3
                 if tally is mine and (error >= 5.0 or (altered and outcome.score > 0.7)
