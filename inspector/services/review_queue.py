@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -131,8 +131,12 @@ def sample_bucket() -> ColumnElement[int]:
     return (Inspection.id * literal(HASH_MULTIPLIER)) % BUCKETS
 
 
-def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | None = None) -> Select:
-    """The SELECT behind the queue (also used by the benchmark for EXPLAIN)."""
+def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | None = None,
+                missing: bool | None = None) -> Select:
+    """The SELECT behind the queue (also used by the benchmark for EXPLAIN).
+
+    `missing`: for a sort by score or value, only the rows without one (True) or with one (False).
+    """
     if flt.sort not in SORT_KEYS:
         raise BadInput(f"Cannot sort by {flt.sort!r}; use one of {', '.join(SORT_KEYS)}.")
     rate = max(0.0, min(1.0, float(ctx.settings.review_sample_rate)))
@@ -175,13 +179,15 @@ def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | Non
             conditions.append(Inspection.verdict == Verdict(flt.verdict).value)
         except ValueError as exc:
             raise BadInput(f"Unknown verdict {flt.verdict!r}; use pass, fail or inconclusive.") from exc
-    if conditions:
-        query = query.where(and_(*conditions))
     sort_column = {
         "finished_at": Inspection.finished_at, "id": Inspection.id, "brand": Inspection.brand,
         "verdict": Inspection.verdict, "min_score": Inspection.min_score,
         "declared_value": Inspection.declared_value, "authenticator": User.name, "station": Station.name,
     }[flt.sort]
+    if missing is not None and flt.sort in INDEXED_WITH_FINISH:
+        conditions.append(sort_column.is_(None) if missing else sort_column.is_not(None))
+    if conditions:
+        query = query.where(and_(*conditions))
     # Ties broken by finish time, then id, so the order is stable between refreshes. The score and
     # value indexes are (key, finished_at): sorted this way the planner walks them and stops at the
     # limit, even when many inspections share a value.
@@ -206,9 +212,18 @@ def review_queue(ctx: ServiceContext, actor: Actor, flt: QueueFilter | None = No
     """Inspections waiting for a supervisor, newest first by default."""
     require(actor, Permission.REVIEW)
     flt = flt or QueueFilter()
-    query = queue_query(ctx, flt)
     with ctx.db.read() as session:
-        rows = session.execute(query).all()
+        if flt.sort in INDEXED_WITH_FINISH:
+            # Inspections without a score or value come after the rest in either order, on both
+            # databases (SQLite puts NULL lowest, PostgreSQL highest). NULLS LAST in one query would
+            # stop the index walk, so the known ones are read first and the missing ones fill up.
+            rows = list(session.execute(queue_query(ctx, flt, missing=False)).all())
+            room = min(flt.limit, 5000) - len(rows)
+            if room > 0:
+                rest = replace(flt, limit=room)
+                rows += session.execute(queue_query(ctx, rest, missing=True)).all()
+        else:
+            rows = list(session.execute(queue_query(ctx, flt)).all())
     entries: list[QueueEntry] = []
     for row in rows:
         (iid, code, brand, verdict, user_name, station_name, finished, score, value,

@@ -39,3 +39,27 @@ def test_the_value_at_inspection_time_is_the_risk_taken(
     assert [e.inspection_id for e in lowest_first] == [cheap_now, middle, dear_then]
     risk = {e.inspection_id: e.risk for e in riskiest_first}
     assert risk[dear_then] == risk[cheap_now] + 1  # only the 900 counts as high value (>= 500)
+
+
+def test_inspections_without_a_value_or_score_come_last_in_either_order(
+        services: StationServices, people: dict[str, Actor], finished: Finisher) -> None:
+    """The same on SQLite (NULL lowest) and PostgreSQL (NULL highest): known values first."""
+    alex = people["alex"]
+    _started_at_value(services, alex, "N-DEAR", 900.0)
+    dear = finished("N-DEAR")
+    unknown = finished("N-NONE")  # started with no declared value
+    _started_at_value(services, alex, "N-CHEAP", 40.0)
+    cheap = finished("N-CHEAP")
+    everything = services.ctx.settings.with_changes(review_sample_rate=1.0)
+    ctx = dataclasses.replace(services.ctx, settings=everything)
+    morgan = people["morgan"]
+    highest = review_queue(ctx, morgan, QueueFilter(sort="declared_value"))
+    assert [e.inspection_id for e in highest] == [dear, cheap, unknown]
+    lowest = review_queue(ctx, morgan, QueueFilter(sort="declared_value", descending=False))
+    assert [e.inspection_id for e in lowest] == [cheap, dear, unknown]
+    first_two = review_queue(ctx, morgan, QueueFilter(sort="declared_value", limit=2))
+    assert [e.inspection_id for e in first_two] == [dear, cheap]
+    by_score = review_queue(ctx, morgan, QueueFilter(sort="min_score", descending=False))
+    scores = [e.min_score for e in by_score]
+    known = [score for score in scores if score is not None]
+    assert scores == known + [None] * (len(scores) - len(known))

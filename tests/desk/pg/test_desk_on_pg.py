@@ -34,6 +34,7 @@ from tests.desk.test_desk_services import (  # noqa: F401
     test_queue_holds_inconclusive_and_second_opinions_but_no_unsampled_pass,
 )
 from tests.desk.test_queue_declared_value import (  # noqa: F401
+    test_inspections_without_a_value_or_score_come_last_in_either_order,
     test_the_value_at_inspection_time_is_the_risk_taken,
 )
 from tests.desk.test_review_sampling import (  # noqa: F401
