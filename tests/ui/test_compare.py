@@ -30,10 +30,11 @@ def test_background_job_runs_off_the_gui_thread_and_reports_result(qtbot):
         return x * 2
 
     done: list[QThread] = []
-    job_handle = background.run_in_background(job, 21)
-    job_handle.result_ready.connect(lambda _v: done.append(QThread.currentThread()))
-    with qtbot.waitSignal(job_handle.finished, timeout=5000):
-        pass
+    ended: list[bool] = []
+    # Handlers are given before the job starts: one connected after could miss a fast job.
+    background.run_in_background(job, 21, on_result=lambda _v: done.append(QThread.currentThread()),
+                                 on_finished=lambda: ended.append(True))
+    qtbot.waitUntil(lambda: bool(ended), timeout=5000)
     gui = QApplication.instance().thread()
     assert seen and seen[0] is not gui
     assert done == [gui]  # handlers run on the GUI thread
@@ -44,9 +45,9 @@ def test_background_error_comes_back_as_its_sentence(qtbot):
         raise BadInput("That photo is not an image.")
 
     errors: list[str] = []
-    handle = background.run_in_background(job, on_error=errors.append)
-    with qtbot.waitSignal(handle.finished, timeout=5000):
-        pass
+    ended: list[bool] = []
+    background.run_in_background(job, on_error=errors.append, on_finished=lambda: ended.append(True))
+    qtbot.waitUntil(lambda: bool(ended), timeout=5000)
     assert errors == ["That photo is not an image."]
     assert background.wait_for_all()
     assert background.running_jobs() == 0  # the handle was released once finished
