@@ -81,3 +81,33 @@ def test_tilt(reference: np.ndarray) -> None:
 def test_unrelated_frame(frame: np.ndarray, other_photo: np.ndarray) -> None:
     report = assess_quality(cv2.resize(other_photo, (1280, 720)), prepare_reference(frame))
     assert "point the camera at the label — it is not recognised" in report.problems
+
+
+def test_sharpness_and_brightness_are_the_plain_statistics(frame: np.ndarray) -> None:
+    report = assess_quality(frame)
+    small = cv2.resize(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), (640, 360),
+                       interpolation=cv2.INTER_AREA)
+    assert report.sharpness == pytest.approx(float(cv2.Laplacian(small, cv2.CV_16S).var()))
+    assert report.brightness == pytest.approx(float(small.mean()))
+
+
+@pytest.mark.parametrize(("x", "y", "angle"), [(40, 20, 0.0), (680, 100, 8.0), (360, 60, -15.0)])
+def test_label_filling_a_third_is_measured_right(
+    reference: np.ndarray, x: int, y: int, angle: float
+) -> None:
+    """A label covering 30% of the frame (rotated, anywhere) is found and its fill measured."""
+    label_side = 525  # 525^2 / (1280 * 720) = 0.30
+    # The rotated label must fit its canvas whole: canvas side = label side * (|cos| + |sin|).
+    radians = np.radians(abs(angle))
+    side = int(np.ceil(label_side * (np.cos(radians) + np.sin(radians))))
+    rotation = cv2.getRotationMatrix2D((side / 2, side / 2), angle, label_side / side)
+    label = cv2.resize(reference, (side, side), interpolation=cv2.INTER_AREA)
+    label = cv2.warpAffine(label, rotation, (side, side), borderValue=(90, 90, 90))
+    canvas = np.full((720, 1280, 3), 90, np.uint8)
+    canvas[y:y + side, x:x + side] = label
+    report = assess_quality(canvas, prepare_reference(reference))
+    assert report.fill is not None and report.coverage is not None and report.tilt_deg is not None
+    assert report.fill == pytest.approx(0.30, abs=0.01)
+    assert report.coverage > 0.97
+    assert report.tilt_deg < 3
+    assert report.problems == ["move closer — label fills 30% of the frame"]
