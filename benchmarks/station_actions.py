@@ -75,6 +75,9 @@ def main() -> int:
     window.show()
     samples: dict[str, list[float]] = {}
     # The verdict is recorded in the background; what the GUI thread then does is timed apart.
+    recorded = window.inspection._on_recorded
+    window.inspection._on_recorded = lambda outcome: timed(  # type: ignore[method-assign]
+        samples, "  then: the next step shown", lambda: recorded(outcome))
     accepted = window.login._on_accepted
     window.login._on_accepted = lambda actor: timed(  # type: ignore[method-assign]
         samples, "  then: the home page shown", lambda: accepted(actor))
@@ -109,7 +112,8 @@ def main() -> int:
                 page._load(page.inspection_id)
             if step.value is not None:
                 page.panel.value_edit.setText(style if step.value.kind == "style_code" else "")
-            timed(samples, "record a step (P) and show the next", lambda page=page: page.record("pass"))
+            timed(samples, "record a step (P; written in the background)",
+                  lambda page=page: page.record("pass"))
             settle()
             if page.step_id == step.id:  # value check disagreed or photo missing: record again
                 page.record("pass")

@@ -116,6 +116,17 @@ def walk(*, light: bool) -> int:
     shot("03-scan-next-item")
     window.open_item("ITEM-004711", style or "")
     page = window.inspection
+
+    def record(outcome: str) -> None:
+        """P / F as at the bench; the result is written in the background (a warning is not)."""
+        loop = QEventLoop()
+        page.step_recorded.connect(loop.quit)
+        page.failed.connect(loop.quit)
+        page.record(outcome)
+        if page.recording:
+            loop.exec()
+        page.step_recorded.disconnect(loop.quit)
+        page.failed.disconnect(loop.quit)
     step = next(s for s in loaded.checklist.steps if s.references)
     page.go_to(step.id)
     if step.value is not None and value_for(step.value.kind):
@@ -138,11 +149,11 @@ def walk(*, light: bool) -> int:
         if each.id == step.id:
             page.panel.note_edit.setText("Print weight on the label differs from the reference.")
             page.panel.reason_combo.setCurrentIndex(page.panel.reason_combo.findData("counterfeit"))
-            page.record("fail")
+            record("fail")
         else:
-            page.record("pass")
+            record("pass")
             if page.step_id == each.id and page.detail and each.id not in page.detail.results:
-                page.record("pass")  # the second P: pass without the photo
+                record("pass")  # the second P: pass without the photo
     window._on_summary_requested(page.inspection_id)
     shot("06-finish-summary")
     wait_for(window.finish.finished, window.finish.confirm)

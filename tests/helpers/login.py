@@ -1,4 +1,4 @@
-"""Log in through the real login page and wait for the PIN check, which runs in the background."""
+"""Drive the real window through actions that finish in the background: logging in, recording a step."""
 
 from __future__ import annotations
 
@@ -19,3 +19,15 @@ def press_enter_and_wait(qtbot: Any, window: Any) -> bool:
     with qtbot.waitSignal(window.login.attempt_finished, timeout=15_000) as blocker:
         qtbot.keyClick(window.login.pin_edit, Qt.Key.Key_Return)
     return bool(blocker.args[0])
+
+
+def record_and_wait(qtbot: Any, page: Any, outcome: str) -> bool:
+    """Press a result on the inspection page; wait when it is written (False: only a warning shown)."""
+    recorded: list[bool] = []
+    page.step_recorded.connect(lambda _result: recorded.append(True))
+    page.failed.connect(lambda _text: recorded.append(False))
+    page.record(outcome)
+    if page.recording:
+        qtbot.waitUntil(lambda: bool(recorded), timeout=15_000)
+        return recorded[0]
+    return False

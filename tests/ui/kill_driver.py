@@ -40,7 +40,7 @@ def main() -> int:
     reference = settings.assets_dir / "references" / "bench" / "label.png"
     wait_for(page.comparison_shown, lambda: page.submit_photo(photo_of(reference, seed=1), "camera", ()))
     page.panel.value_edit.setText(STYLE_CODE)
-    page.record("pass")
+    wait_for(page.step_recorded, lambda: page.record("pass"))
     assert page.step_id == "size-tag"
     wait_for(page.photo_recorded, lambda: page.submit_photo(photo_of(reference, seed=2), "camera", ()))
     print(f"READY {page.inspection_id}", flush=True)

@@ -11,7 +11,7 @@ from inspector.errors import StorageUnavailable
 from inspector.services.station import StationServices
 from inspector.storage.models import StepResult
 from inspector.ui.main_window import MainWindow
-from tests.helpers.login import log_in
+from tests.helpers.login import log_in, record_and_wait
 from tests.ui.bench import PEOPLE, STYLE_CODE
 
 
@@ -35,9 +35,9 @@ def test_a_result_committed_before_the_connection_broke_is_not_recorded_twice(
         return result
 
     monkeypatch.setattr(bench_station.inspections, "record_step", committed_then_lost)
-    page.record("pass")
+    assert not record_and_wait(qtbot, page, "pass")
     assert "cannot be reached" in page.panel.banner.text()
-    page.record("pass")  # the authenticator presses P again
+    assert record_and_wait(qtbot, page, "pass")  # the authenticator presses P again
     with bench_station.ctx.db.read() as session:
         rows = session.scalar(select(func.count()).select_from(StepResult)
                               .where(StepResult.inspection_id == page.inspection_id,

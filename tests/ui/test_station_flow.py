@@ -19,7 +19,7 @@ from inspector.storage.models import AuditEvent, Inspection
 from inspector.ui.finish import FinishPage
 from inspector.ui.inspection.page import InspectionPage
 from inspector.ui.main_window import MainWindow
-from tests.helpers.login import press_enter_and_wait
+from tests.helpers.login import press_enter_and_wait, record_and_wait
 from tests.ui.bench import STYLE_CODE, add_people, build_bench, photo_of, settings_for
 from tests.ui.conftest import write_video
 
@@ -246,9 +246,9 @@ def test_second_opinion_escalates_a_passing_item(qtbot, window: MainWindow, serv
     page = window.inspection
     page.panel.value_edit.setText(STYLE_CODE)
     for _step in range(2):  # the photo steps, passed without photos (P twice)
-        page.record("pass")
-        page.record("pass")
-    page.record("pass")
+        assert not record_and_wait(qtbot, page, "pass")  # the first P only warns
+        assert record_and_wait(qtbot, page, "pass")
+    assert record_and_wait(qtbot, page, "pass")
     finish = window.finish
     assert window.stack.currentWidget() is finish
     monkeypatch.setattr("inspector.ui.finish.QInputDialog.getText",

@@ -57,6 +57,7 @@ class InspectionPage(QWidget):
         self.photo_saver.refused.connect(self._on_failed)
         self._photo_waited = False
         self._failed_record: tuple[tuple[Any, ...], str] | None = None
+        self._recording = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         layout = QVBoxLayout(self)
@@ -283,23 +284,49 @@ class InspectionPage(QWidget):
                 f"This step needs {step.required_photos} photo(s) and has {status.photos}: passing it "
                 "makes the item inconclusive. Capture (Space), or press P again to pass anyway.", "warning")
             return
+        if self._recording:  # a second key press while the first result is being written
+            return
         fail_reason = self.panel.fail_reason() if outcome == "fail" else None
         attempt = (self.inspection_id, step.id, outcome, self.panel.note(), fail_reason, self.panel.value())
         # The same result pressed again after the database went away keeps its client ref: if the
         # first try was committed before the connection broke, the retry records nothing twice.
         if self._failed_record is None or self._failed_record[0] != attempt:
             self._failed_record = (attempt, uuid.uuid4().hex)
-        try:
-            result = self._services.inspections.record_step(
-                self.actor, self.inspection_id, step.id, outcome, note=attempt[3],
-                fail_reason=fail_reason, value=attempt[5], client_ref=self._failed_record[1])
-        except Exception as exc:
-            self.panel.show_error(message_for(exc))
-            return
+        services, actor, client_ref = self._services, self.actor, self._failed_record[1]
+        inspection_id, step_id = self.inspection_id, step.id
+
+        def write() -> tuple[StepResultView, InspectionDetail]:
+            # Off the GUI thread: a distant or vanished database must not freeze the bench.
+            result = services.inspections.record_step(
+                actor, inspection_id, step_id, outcome, note=attempt[3], fail_reason=fail_reason,
+                value=attempt[5], client_ref=client_ref)
+            return result, services.inspections.detail(inspection_id)
+
+        self._recording = True
+        run_in_background(write, self._on_recorded, self._on_record_failed)
+
+    def _on_recorded(self, outcome: tuple[StepResultView, InspectionDetail]) -> None:
+        self._recording = False
         self._failed_record = None
-        self._load(self.inspection_id)
+        result, detail = outcome
+        if self.detail is None or detail.inspection.id != self.inspection_id:
+            return  # the window moved on to another inspection meanwhile
+        self.detail = detail
+        self.steps.show_detail(detail, self.step_id)
         self.step_recorded.emit(result)
-        self._advance_after(result)
+        if self.step_id == result.step_id:
+            self._advance_after(result)
+
+    def _on_record_failed(self, exc: BaseException) -> None:
+        self._recording = False
+        text = message_for(exc)
+        self.panel.show_error(text)
+        self.failed.emit(text)
+
+    @property
+    def recording(self) -> bool:
+        """A step result is being written (step_recorded or failed follows)."""
+        return self._recording
 
     def _advance_after(self, result: StepResultView) -> None:
         assert self.detail is not None
