@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from inspector.config import Settings, load_settings
+from tests.postgres_server import PostgresServer, remove_server, start_server
 
 # The service fixtures are reused as they are; only `settings` changes backend.
 from tests.services.conftest import (  # noqa: F401
@@ -29,3 +31,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if here in Path(str(item.fspath)).parents:
             item.add_marker(pytest.mark.postgres)
+
+
+@pytest.fixture(scope="module")
+def own_server(postgres_server: object) -> Iterator[PostgresServer]:
+    """A server of its own: the module's tests stop and restart it under the stations' feet."""
+    server = start_server()
+    yield server
+    remove_server(server)

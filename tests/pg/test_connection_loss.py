@@ -16,18 +16,10 @@ from inspector.security.roles import Actor, Role
 from inspector.services.integrity import verify_integrity
 from inspector.services.station import StationServices, open_station
 from inspector.storage.models import AuditEvent, Photo, StepResult
-from tests.postgres_server import PostgresServer, remove_server, start_server
+from tests.postgres_server import PostgresServer
 
 pytestmark = pytest.mark.postgres
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def own_server(postgres_server: object) -> Iterator[PostgresServer]:
-    """A server of its own: these tests stop and restart it under the stations' feet."""
-    server = start_server()
-    yield server
-    remove_server(server)
 
 
 @pytest.fixture

@@ -14,18 +14,10 @@ from inspector.services.station import StationServices, open_station
 from inspector.storage.models import Photo
 from inspector.ui.main_window import MainWindow
 from tests.helpers.login import log_in
-from tests.postgres_server import PostgresServer, remove_server, start_server
+from tests.postgres_server import PostgresServer
 from tests.ui.bench import PEOPLE, STYLE_CODE, add_people, build_bench, photo_of, settings_for
 
 pytestmark = pytest.mark.postgres
-
-
-@pytest.fixture
-def own_server(postgres_server: object) -> Iterator[PostgresServer]:
-    """A server of its own: the test stops and restarts it under the window's feet."""
-    server = start_server()
-    yield server
-    remove_server(server)
 
 
 @pytest.fixture
