@@ -56,7 +56,7 @@ class InspectionPage(QWidget):
         self.photo_saver.waiting.connect(self._on_photo_waiting)
         self.photo_saver.refused.connect(self._on_failed)
         self._photo_waited = False
-        self._failed_record: tuple[tuple[Any, ...], str] | None = None
+        self._record_attempt: tuple[tuple[Any, ...], str] | None = None
         self._recording = False
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
@@ -208,7 +208,10 @@ class InspectionPage(QWidget):
 
     def _on_photo_saved(self, photo: PhotoView, thumbnail: QImage, data: bytes) -> None:
         self._photo_bytes[photo.id] = data
-        self.view.add_thumbnail(photo.sha256, thumbnail)
+        here = self.detail is not None and (photo.inspection_id, photo.step_id) == (
+            self.inspection_id, self.step_id)
+        if here:  # a kept photo may be saved after the authenticator moved on
+            self.view.add_thumbnail(photo.sha256, thumbnail)
         self.view.banner.clear_message()
         if self._photo_waited:
             self._photo_waited = False
@@ -290,9 +293,9 @@ class InspectionPage(QWidget):
         attempt = (self.inspection_id, step.id, outcome, self.panel.note(), fail_reason, self.panel.value())
         # The same result pressed again after the database went away keeps its client ref: if the
         # first try was committed before the connection broke, the retry records nothing twice.
-        if self._failed_record is None or self._failed_record[0] != attempt:
-            self._failed_record = (attempt, uuid.uuid4().hex)
-        services, actor, client_ref = self._services, self.actor, self._failed_record[1]
+        if self._record_attempt is None or self._record_attempt[0] != attempt:
+            self._record_attempt = (attempt, uuid.uuid4().hex)
+        services, actor, client_ref = self._services, self.actor, self._record_attempt[1]
         inspection_id, step_id = self.inspection_id, step.id
 
         def write() -> tuple[StepResultView, InspectionDetail]:
@@ -307,7 +310,7 @@ class InspectionPage(QWidget):
 
     def _on_recorded(self, outcome: tuple[StepResultView, InspectionDetail]) -> None:
         self._recording = False
-        self._failed_record = None
+        self._record_attempt = None
         result, detail = outcome
         if self.detail is None or detail.inspection.id != self.inspection_id:
             return  # the window moved on to another inspection meanwhile
