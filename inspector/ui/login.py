@@ -23,7 +23,6 @@ class LoginPage(QWidget):
     def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services = services
-        self._checking = False
         outer = QVBoxLayout(self)
         outer.setAlignment(Qt.AlignmentFlag.AlignCenter)
         box = QFrame()
@@ -87,31 +86,26 @@ class LoginPage(QWidget):
     def try_login(self) -> None:
         """Check the PIN in the background: argon2 is deliberately slow (~0.1 s) and the
         window keeps painting meanwhile; a second Enter while it checks is ignored."""
-        if self._checking:
+        if not self.login_button.isEnabled():
             return
-        self._checking = True
         self.login_button.setEnabled(False)
         who, pin = self.who_edit.text().strip(), self.pin_edit.text()
         run_in_background(lambda: self._services.users.login(who, pin),
                           self._on_accepted, self._on_refused)
 
     def _on_accepted(self, actor: Actor) -> None:
-        self._end_attempt()
+        self.login_button.setEnabled(True)
         self.banner.clear_message()
         self.pin_edit.clear()
         self.logged_in.emit(actor)
         self.attempt_finished.emit(True)
 
     def _on_refused(self, error: BaseException) -> None:
-        self._end_attempt()
+        self.login_button.setEnabled(True)
         self.banner.show_message(message_for(error), "error")
         self.pin_edit.clear()
         self.pin_edit.setFocus()
         self.attempt_finished.emit(False)
-
-    def _end_attempt(self) -> None:
-        self._checking = False
-        self.login_button.setEnabled(True)
 
     def reset(self) -> None:
         self.who_edit.clear()
