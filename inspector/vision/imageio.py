@@ -160,6 +160,23 @@ def load_image_with_size(
     return image, (header.width, header.height)
 
 
+def decode_image_with_size(
+    data: bytes,
+    *,
+    name: str = "image",
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    min_side: int | None = None,
+) -> tuple[np.ndarray, tuple[int, int]]:
+    """decode_image, also returning the full (width, height) as the pixels are shown (EXIF
+    rotation applied), whatever reduction the decoding used."""
+    header = read_header(data, name=name)
+    image = decode_image(data, name=name, max_pixels=max_pixels, min_side=min_side)
+    height, width = image.shape[:2]
+    if (width > height) != (header.width > header.height) and width != height:
+        return image, (header.height, header.width)  # the decoder turned it upright
+    return image, (header.width, header.height)
+
+
 def encode_jpeg(image: np.ndarray, quality: int = 90) -> bytes:
     """Encode a BGR image as JPEG bytes."""
     ok, buffer = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
