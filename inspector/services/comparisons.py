@@ -48,7 +48,7 @@ class ComparisonService:
         """Slow (tens to hundreds of ms): the window calls this from a worker thread."""
         require(actor, Permission.INSPECT)
         from inspector.vision.compare import DECODE_MIN_SIDE, compare
-        from inspector.vision.imageio import decode_image, load_image_with_size, read_header
+        from inspector.vision.imageio import decode_image_with_size, load_image_with_size
 
         with self.ctx.db.read() as session:
             photo = session.get(Photo, photo_id)
@@ -63,11 +63,7 @@ class ComparisonService:
         data = self.ctx.photos.read(sha256)
         # Reduced (DCT-scaled) decoding: a 12 MP JPEG decodes ~3x faster and the comparison
         # works at ~1000 px anyway; sizes are passed so regions stay in full pixels.
-        image = decode_image(data, min_side=DECODE_MIN_SIDE)
-        header = read_header(data)
-        photo_size = (header.width, header.height)
-        if (image.shape[1] > image.shape[0]) != (header.width > header.height):
-            photo_size = (header.height, header.width)  # the decoder applied EXIF rotation
+        image, photo_size = decode_image_with_size(data, min_side=DECODE_MIN_SIDE)
         region = step.compare.region.as_tuple() if step.compare and step.compare.region else None
         result = compare(reference, image, region=region, reference_size=reference_size,
                          photo_size=photo_size)
