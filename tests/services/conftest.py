@@ -53,7 +53,8 @@ steps:
 """
 
 
-def make_reference(path: Path) -> np.ndarray:
+def printed_label(style_prefix: str = "TR") -> np.ndarray:
+    """A grey label with coloured blocks and rows of dark text: the tests' genuine reference."""
     rng = np.random.default_rng(3)
     image = np.full((600, 800, 3), 235, np.uint8)
     for _ in range(60):
@@ -61,8 +62,13 @@ def make_reference(path: Path) -> np.ndarray:
         cv2.rectangle(image, (x, y), (x + int(rng.integers(8, 60)), y + int(rng.integers(8, 40))),
                       tuple(int(c) for c in rng.integers(0, 200, 3)), -1)
     for row in range(8):
-        cv2.putText(image, f"STYLE TR1000-00{row} MADE IN VIETNAM", (30, 60 + row * 65),
+        cv2.putText(image, f"STYLE {style_prefix}1000-00{row} MADE IN VIETNAM", (30, 60 + row * 65),
                     cv2.FONT_HERSHEY_SIMPLEX, 1.0, (20, 20, 20), 2)
+    return image
+
+
+def make_reference(path: Path, style_prefix: str = "TR") -> np.ndarray:
+    image = printed_label(style_prefix)
     path.parent.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(path), image)
     return image

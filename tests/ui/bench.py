@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from inspector.config import Settings, load_settings
+from tests.services.conftest import make_reference
 
 CHECKLIST = """\
 id: bench-runner
@@ -47,28 +48,13 @@ STYLE_CODE = "BR1000-001"
 PEOPLE = (("Ada Admin", "admin", "B-9001", "9999"), ("Alex Authenticator", "authenticator", "B-1001", "1234"))
 
 
-def make_reference(path: Path) -> np.ndarray:
-    rng = np.random.default_rng(3)
-    image = np.full((600, 800, 3), 235, np.uint8)
-    for _ in range(60):
-        x, y = int(rng.integers(0, 760)), int(rng.integers(0, 560))
-        cv2.rectangle(image, (x, y), (x + int(rng.integers(8, 60)), y + int(rng.integers(8, 40))),
-                      tuple(int(c) for c in rng.integers(0, 200, 3)), -1)
-    for row in range(8):
-        cv2.putText(image, f"STYLE BR1000-00{row} MADE IN VIETNAM", (30, 60 + row * 65),
-                    cv2.FONT_HERSHEY_SIMPLEX, 1.0, (20, 20, 20), 2)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(path), image)
-    return image
-
-
 def build_bench(root: Path) -> dict[str, str]:
     """Home, checklists and assets under root: the INSPECTOR_* variables that point a station there."""
     checklists, assets = root / "checklists", root / "assets"
     (checklists / "benchbrand").mkdir(parents=True, exist_ok=True)
     (checklists / "benchbrand" / "runner.yaml").write_text(CHECKLIST)
     reference = assets / "references" / "bench" / "label.png"
-    make_reference(reference)
+    make_reference(reference, style_prefix="BR")
     camera = root / "camera"  # an image-sequence camera: frames of the reference, as at the bench
     camera.mkdir(exist_ok=True)
     for number in range(3):

@@ -8,20 +8,7 @@ import numpy as np
 from inspector.vision.compare import compare
 from inspector.vision.difference import clipped_pixels
 from inspector.vision.synthetic import Nuisance, box_iou, make_probe
-
-
-def printed_label() -> np.ndarray:
-    """A grey label with coloured blocks and rows of dark text, as at the station."""
-    rng = np.random.default_rng(3)
-    image = np.full((600, 800, 3), 235, np.uint8)
-    for _ in range(60):
-        x, y = int(rng.integers(0, 760)), int(rng.integers(0, 560))
-        cv2.rectangle(image, (x, y), (x + int(rng.integers(8, 60)), y + int(rng.integers(8, 40))),
-                      tuple(int(c) for c in rng.integers(0, 200, 3)), -1)
-    for row in range(8):
-        cv2.putText(image, f"STYLE TR1000-00{row} MADE IN VIETNAM", (30, 60 + row * 65),
-                    cv2.FONT_HERSHEY_SIMPLEX, 1.0, (20, 20, 20), 2)
-    return image
+from tests.services.conftest import printed_label
 
 
 def jpeg(image: np.ndarray, quality: int = 90) -> np.ndarray:
