@@ -19,7 +19,7 @@ from inspector.storage.models import AuditEvent, Certificate, Inspection, Review
 from inspector.ui.desk import register
 from inspector.ui.main_window import MainWindow
 from tests.desk.conftest import ONE_FAIL, UNSURE, Finisher
-from tests.helpers.login import log_in
+from tests.helpers.window import log_in
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from inspector.services.integrity import verify_integrity
 from inspector.services.station import StationServices, open_station
 from inspector.storage.models import Photo
 from inspector.ui.main_window import MainWindow
-from tests.helpers.login import log_in
+from tests.helpers.window import log_in
 from tests.postgres_server import PostgresServer
 from tests.ui.bench import PEOPLE, STYLE_CODE, add_people, build_bench, photo_of, settings_for
 

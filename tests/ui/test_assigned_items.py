@@ -7,7 +7,7 @@ import pytest
 from inspector.services.calibration import CalibrationService
 from inspector.services.station import StationServices
 from inspector.ui.main_window import MainWindow
-from tests.helpers.login import press_enter_and_wait
+from tests.helpers.window import press_enter_and_wait
 from tests.ui.bench import PEOPLE, STYLE_CODE
 
 

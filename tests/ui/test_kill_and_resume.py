@@ -14,7 +14,7 @@ import pytest
 
 from inspector.services.station import open_station
 from inspector.ui.main_window import MainWindow
-from tests.helpers.login import log_in
+from tests.helpers.window import log_in
 from tests.ui.bench import add_people, build_bench, settings_for
 
 DRIVER = Path(__file__).with_name("kill_driver.py")

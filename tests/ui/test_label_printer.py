@@ -10,7 +10,7 @@ from inspector.services.station import StationServices
 from inspector.ui.main_window import MainWindow
 from inspector.ui.settings_dialog import SettingsDialog
 from tests.certificates.test_tags import _Printer
-from tests.helpers.login import press_enter_and_wait
+from tests.helpers.window import press_enter_and_wait
 from tests.ui.bench import PEOPLE, STYLE_CODE, photo_of
 
 

@@ -11,7 +11,7 @@ from inspector.errors import StorageUnavailable
 from inspector.services.station import StationServices
 from inspector.storage.models import StepResult
 from inspector.ui.main_window import MainWindow
-from tests.helpers.login import log_in, record_and_wait
+from tests.helpers.window import log_in, record_and_wait
 from tests.ui.bench import PEOPLE, STYLE_CODE
 
 

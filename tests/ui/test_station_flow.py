@@ -19,7 +19,7 @@ from inspector.storage.models import AuditEvent, Inspection
 from inspector.ui.finish import FinishPage
 from inspector.ui.inspection.page import InspectionPage
 from inspector.ui.main_window import MainWindow
-from tests.helpers.login import press_enter_and_wait, record_and_wait
+from tests.helpers.window import press_enter_and_wait, record_and_wait
 from tests.ui.bench import STYLE_CODE, add_people, build_bench, photo_of, settings_for
 from tests.ui.conftest import write_video
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 from inspector.services.station import StationServices, open_station
 from inspector.ui.main_window import MainWindow
 from inspector.ui.settings_dialog import SettingsDialog
-from tests.helpers.login import log_in
+from tests.helpers.window import log_in
 from tests.ui.bench import add_people, build_bench, settings_for
 
 

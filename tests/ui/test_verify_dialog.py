@@ -14,7 +14,7 @@ from inspector.services.station import StationServices
 from inspector.storage.models import Certificate
 from inspector.ui.main_window import MainWindow
 from inspector.ui.verify_dialog import VerifyDialog
-from tests.helpers.login import press_enter_and_wait
+from tests.helpers.window import press_enter_and_wait
 from tests.ui.bench import PEOPLE, STYLE_CODE, photo_of
 
 WAIT_MS = 20_000
