@@ -3,46 +3,15 @@
 from __future__ import annotations
 
 import sys
+import traceback
 
 from inspector.errors import InspectorError
+from inspector.services.certificates import attach
+from inspector.services.station import StationServices
 
 
-def records_unavailable_message(exc: BaseException) -> str:
-    """One sentence for a database that cannot be opened (driver messages run to many lines)."""
-    lines = [line.strip() for line in str(getattr(exc, "orig", None) or exc).splitlines() if line.strip()]
-    reason = (lines[0] if lines else type(exc).__name__).rstrip(".")
-    if len(reason) > 160:
-        reason = reason[:157] + "…"
-    return f"The station could not open its records ({reason}); check the database setting and try again."
-
-
-# Modules that add pages for some roles: each has `register(window)` calling window.add_page(...).
-PAGE_MODULES = ("inspector.ui.desk",)
-
-
-def add_role_pages(window: object) -> None:
-    """Let each page module that is installed add its pages (the supervisor desk, ...)."""
-    import importlib
-
-    for name in PAGE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        register = getattr(module, "register", None)
-        if callable(register):
-            try:
-                register(window)
-            except Exception as exc:  # a broken extra page must not keep the bench from inspecting
-                print(f"inspector: the {name} pages could not be added ({exc}).", file=sys.stderr)
-
-
-def attach_certificates(services: object) -> None:
-    """Issue certificates on finish and print them from the window, when that module is installed."""
-    try:
-        from inspector.services.certificates import attach
-    except ImportError:
-        return
+def attach_certificates(services: StationServices) -> None:
+    """Issue certificates on finish and print them from the window."""
     attach(services)
 
 
@@ -54,6 +23,7 @@ def run_station(argv: list[str] | None = None) -> int:
 
     from inspector.config import load_settings
     from inspector.services.station import open_station
+    from inspector.ui import desk
     from inspector.ui.main_window import MainWindow
     from inspector.ui.theme import apply_theme, follow_system_theme
 
@@ -70,15 +40,17 @@ def run_station(argv: list[str] | None = None) -> int:
     follow_system_theme(app)
     try:
         services = open_station(load_settings())
-    except InspectorError as exc:
+    except InspectorError as exc:  # storage errors are already one sentence (storage/db_errors.py)
         QMessageBox.critical(None, "Inspector", str(exc))
         return exc.exit_code
-    except Exception as exc:  # a database that cannot be opened or migrated: one sentence, no traceback
-        QMessageBox.critical(None, "Inspector", records_unavailable_message(exc))
+    except Exception as exc:  # a bug, not a user's mistake: say so, and keep the details for a report
+        traceback.print_exc()
+        QMessageBox.critical(None, "Inspector", f"The station could not start because of a program error "
+                             f"({type(exc).__name__}); the details are printed in its terminal.")
         return 1
     attach_certificates(services)
     window = MainWindow(services)
-    add_role_pages(window)
+    desk.register(window)
     window.show_as_remembered()
     try:
         return app.exec()

@@ -12,17 +12,16 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from inspector.errors import StorageUnavailable
+from inspector.storage.db_errors import describe
 
 T = TypeVar("T")
 # PostgreSQL asks the client to run the transaction again: serialisation failure, deadlock detected.
 _RETRY_SQLSTATES = {"40001", "40P01"}
 _UNIQUE_VIOLATION = "23505"
-
-UNAVAILABLE = "The database cannot be reached; nothing was recorded. Check the connection and try again."
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -129,13 +128,10 @@ class Database:
     def _guard(self) -> Iterator[None]:
         try:
             yield
-        except OperationalError as exc:
-            if _is_lost_connection(exc):
-                raise StorageUnavailable(UNAVAILABLE) from exc
-            raise
         except DBAPIError as exc:
-            if exc.connection_invalidated:
-                raise StorageUnavailable(UNAVAILABLE) from exc
+            sentence = describe(exc, self.url)
+            if sentence is not None:
+                raise StorageUnavailable(sentence) from exc
             raise
 
     def ping(self) -> None:
@@ -157,11 +153,18 @@ def _worth_retrying(exc: DBAPIError, retry_on_duplicate: bool) -> bool:
     return False
 
 
-def _is_lost_connection(exc: OperationalError) -> bool:
-    if exc.connection_invalidated:
-        return True
-    message = str(exc.orig).lower()
-    lost = ("could not connect", "connection refused", "server closed", "terminating connection",
-            "unable to open database", "connection is closed", "no such host", "timeout expired",
-            "consuming input failed", "disk i/o error", "the connection is lost")
-    return any(word in message for word in lost)
+
+def insert_if_absent(session: Session, model: type[Any], **values: Any) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING: a get-or-create that two stations can run at once.
+
+    A check-then-insert races on PostgreSQL (both see nothing, one fails on the unique key); here the
+    loser waits for the winner's commit and inserts nothing, and its next SELECT sees the winner's row.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(model).values(**values).on_conflict_do_nothing())
+    else:
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(model).values(**values).on_conflict_do_nothing())

@@ -7,7 +7,7 @@ Adding a page for some roles (the supervisor desk does this):
 The page gets a button in the header, shown only while someone with one of those roles is
 logged in. A page may define `on_shown(actor)` (called each time it is opened) and
 `on_code_scanned(code)` (receives scans while it is on screen). A package of pages exposes
-`register(window)` and is listed in inspector.app.PAGE_MODULES, so `inspector` adds it at start.
+`register(window)`, which inspector.app calls at start.
 """
 
 from __future__ import annotations
