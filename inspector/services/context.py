@@ -15,7 +15,7 @@ from inspector.domain.loading import ChecklistLibrary, load_library, parse_check
 from inspector.errors import NotFound, StorageUnavailable
 from inspector.services.resubmissions import ResubmissionFinder
 from inspector.storage import migrate
-from inspector.storage.database import Database
+from inspector.storage.database import Database, insert_if_absent
 from inspector.storage.models import ChecklistSnapshot, Station
 from inspector.storage.photostore import PhotoStore
 
@@ -54,12 +54,12 @@ class ServiceContext:
         return checklist
 
     def station_id(self, session: Session) -> int:
-        station = session.scalar(select(Station).where(Station.name == self.station_name))
-        if station is None:
-            station = Station(name=self.station_name)
-            session.add(station)
-            session.flush()
-        return station.id
+        station_id = session.scalar(select(Station.id).where(Station.name == self.station_name))
+        if station_id is None:
+            insert_if_absent(session, Station, name=self.station_name)
+            station_id = session.scalar(select(Station.id).where(Station.name == self.station_name))
+        assert station_id is not None
+        return station_id
 
 
 def open_context(settings: Settings | None = None, *, upgrade: bool = True) -> ServiceContext:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -11,6 +13,7 @@ import numpy as np
 
 from inspector.domain.checklist import Checklist, PhotoRule, Severity, ValueKind
 from inspector.domain.verdict import FailReason, Outcome
+from inspector.errors import BadInput, InvalidState
 from inspector.security.roles import Actor, Role
 from inspector.services.station import StationServices
 from inspector.vision.imageio import load_image
@@ -94,20 +97,25 @@ def seed_demo(station: StationServices, *, inspections: int = 36, seed: int = 7,
     rng = random.Random(seed)
     users = station.users
     actors: dict[str, Actor] = {}
+    # Several stations may seed one database at once: whoever creates a user first wins, the others
+    # find it made (the database's unique names decide, not a check that could race).
     if not users.has_users():
         admin_name, _, admin_badge, admin_pin = DEMO_USERS[0]
-        users.create_first_admin(admin_name, admin_pin, admin_badge)
+        with contextlib.suppress(InvalidState, BadInput):
+            users.create_first_admin(admin_name, admin_pin, admin_badge)
     admin = users.login(DEMO_USERS[0][2], DEMO_USERS[0][3])
     existing = {u.name for u in users.list_users()}
     for name, role, badge, pin in DEMO_USERS:
         if name not in existing:
-            users.create_user(admin, name, pin, role, badge)
+            with contextlib.suppress(BadInput):
+                users.create_user(admin, name, pin, role, badge)
         actors[name] = users.login(badge, pin)
     authenticators = [a for a in actors.values() if a.role is Role.AUTHENTICATOR]
     library = station.ctx.library.all()
     references: dict[str, np.ndarray] = {}
     photos = 0
-    start_number = len(station.inspections.unfinished()) + rng.randrange(10_000, 90_000)
+    # A batch mark of its own per run, so stations seeding at once never pick the same item codes.
+    batch = secrets.token_hex(3).upper()
     for number in range(inspections):
         loaded = library[number % len(library)]
         checklist = loaded.checklist
@@ -115,7 +123,7 @@ def seed_demo(station: StationServices, *, inspections: int = 36, seed: int = 7,
         styles = checklist.registry.style_codes
         style_code = styles[number % len(styles)].code if styles else None
         actor = authenticators[number % len(authenticators)]
-        item_code = f"DEMO-{start_number + number:06d}"
+        item_code = f"DEMO-{batch}-{number + 1:03d}"
         started = station.inspections.start_or_resume(
             actor, item_code, style_code=style_code, checklist_id=checklist.id,
             description=f"{checklist.title} {style_code or ''}".strip(),

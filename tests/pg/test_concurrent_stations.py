@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
+from sqlalchemy import func, select
 
-from inspector.config import Settings
+from inspector.config import Settings, load_settings
 from inspector.security.roles import Actor, Role
 from inspector.services.integrity import verify_integrity
 from inspector.services.station import StationServices, open_station
+from inspector.storage.models import Inspection, User
+
+REPO = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.postgres
 
@@ -82,3 +90,28 @@ def test_same_item_scanned_at_two_stations_at_once(test_settings: Settings) -> N
     finally:
         for station in stations:
             station.close()
+
+
+@pytest.mark.slow
+def test_four_stations_seed_the_demo_at_once(pg_url: str, tmp_path: Path) -> None:
+    """`inspector demo` started on 4 stations against one server: all succeed, one set of demo users."""
+    procs = []
+    for number in range(4):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_")}
+        env.update(INSPECTOR_HOME=str(tmp_path / f"station-{number}"), INSPECTOR_DATABASE_URL=pg_url,
+                   INSPECTOR_PHOTO_DIR=str(tmp_path / "shared-photos"))
+        command = [sys.executable, "-m", "inspector.cli.main", "demo", "--inspections", "1"]
+        procs.append(subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE,
+                                      stderr=subprocess.PIPE, text=True))
+    results = [(proc.wait(timeout=600), proc.stderr.read() if proc.stderr else "") for proc in procs]
+    assert [code for code, _ in results] == [0, 0, 0, 0], results
+    station = open_station(load_settings({"INSPECTOR_HOME": str(tmp_path / "check"),
+                                          "INSPECTOR_DATABASE_URL": pg_url,
+                                          "INSPECTOR_PHOTO_DIR": str(tmp_path / "shared-photos")}))
+    try:
+        with station.ctx.db.read() as session:
+            assert session.scalar(select(func.count()).select_from(User)) == 4
+            assert session.scalar(select(func.count(func.distinct(Inspection.item_id)))) == 4
+        assert verify_integrity(station.ctx).ok
+    finally:
+        station.close()
