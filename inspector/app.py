@@ -49,6 +49,9 @@ def run_station(argv: list[str] | None = None) -> int:
                              f"({type(exc).__name__}); the details are printed in its terminal.")
         return 1
     attach_certificates(services)
+    from inspector.services.checkpoint_schedule import CheckpointTimer
+
+    CheckpointTimer(services.ctx).start()  # signed checkpoints of the audit log, on a schedule
     window = MainWindow(services)
     desk.register(window)
     window.show_as_remembered()

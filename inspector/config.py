@@ -27,6 +27,9 @@ _USER_FIELDS = (
     "label_printer",
     "print_tag_on_pass",
     "review_sample_rate",
+    "checkpoint_dir",
+    "checkpoint_minutes",
+    "log_origin",
 )
 
 
@@ -50,11 +53,20 @@ class Settings:
     label_printer: str = ""
     print_tag_on_pass: bool = False
     review_sample_rate: float = 0.1
+    # Signed audit-log checkpoints go here (ideally another machine's share); empty: <home>/checkpoints.
+    checkpoint_dir: str = ""
+    checkpoint_minutes: float = 15.0
+    # Names the audit log in its checkpoints: one per deployment (all stations on one database).
+    log_origin: str = "inspector.local/audit-log"
     extra: dict[str, str] = field(default_factory=dict)
 
     def ensure_folders(self) -> None:
         for folder in (self.home, self.photo_dir, self.keys_dir):
             folder.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def checkpoints_path(self) -> Path:
+        return Path(self.checkpoint_dir).expanduser() if self.checkpoint_dir else self.home / "checkpoints"
 
     def with_changes(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -122,6 +134,11 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         review_sample_rate=float(
             values.get("review_sample_rate", defaults["review_sample_rate"])  # type: ignore[arg-type]
         ),
+        checkpoint_dir=str(values.get("checkpoint_dir", defaults["checkpoint_dir"])),
+        checkpoint_minutes=float(
+            values.get("checkpoint_minutes", defaults["checkpoint_minutes"])  # type: ignore[arg-type]
+        ),
+        log_origin=str(values.get("log_origin", defaults["log_origin"])),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 from inspector.config import load_settings
@@ -22,13 +23,24 @@ def register(subparsers: Any) -> None:
 
     audit = subparsers.add_parser("audit", help="check the audit chain and photo hashes")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION")
-    verify = audit_sub.add_parser("verify", help="recompute the audit chain and all photo hashes")
+    verify = audit_sub.add_parser(
+        "verify", help="recompute the audit log, replay it against the tables, check every photo hash")
+    verify.add_argument("--checkpoint", type=Path, metavar="FILE",
+                        help="a signed checkpoint held elsewhere: prove the log still extends it")
     verify.set_defaults(func=_audit_verify)
+    checkpoint = audit_sub.add_parser("checkpoint",
+                                      help="sign the audit log's current root (C2SP checkpoint)")
+    checkpoint.add_argument("-o", "--output", type=Path, metavar="FILE", help="also write it here")
+    checkpoint.set_defaults(func=_audit_checkpoint)
 
     db = subparsers.add_parser("db", help="database maintenance")
     db_sub = db.add_subparsers(dest="db_command", metavar="ACTION")
     upgrade = db_sub.add_parser("upgrade", help="apply migrations")
     upgrade.set_defaults(func=_db_upgrade)
+    roles = db_sub.add_parser("roles", help="PostgreSQL: a role for stations that cannot alter the audit log")
+    roles.add_argument("--station-role", default="inspector_station", metavar="NAME")
+    roles.add_argument("--password", help="the role's login password (or set it yourself later)")
+    roles.set_defaults(func=_db_roles)
 
     demo = subparsers.add_parser("demo", help="fill the database with demo users, items and inspections")
     demo.add_argument("--inspections", type=int, default=36, help="how many finished inspections")
@@ -81,13 +93,22 @@ def _list_inspections(args: argparse.Namespace) -> int:
     return 0
 
 
-def _audit_verify(_args: argparse.Namespace) -> int:
+def _audit_verify(args: argparse.Namespace) -> int:
     from inspector.services.integrity import verify_integrity
 
-    report = verify_integrity(_open().ctx)
+    report = verify_integrity(_open().ctx, args.checkpoint)
     for line in report.lines():
         print(line)
     return 0 if report.ok else 1
+
+
+def _audit_checkpoint(args: argparse.Namespace) -> int:
+    from inspector.services.checkpoints import write_checkpoint
+
+    written = write_checkpoint(_open().ctx, args.output)
+    print(f"checkpoint of {written.checkpoint.size} events written to {written.path} "
+          f"({written.events_checked} new events checked)")
+    return 0
 
 
 def _db_upgrade(_args: argparse.Namespace) -> int:
@@ -106,6 +127,22 @@ def _db_upgrade(_args: argparse.Namespace) -> int:
         filled = fill_summary(db)  # closed days for the desk's analytics, so no supervisor waits for them
     print(f"database at revision {after}" + ("" if before == after else f" (was {before or 'empty'})")
           + "; planner statistics refreshed" + (f"; desk summary: {filled} days filled" if filled else ""))
+    return 0
+
+
+def _db_roles(args: argparse.Namespace) -> int:
+    from inspector.storage import migrate
+    from inspector.storage.database import Database
+    from inspector.storage.pg_roles import set_up_station_role
+
+    settings = load_settings()
+    db = Database(settings.database_url)
+    with db._guard():
+        migrate.upgrade(db.engine)
+        for line in set_up_station_role(db.engine, args.station_role, args.password):
+            print(line)
+    print("stations connect as that role (INSPECTOR_DATABASE_URL=postgresql+psycopg://"
+          f"{args.station_role}:...@host/db); run `inspector db roles` again after each upgrade")
     return 0
 
 

@@ -28,7 +28,7 @@ from inspector.printing.scan import codes_in_file
 from inspector.printing.tags import size_dots, tag_pdf, tag_zpl
 from inspector.security import keys, payload
 from inspector.security.verification import INVALID, VOID, Verification, verify_code
-from inspector.services import records
+from inspector.services import records, thumbnails
 from inspector.services.context import ServiceContext
 from inspector.storage.audit import append_event
 from inspector.storage.models import AuditEvent, Certificate, Inspection, Item, Station
@@ -186,14 +186,9 @@ class CertificateService:
         )
 
     def _thumbnail(self, sha256: str) -> bytes | None:
-        """Cached when the photo was compared; made (and cached) from the stored photo otherwise."""
-        cached = self.ctx.photos.read_thumbnail(sha256)
-        if cached is not None:
-            return cached
-        made = crops.thumbnail(self.ctx.photos.read(sha256))
-        if made is not None:
-            self.ctx.photos.put_thumbnail(sha256, made)
-        return made
+        """The cached thumbnail only when the station's signature vouches for it; made again from the
+        stored photo (checked against its hash) otherwise (services/thumbnails.py)."""
+        return thumbnails.for_document(self.ctx, sha256)
 
     def _fail_document(self, session: Session, inspection: Inspection) -> FailReportDocument:
         detail = records.inspection_detail(session, self.ctx, inspection)
@@ -209,7 +204,7 @@ class CertificateService:
                 if comparison is None or not comparison.regions:
                     continue
                 reference = self._reference_bytes(comparison.reference)
-                photo_bytes = self.ctx.photos.read(photo.sha256)
+                photo_bytes = self.ctx.photos.read_verified(photo.sha256)
                 for region in comparison.regions[:3]:
                     made = crops.evidence_crops(
                         photo_bytes,

@@ -12,7 +12,7 @@ import cv2
 from inspector.errors import BadInput, NotFound
 from inspector.printing.evidence import thumbnail_of
 from inspector.security.roles import Actor, Permission, require
-from inspector.services import records
+from inspector.services import records, thumbnails
 from inspector.services.context import ServiceContext
 from inspector.services.views import ComparisonView
 from inspector.storage.audit import append_event
@@ -71,7 +71,7 @@ class ComparisonService:
         if self.ctx.photos.read_thumbnail(sha256) is None:
             made = thumbnail_of(image)
             if made is not None:
-                self.ctx.photos.put_thumbnail(sha256, made)
+                thumbnails.cache(self.ctx, sha256, made)
         heatmap_sha = None
         if result.heatmap is not None:
             ok, png = cv2.imencode(".png", result.heatmap)

@@ -74,6 +74,10 @@ def open_context(settings: Settings | None = None, *, upgrade: bool = True) -> S
             "check the photo share and try again."
         ) from exc
     db = Database(settings.database_url)
+    # Every audit event this process appends is signed by the station's key (services/signing.py).
+    from inspector.services.signing import station_key
+
+    db.set_audit_signer(station_key(settings))
     if upgrade:
         # A server that is down at start is the same one-sentence StorageUnavailable as later on.
         with db._guard():

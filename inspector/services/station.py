@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from inspector.config import Settings
 from inspector.services.certificates import CertificateService
+from inspector.services.checkpoint_schedule import checkpoint_after_certificates
 from inspector.services.comparisons import ComparisonService
 from inspector.services.context import ServiceContext, open_context
 from inspector.services.inspections import InspectionService
@@ -33,6 +34,7 @@ def open_station(settings: Settings | None = None) -> StationServices:
     certificates = CertificateService(ctx)
     # A pass issues its certificate, and an overturn voids it, in the same transaction as the verdict.
     ctx.finish_hooks.append(certificates.on_finished)
+    checkpoint_after_certificates(ctx)
     return StationServices(
         ctx=ctx,
         users=UserService(ctx),

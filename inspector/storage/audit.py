@@ -1,22 +1,42 @@
-"""The audit chain: append events whose hash covers the previous one, and verify the chain."""
+"""The audit log: a hash chain of events, also the leaves of an RFC 9162 Merkle tree, each signed.
+
+Every event's hash covers the previous event's hash (the chain names the first broken event); the
+event hashes are the leaves of a Merkle tree whose complete subtrees are stored in `audit_nodes` as
+events are appended, so a signed checkpoint (root of the first n events) and the proofs that a later
+log extends it, or that an event is in it, cost O(log n) reads (storage/merkle.py, docs/audit-log.md).
+Each event also carries the appending station's Ed25519 signature over its hash: an event forged
+straight into the table after the last checkpoint has none that verifies.
+"""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple, Protocol
 
-from sqlalchemy import select, text
+from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
-from inspector.storage.models import AuditEvent
+from inspector.storage import merkle
+from inspector.storage.models import AuditEvent, AuditNode
 
 GENESIS = "0" * 64
 # Every station appends through this lock on PostgreSQL; SQLite's BEGIN IMMEDIATE does the same.
 _PG_AUDIT_LOCK = 7_302_113
+SIGNED_PREFIX = b"inspector audit event\n"
+
+
+class EventSigner(Protocol):
+    """What signs events: the station's key (inspector.security.keys.SigningKey fits)."""
+
+    @property
+    def key_id(self) -> str: ...
+
+    def sign(self, message: bytes) -> bytes: ...
 
 
 def stamp(moment: datetime | None = None) -> str:
@@ -39,6 +59,20 @@ def event_hash(
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
+def signed_message(digest: str) -> bytes:
+    return SIGNED_PREFIX + digest.encode("ascii")
+
+
+def sign_event(signer: EventSigner, digest: str) -> str:
+    """`<key id>:<base64 Ed25519 signature>` over the event's hash."""
+    return f"{signer.key_id}:{base64.b64encode(signer.sign(signed_message(digest))).decode('ascii')}"
+
+
+def leaf_of(digest: str) -> bytes:
+    """The Merkle leaf of an event: its chain hash, as RFC 9162 leaf data."""
+    return merkle.leaf_hash(bytes.fromhex(digest))
+
+
 def append_event(
     session: Session,
     *,
@@ -59,11 +93,74 @@ def append_event(
     at, entity_key, body = stamp(), str(entity_id), canonical(data or {})
     digest = event_hash(prev_hash=prev_hash, seq=seq, at=at, actor_id=actor_id, station=station,
                         action=action, entity=entity, entity_id=entity_key, data=body)
+    signer: EventSigner | None = session.info.get("audit_signer")
     event = AuditEvent(prev_hash=prev_hash, seq=seq, at=at, actor_id=actor_id, station=station,
-                       action=action, entity=entity, entity_id=entity_key, data=body, hash=digest)
+                       action=action, entity=entity, entity_id=entity_key, data=body, hash=digest,
+                       signature=sign_event(signer, digest) if signer else None)
     session.add(event)
+    _add_leaf(session, seq - 1, leaf_of(digest))
     session.flush()
+    session.info.setdefault("audit_actions", set()).add(action)
     return event
+
+
+def _add_leaf(session: Session, index: int, leaf: bytes) -> None:
+    """Store the leaf and every subtree it completes (on average one more node per event)."""
+    wanted = []
+    level, position = 0, index
+    while position & 1:
+        wanted.append((level, position - 1))
+        level, position = level + 1, position >> 1
+    siblings: dict[tuple[int, int], bytes] = {}
+    if wanted:
+        rows = session.execute(select(AuditNode.level, AuditNode.idx, AuditNode.hash).where(
+            or_(*(and_(AuditNode.level == lv, AuditNode.idx == ix) for lv, ix in wanted)))).all()
+        siblings = {(lv, ix): bytes.fromhex(h) for lv, ix, h in rows}
+    current = leaf
+    session.add(AuditNode(level=0, idx=index, hash=current.hex()))
+    for level, sibling_index in wanted:
+        sibling = siblings.get((level, sibling_index))
+        if sibling is None:
+            raise TreeDamaged(f"the audit tree lacks node {level}/{sibling_index}")
+        current = merkle.node_hash(sibling, current)
+        session.add(AuditNode(level=level + 1, idx=sibling_index >> 1, hash=current.hex()))
+
+
+class TreeDamaged(Exception):
+    """A stored subtree the tree needs is missing: the audit_nodes table was tampered with."""
+
+
+class StoredTree:
+    """Complete subtrees read from audit_nodes on demand (a proof needs O(log n) of them)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._cache: dict[tuple[int, int], bytes] = {}
+
+    def subtree(self, start: int, size: int) -> bytes:
+        level = size.bit_length() - 1
+        key = (level, start >> level)
+        if key not in self._cache:
+            found = self.session.scalar(select(AuditNode.hash).where(
+                AuditNode.level == key[0], AuditNode.idx == key[1]))
+            if found is None:
+                raise TreeDamaged(f"the audit tree lacks node {key[0]}/{key[1]} (leaves {start}-"
+                                  f"{start + size - 1})")
+            self._cache[key] = bytes.fromhex(found)
+        return self._cache[key]
+
+    def root(self, size: int) -> bytes:
+        return merkle.EMPTY_ROOT if size == 0 else merkle.range_hash(self.subtree, 0, size)
+
+    def consistency(self, old_size: int, new_size: int) -> list[bytes]:
+        return merkle.consistency_proof(self.subtree, old_size, new_size)
+
+    def inclusion(self, index: int, size: int) -> list[bytes]:
+        return merkle.inclusion_proof(self.subtree, index, size)
+
+
+def log_size(session: Session) -> int:
+    return int(session.scalar(select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)) or 0)
 
 
 @dataclass(frozen=True)
@@ -77,42 +174,78 @@ class ChainBreak:
         return f"audit event #{self.seq} ({self.action}, id {self.event_id}): {self.problem}"
 
 
-def _events(session: Session, batch: int = 5000) -> Iterator[AuditEvent]:
-    after = 0
+class EventRow(NamedTuple):
+    id: int
+    seq: int
+    at: str
+    actor_id: int | None
+    station: str
+    action: str
+    entity: str
+    entity_id: str
+    data: str
+    prev_hash: str
+    hash: str
+    signature: str | None
+
+
+_COLUMNS = (AuditEvent.id, AuditEvent.seq, AuditEvent.at, AuditEvent.actor_id, AuditEvent.station,
+            AuditEvent.action, AuditEvent.entity, AuditEvent.entity_id, AuditEvent.data,
+            AuditEvent.prev_hash, AuditEvent.hash, AuditEvent.signature)
+
+
+def iter_events(session: Session, batch: int = 20_000, after: int = 0) -> Iterator[EventRow]:
+    """Events in order as plain tuples (no ORM objects: a million of them in seconds)."""
     while True:
-        rows = session.scalars(
-            select(AuditEvent).where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(batch)
+        rows = session.execute(
+            select(*_COLUMNS).where(AuditEvent.seq > after).order_by(AuditEvent.seq).limit(batch)
         ).all()
         if not rows:
             return
-        yield from rows
-        after = rows[-1].seq
+        for row in rows:
+            yield EventRow._make(row)
+        after = rows[-1][1]
 
 
-def verify_chain(session: Session) -> tuple[int, ChainBreak | None]:
-    """Recompute every hash in order; return how many events were checked and the first break."""
-    prev_hash = GENESIS
-    expected_seq = 1
-    count = 0
-    for event in _events(session):
-        count += 1
+class ChainChecker:
+    """Fed events in order: checks each link and hash and grows the Merkle root of what it saw."""
+
+    def __init__(self) -> None:
+        self.prev_hash = GENESIS
+        self.count = 0
+        self.tree = merkle.RootBuilder()
+        self.broken: ChainBreak | None = None
+
+    def feed(self, event: EventRow) -> ChainBreak | None:
+        expected_seq = self.count + 1
+        self.count += 1
         if event.seq != expected_seq:
-            return count, ChainBreak(event.seq, event.id, event.action,
-                                     f"sequence jumps from #{expected_seq - 1} (an event was removed)")
-        if event.prev_hash != prev_hash:
-            return count, ChainBreak(event.seq, event.id, event.action,
-                                     "does not follow the previous event's hash")
+            return self._break(event, f"sequence jumps from #{expected_seq - 1} (an event was removed)")
+        if event.prev_hash != self.prev_hash:
+            return self._break(event, "does not follow the previous event's hash")
         recomputed = event_hash(
             prev_hash=event.prev_hash, seq=event.seq, at=event.at, actor_id=event.actor_id,
             station=event.station, action=event.action, entity=event.entity,
             entity_id=event.entity_id, data=event.data,
         )
         if recomputed != event.hash:
-            return count, ChainBreak(event.seq, event.id, event.action,
-                                     "its content was altered (hash does not match)")
-        prev_hash = event.hash
-        expected_seq += 1
-    return count, None
+            return self._break(event, "its content was altered (hash does not match)")
+        self.prev_hash = event.hash
+        self.tree.add(leaf_of(event.hash))
+        return None
+
+    def _break(self, event: EventRow, problem: str) -> ChainBreak:
+        self.broken = ChainBreak(event.seq, event.id, event.action, problem)
+        return self.broken
+
+
+def verify_chain(session: Session) -> tuple[int, ChainBreak | None]:
+    """Recompute every hash in order; return how many events were checked and the first break."""
+    checker = ChainChecker()
+    for event in iter_events(session):
+        if checker.feed(event) is not None:
+            break
+    return checker.count, checker.broken
 
 
 def head(session: Session) -> tuple[int, str]:

@@ -83,13 +83,24 @@ class Database:
     def __init__(self, url: str, **engine_kwargs: Any) -> None:
         self.url = url
         self.engine = make_engine(url, **engine_kwargs)
-        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # Shared by every session (read at each session's start): who signs audit events.
+        self._session_info: dict[str, Any] = {}
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False, info=self._session_info)
         # SQLite readers must not take the write lock; other databases share one engine.
         if self.engine.dialect.name == "sqlite":
             self.read_engine = make_engine(url, for_writing=False, **engine_kwargs)
         else:
             self.read_engine = self.engine
-        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        self._read_sessions = sessionmaker(self.read_engine, expire_on_commit=False, info=self._session_info)
+
+    def set_audit_signer(self, signer: object) -> None:
+        """The key that signs every audit event appended through this database (storage/audit.py)."""
+        self._session_info["audit_signer"] = signer
+
+    @property
+    def sessions(self) -> sessionmaker[Session]:
+        """The write sessions' factory (for session events such as after_commit)."""
+        return self._sessions
 
     @property
     def dialect(self) -> str:

@@ -232,6 +232,21 @@ class AuditEvent(Base):
     data: Mapped[str] = mapped_column(Text, default="{}")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # "<key id>:<base64 Ed25519 signature over the hash>" by the appending station (migration 0007).
+    signature: Mapped[str | None] = mapped_column(Text)
+
+
+class AuditNode(Base):
+    """A complete subtree of the audit log's Merkle tree (RFC 9162): leaves idx*2^level onwards.
+
+    Written with each event, in its transaction, never changed (migration 0007; triggers refuse it).
+    """
+
+    __tablename__ = "audit_nodes"
+
+    level: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    idx: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 class DeskSummaryDay(Base):

@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from inspector.errors import NotFound, StorageUnavailable
+from inspector.errors import BadInput, NotFound, StorageUnavailable
 
 
 @dataclass(frozen=True)
@@ -48,10 +48,18 @@ class PhotoStore:
         except OSError as exc:
             raise StorageUnavailable(_explain(exc, self.root)) from exc
 
+    def read_verified(self, sha256: str) -> bytes:
+        """The photo's bytes, refused unless they still hash to its name: what documents are made from."""
+        data = self.read(sha256)
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise BadInput(f"Photo {sha256[:12]} in the photo store was altered (its hash no longer "
+                           "matches); run `inspector audit verify`.")
+        return data
+
     def exists(self, sha256: str) -> bool:
         return self.path_for(sha256).is_file()
 
-    # --- thumbnails: a cache beside the photos, never evidence ----------------------------
+    # --- thumbnails: a cache beside the photos for the screens; documents never use it -----
 
     def thumbnail_path(self, sha256: str) -> Path:
         return self.root / "thumbnails" / sha256[:2] / f"{sha256}.jpg"
@@ -67,6 +75,21 @@ class PhotoStore:
         """Cache a thumbnail; best effort: a full or read-only store only costs the next reader time."""
         try:
             _write_atomically(self.thumbnail_path(sha256), data, durable=False)
+        except OSError:
+            return False
+        return True
+
+    def read_thumbnail_tag(self, sha256: str) -> str | None:
+        """The signature kept beside a cached thumbnail (services/thumbnails.py), or None."""
+        try:
+            return self.thumbnail_path(sha256).with_suffix(".sig").read_text(encoding="ascii").strip() or None
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def put_thumbnail_tag(self, sha256: str, tag: str) -> bool:
+        try:
+            _write_atomically(self.thumbnail_path(sha256).with_suffix(".sig"), tag.encode("ascii"),
+                              durable=False)
         except OSError:
             return False
         return True

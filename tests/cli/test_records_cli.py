@@ -12,6 +12,7 @@ import pytest
 
 from inspector.cli.main import main
 from inspector.config import load_settings
+from tests.helpers.insider import drop_sqlite_triggers
 from tests.services.conftest import CHECKLIST, make_reference
 
 
@@ -67,6 +68,7 @@ def test_audit_verify_passes_after_demo(demo_home: Path, capsys: pytest.CaptureF
 
 def test_audit_verify_names_the_altered_event(demo_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     with sqlite3.connect(_db_path()) as raw:
+        drop_sqlite_triggers(raw)
         seq = raw.execute("SELECT seq FROM audit_events WHERE action = 'step.recorded' "
                           "ORDER BY seq LIMIT 1 OFFSET 3").fetchone()[0]
         raw.execute("UPDATE audit_events SET data = replace(data, 'pass', 'fail') WHERE seq = ?", (seq,))

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import sqlite3
 
-from inspector.storage import migrate
-from inspector.storage.audit import GENESIS, append_event, verify_chain
+import pytest
+
+from inspector.security.keys import SigningKey
+from inspector.services.checkpoints import signature_problem
+from inspector.storage import merkle, migrate
+from inspector.storage.audit import GENESIS, StoredTree, append_event, iter_events, leaf_of, verify_chain
 from inspector.storage.database import Database
+from tests.helpers.insider import drop_sqlite_triggers
 
 
 def _db_with_events(url: str, count: int) -> Database:
@@ -38,6 +43,7 @@ def test_a_changed_field_names_that_event(sqlite_url: str) -> None:
     db = _db_with_events(sqlite_url, 6)
     path = sqlite_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as raw:
+        drop_sqlite_triggers(raw)
         raw.execute("UPDATE audit_events SET data = '{\"n\":99}' WHERE seq = 4")
     with db.read() as session:
         _, broken = verify_chain(session)
@@ -49,6 +55,7 @@ def test_a_removed_event_is_found(sqlite_url: str) -> None:
     db = _db_with_events(sqlite_url, 6)
     path = sqlite_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as raw:
+        drop_sqlite_triggers(raw)
         raw.execute("DELETE FROM audit_events WHERE seq = 3")
     with db.read() as session:
         _, broken = verify_chain(session)
@@ -60,7 +67,51 @@ def test_a_rewritten_hash_breaks_the_next_link(sqlite_url: str) -> None:
     db = _db_with_events(sqlite_url, 4)
     path = sqlite_url.removeprefix("sqlite:///")
     with sqlite3.connect(path) as raw:
+        drop_sqlite_triggers(raw)
         raw.execute("UPDATE audit_events SET hash = ? WHERE seq = 2", ("f" * 64,))
     with db.read() as session:
         _, broken = verify_chain(session)
     assert broken is not None and broken.seq == 2
+
+
+def test_the_stored_tree_is_the_tree_of_the_events(sqlite_url: str) -> None:
+    db = _db_with_events(sqlite_url, 13)
+    with db.read() as session:
+        hashes = [e.hash for e in iter_events(session)]
+        tree = StoredTree(session)
+        for size in range(1, 14):
+            assert tree.root(size) == merkle.root_of_leaves([leaf_of(h) for h in hashes[:size]])
+        proof = tree.consistency(5, 13)
+        assert merkle.verify_consistency(5, 13, tree.root(5), tree.root(13), proof)
+        assert merkle.verify_inclusion(leaf_of(hashes[7]), 7, 13, tree.inclusion(7, 13), tree.root(13))
+
+
+def test_the_database_refuses_to_change_or_remove_events(sqlite_url: str) -> None:
+    db = _db_with_events(sqlite_url, 3)
+    path = sqlite_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as raw:
+        for statement in ("UPDATE audit_events SET data = '{}' WHERE seq = 2",
+                          "DELETE FROM audit_events WHERE seq = 3",
+                          "UPDATE audit_nodes SET hash = 'x' WHERE level = 0",
+                          "DELETE FROM audit_nodes"):
+            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                raw.execute(statement)
+    with db.read() as session:
+        assert verify_chain(session) == (3, None)
+
+
+def test_events_carry_the_station_signature(sqlite_url: str) -> None:
+    key = SigningKey.generate()
+    db = Database(sqlite_url)
+    migrate.upgrade(db.engine)
+    db.set_audit_signer(key)
+    with db.transaction() as session:
+        append_event(session, action="test.signed", entity="thing", entity_id=1, actor_id=None)
+    with db.read() as session:
+        (event,) = list(iter_events(session))
+    trusted = {key.key_id: key.public_key}
+    assert signature_problem(event, trusted) is None
+    assert "not trust" in (signature_problem(event, {}) or "")
+    assert "not signed" in (signature_problem(event._replace(signature=None), trusted) or "")
+    other = event._replace(hash="f" * 64)
+    assert "does not match" in (signature_problem(other, trusted) or "")

@@ -1,0 +1,273 @@
+"""Replay the audit log and compare it with the tables: the first record the log does not explain.
+
+An insider with write access to the tables can change a verdict, un-void a certificate or point a
+photo row at another file without appending an event; the log, signed and checkpointed, still says
+what happened. Replaying it gives what every table should hold; any difference is named.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inspector.storage.audit import EventRow
+from inspector.storage.models import Certificate, Inspection, Photo, Review, StepResult, User
+
+
+@dataclass
+class _Expected:
+    """What the events say each record holds, and the event (seq) that said it last."""
+
+    users: dict[int, dict[str, Any]] = field(default_factory=dict)
+    inspections: dict[int, dict[str, Any]] = field(default_factory=dict)
+    results: dict[int, list[tuple[int, tuple[Any, ...]]]] = field(default_factory=lambda: defaultdict(list))
+    photos: dict[int, tuple[int, int, str, str]] = field(default_factory=dict)
+    reviews: dict[int, tuple[int, int, str, str]] = field(default_factory=dict)
+    certificates: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+class Replay:
+    """Feed events in order (`feed`), then `compare(session)`: differences, first one first."""
+
+    def __init__(self) -> None:
+        self.expected = _Expected()
+
+    def feed(self, event: EventRow) -> None:
+        handler = _HANDLERS.get(event.action)
+        if handler is None and event.action.startswith("user."):
+            handler = _user_changed
+        if handler is not None:
+            handler(self.expected, event, json.loads(event.data) if event.data else {})
+
+    def compare(self, session: Session, limit: int = 20) -> tuple[list[str], int]:
+        """Up to `limit` differences (the first is the first record the log does not explain) and
+        how many records were compared."""
+        problems: list[str] = []
+        compared = 0
+        for check in (_check_users, _check_inspections, _check_results, _check_photos, _check_reviews,
+                      _check_certificates):
+            count = check(self.expected, session, problems)
+            compared += count
+        return problems[:limit], compared
+
+
+def _int(value: str) -> int | None:
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+# --- what each event says --------------------------------------------------------------------
+
+def _user_created(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
+    uid = _int(e.entity_id)
+    if uid is not None:
+        exp.users[uid] = {"name": d.get("name"), "role": d.get("role"), "badge": d.get("badge"),
+                          "active": True, "seq": e.seq}
+
+
+def _user_changed(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
+    """user.activated / deactivated, and any later user event that states a role or active flag."""
+    user = exp.users.get(_int(e.entity_id) or -1)
+    if user is None or e.entity != "user":
+        return
+    if e.action == "user.activated":
+        user["active"] = True
+    elif e.action == "user.deactivated":
+        user["active"] = False
+    for key in ("role", "active", "badge", "name"):
+        if key in d and e.action != "user.created":
+            user[key] = d[key]
+    user["seq"] = e.seq
+
+
+def _inspection_started(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
+    iid = _int(e.entity_id)
+    if iid is not None:
+        exp.inspections[iid] = {"authenticator": e.actor_id, "status": "open", "verdict": None,
+                                "checklist": d.get("checklist"), "seq": e.seq}
+
+
+def _inspection_finished(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
+    inspection = exp.inspections.get(_int(e.entity_id) or -1)
+    if inspection is not None:
+        inspection.update(status="finished", verdict=d.get("verdict"), seq=e.seq)
+
+
+def _reviewed(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
+    iid = _int(e.entity_id) or -1
+    inspection = exp.inspections.get(iid)
+    if inspection is not None and e.action == "review.overturn":
+        inspection.update(verdict=d.get("to"), seq=e.seq)
+    if isinstance(d.get("review"), int):
+        decision = e.action.removeprefix("review.")
+        exp.reviews[d["review"]] = (e.seq, iid, decision, str(d.get("to")))
+
+
+def _step_recorded(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
+    iid = _int(e.entity_id)
+    if iid is not None:
+        exp.results[iid].append((e.seq, (d.get("step"), d.get("outcome"), d.get("reason"),
+                                         d.get("note", ""), d.get("value"))))
+
+
+def _photo_added(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
+    pid = _int(e.entity_id)
+    if pid is not None:
+        exp.photos[pid] = (e.seq, int(d.get("inspection", -1)), str(d.get("step")), str(d.get("sha256")))
+
+
+def _certificate_issued(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
+    exp.certificates[e.entity_id] = {"inspection": d.get("inspection"), "void": False, "seq": e.seq}
+
+
+def _certificate_voided(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
+    certificate = exp.certificates.get(e.entity_id)
+    if certificate is not None:
+        certificate.update(void=True, seq=e.seq)
+
+
+_HANDLERS = {
+    "user.created": _user_created,
+    "inspection.started": _inspection_started,
+    "inspection.finished": _inspection_finished,
+    "review.confirm": _reviewed,
+    "review.overturn": _reviewed,
+    "step.recorded": _step_recorded,
+    "photo.added": _photo_added,
+    "certificate.issued": _certificate_issued,
+    "certificate.voided": _certificate_voided,
+}
+
+
+# --- what the tables hold ---------------------------------------------------------------------
+
+def _missing_from_log(kind: str, key: object) -> str:
+    return f"{kind} {key}: no audit event records it (added to the table directly?)"
+
+
+def _check_users(exp: _Expected, session: Session, problems: list[str]) -> int:
+    rows = session.execute(select(User.id, User.name, User.role, User.badge_code, User.active)
+                           .order_by(User.id)).all()
+    for uid, name, role, badge, active in rows:
+        want = exp.users.pop(uid, None)
+        if want is None:
+            problems.append(_missing_from_log("user", f"{uid} ({name})"))
+            continue
+        for what, have, said in (("role", role, want["role"]), ("name", name, want["name"]),
+                                 ("badge", badge, want["badge"]), ("active", bool(active), want["active"])):
+            if have != said:
+                problems.append(f"user {uid} ({name}): {what} is {have}, the log says {said} "
+                                f"(event #{want['seq']})")
+                break
+    problems += [f"user {uid}: in the log (event #{w['seq']}) but not in the table"
+                 for uid, w in exp.users.items()]
+    return len(rows)
+
+
+def _check_inspections(exp: _Expected, session: Session, problems: list[str]) -> int:
+    rows = session.execute(select(Inspection.id, Inspection.status, Inspection.verdict,
+                                  Inspection.authenticator_id).order_by(Inspection.id)).all()
+    for iid, status, verdict, authenticator in rows:
+        want = exp.inspections.pop(iid, None)
+        if want is None:
+            problems.append(_missing_from_log("inspection", iid))
+        elif verdict != want["verdict"]:
+            problems.append(f"inspection {iid}: verdict is {verdict}, the log says {want['verdict']} "
+                            f"(event #{want['seq']})")
+        elif status != want["status"]:
+            problems.append(f"inspection {iid}: status is {status}, the log says {want['status']} "
+                            f"(event #{want['seq']})")
+        elif authenticator != want["authenticator"]:
+            problems.append(f"inspection {iid}: authenticator is user {authenticator}, the log says user "
+                            f"{want['authenticator']} (event #{want['seq']})")
+    problems += [f"inspection {iid}: in the log (event #{w['seq']}) but not in the table"
+                 for iid, w in exp.inspections.items()]
+    return len(rows)
+
+
+def _check_results(exp: _Expected, session: Session, problems: list[str]) -> int:
+    rows = session.execute(select(StepResult.id, StepResult.inspection_id, StepResult.step_id,
+                                  StepResult.outcome, StepResult.fail_reason, StepResult.note,
+                                  StepResult.value).order_by(StepResult.inspection_id, StepResult.id)).all()
+    have: dict[int, list[tuple[int, tuple[Any, ...]]]] = defaultdict(list)
+    for rid, iid, *columns in rows:
+        have[iid].append((rid, tuple(columns)))
+    for iid in sorted(set(have) | set(exp.results)):
+        table, log = have.get(iid, []), exp.results.get(iid, [])
+        for (rid, held), (seq, said) in zip(table, log, strict=False):
+            if held != said:
+                problems.append(f"inspection {iid}, step result {rid} ({held[0]}): is {held[1]}"
+                                f"{_detail(held, said)}, the log says {said[1]} (event #{seq})")
+                break
+        else:
+            if len(table) > len(log):
+                problems.append(_missing_from_log(f"inspection {iid}: step result", table[len(log)][0]))
+            elif len(log) > len(table):
+                seq, said = log[len(table)]
+                problems.append(f"inspection {iid}: the step result for {said[0]} recorded by event #{seq} "
+                                "is not in the table (deleted?)")
+    return len(rows)
+
+
+def _detail(fields: tuple[Any, ...], said: tuple[Any, ...]) -> str:
+    names = ("step", "outcome", "reason", "note", "value")
+    changed = [f"{n} {h!r} not {s!r}" for n, h, s in zip(names, fields, said, strict=True) if h != s]
+    return f" ({'; '.join(changed)})" if changed else ""
+
+
+def _check_photos(exp: _Expected, session: Session, problems: list[str]) -> int:
+    rows = session.execute(select(Photo.id, Photo.inspection_id, Photo.step_id, Photo.sha256)
+                           .order_by(Photo.id)).all()
+    for pid, iid, step, sha in rows:
+        want = exp.photos.pop(pid, None)
+        if want is None:
+            problems.append(_missing_from_log("photo", f"{pid} (inspection {iid}, step {step})"))
+        elif sha != want[3]:
+            problems.append(f"photo {pid} (inspection {iid}, step {step}): points at file {sha[:16]}…, "
+                            f"the log says {want[3][:16]}… (event #{want[0]})")
+        elif (iid, step) != (want[1], want[2]):
+            problems.append(f"photo {pid}: belongs to inspection {iid}, step {step}; the log says "
+                            f"inspection {want[1]}, step {want[2]} (event #{want[0]})")
+    problems += [f"photo {pid} (inspection {w[1]}, step {w[2]}): deleted from the table; the log records "
+                 f"it (event #{w[0]})" for pid, w in exp.photos.items()]
+    return len(rows)
+
+
+def _check_reviews(exp: _Expected, session: Session, problems: list[str]) -> int:
+    rows = session.execute(select(Review.id, Review.inspection_id, Review.decision, Review.verdict)
+                           .order_by(Review.id)).all()
+    for rid, iid, decision, verdict in rows:
+        want = exp.reviews.pop(rid, None)
+        if want is None:
+            problems.append(_missing_from_log("review", f"{rid} (inspection {iid})"))
+        elif (iid, decision, verdict) != want[1:]:
+            problems.append(f"review {rid}: is {decision} to {verdict} of inspection {iid}, the log says "
+                            f"{want[2]} to {want[3]} of inspection {want[1]} (event #{want[0]})")
+    problems += [f"review {rid} (inspection {w[1]}): in the log (event #{w[0]}) but not in the table"
+                 for rid, w in exp.reviews.items()]
+    return len(rows)
+
+
+def _check_certificates(exp: _Expected, session: Session, problems: list[str]) -> int:
+    rows = session.execute(select(Certificate.serial, Certificate.inspection_id, Certificate.voided_at)
+                           .order_by(Certificate.id)).all()
+    for serial, iid, voided_at in rows:
+        want = exp.certificates.pop(serial, None)
+        if want is None:
+            problems.append(_missing_from_log("certificate", serial))
+        elif (voided_at is not None) != want["void"]:
+            have, said = ("void", "valid") if voided_at is not None else ("valid", "void")
+            problems.append(f"certificate {serial}: is {have}, the log says {said} (event #{want['seq']})")
+        elif iid != want["inspection"]:
+            problems.append(f"certificate {serial}: belongs to inspection {iid}, the log says "
+                            f"{want['inspection']} (event #{want['seq']})")
+    problems += [f"certificate {s}: in the log (event #{w['seq']}) but not in the table"
+                 for s, w in exp.certificates.items()]
+    return len(rows)

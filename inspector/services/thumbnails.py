@@ -1,0 +1,75 @@
+"""Checkpoint thumbnails: a cache beside the photos, vouched for by the station's signature.
+
+Anyone with the photo folder can replace a cached thumbnail; a certificate must never print such a
+picture. Each cached thumbnail has a sidecar signature over (photo hash, thumbnail hash) by the station
+key that made it; a document uses the cache only when that signature checks, and otherwise makes the
+thumbnail again from the stored photo, itself checked against its hash.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Iterator
+
+from inspector.printing import evidence as crops
+from inspector.security import keys
+from inspector.services import signing
+from inspector.services.context import ServiceContext
+
+PREFIX = b"inspector thumbnail\n"
+
+
+def _message(photo_sha256: str, thumbnail: bytes) -> bytes:
+    digest = hashlib.sha256(thumbnail).hexdigest()
+    return PREFIX + photo_sha256.encode("ascii") + b"\n" + digest.encode("ascii")
+
+
+def cache(ctx: ServiceContext, photo_sha256: str, thumbnail: bytes) -> None:
+    """Keep a thumbnail made from the photo, with the station's signature beside it (best effort)."""
+    key = signing.station_key(ctx.settings)
+    tag = f"{key.key_id}:{base64.b64encode(key.sign(_message(photo_sha256, thumbnail))).decode('ascii')}"
+    if ctx.photos.put_thumbnail(photo_sha256, thumbnail):
+        ctx.photos.put_thumbnail_tag(photo_sha256, tag)
+
+
+def problem(ctx: ServiceContext, photo_sha256: str, thumbnail: bytes,
+            trusted: dict[str, keys.Ed25519PublicKey] | None = None) -> str | None:
+    """None when a trusted station signed this thumbnail for this photo."""
+    tag = ctx.photos.read_thumbnail_tag(photo_sha256)
+    if not tag:
+        return "has no station signature"
+    key_id, _, encoded = tag.partition(":")
+    public_key = (trusted if trusted is not None else signing.log_keys(ctx.settings)).get(key_id)
+    if public_key is None:
+        return f"is signed by key {key_id}, which this computer does not trust"
+    try:
+        signature = base64.b64decode(encoded, validate=True)
+    except ValueError:
+        return "has an unreadable signature"
+    if not keys.signature_valid(public_key, signature, _message(photo_sha256, thumbnail)):
+        return "was replaced (its signature does not match it)"
+    return None
+
+
+def for_document(ctx: ServiceContext, photo_sha256: str) -> bytes | None:
+    """The thumbnail a certificate may print: the signed cache, else made again from the checked photo."""
+    cached = ctx.photos.read_thumbnail(photo_sha256)
+    if cached is not None and problem(ctx, photo_sha256, cached) is None:
+        return cached
+    made = crops.thumbnail(ctx.photos.read_verified(photo_sha256))
+    if made is not None:
+        cache(ctx, photo_sha256, made)
+    return made
+
+
+def replaced(ctx: ServiceContext, photo_hashes: set[str]) -> Iterator[str]:
+    """Sentences naming cached thumbnails of these photos that were replaced (for audit verify)."""
+    trusted = signing.log_keys(ctx.settings)
+    for sha256 in sorted(photo_hashes):
+        cached = ctx.photos.read_thumbnail(sha256)
+        if cached is None or ctx.photos.read_thumbnail_tag(sha256) is None:
+            continue  # never cached for documents (or a screen-only cache): documents make their own
+        trouble = problem(ctx, sha256, cached, trusted)
+        if trouble:
+            yield f"the cached thumbnail of photo {sha256[:16]}… {trouble}"
