@@ -2,35 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
+import tempfile
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field, fields, replace
+from contextvars import ContextVar
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Annotated, Any, get_type_hints
 
 import platformdirs
+from pydantic import Field, ValidationError, create_model
+from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
+
+from inspector.errors import BadInput
 
 APP_NAME = "inspector"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-# Settings a user may change (settings file or INSPECTOR_<NAME>); paths are derived below.
-_USER_FIELDS = (
-    "database_url",
-    "photo_dir",
-    "checklists_dir",
-    "assets_dir",
-    "station_name",
-    "camera",
-    "hot_folder",
-    "printer",
-    "label_size",
-    "label_printer",
-    "print_tag_on_pass",
-    "review_sample_rate",
-    "checkpoint_dir",
-    "checkpoint_minutes",
-    "log_origin",
-)
+MAX_SETTINGS_BYTES = 256 * 1024
+
+# Fields of Settings that follow from the data folder; every other field is a setting a person may change
+# (in the settings file or as INSPECTOR_<NAME>), validated by its type.
+_DERIVED = frozenset({"home", "keys_dir", "settings_file", "from_environment"})
 
 
 @dataclass(frozen=True)
@@ -52,13 +48,15 @@ class Settings:
     # HOST[:PORT] of a ZPL label printer (Zebra, port 9100); empty: tags go through `printer`.
     label_printer: str = ""
     print_tag_on_pass: bool = False
-    review_sample_rate: float = 0.1
+    review_sample_rate: Annotated[float, Field(ge=0, le=1)] = 0.1
     # Signed audit-log checkpoints go here (ideally another machine's share); empty: <home>/checkpoints.
     checkpoint_dir: str = ""
     checkpoint_minutes: float = 15.0
     # Names the audit log in its checkpoints: one per deployment (all stations on one database).
     log_origin: str = "inspector.local/audit-log"
     extra: dict[str, str] = field(default_factory=dict)
+    # Values given by INSPECTOR_* variables: save_settings does not copy them into the file.
+    from_environment: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def ensure_folders(self) -> None:
         for folder in (self.home, self.photo_dir, self.keys_dir):
@@ -86,74 +84,149 @@ def settings_path(env: Mapping[str, str] | None = None) -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "settings.json"
 
 
-def _read_settings_file(path: Path) -> dict[str, object]:
+def _read_settings_file(path: Path) -> dict[str, Any]:
+    """The file's values; a damaged file stops the station rather than quietly meaning the defaults.
+
+    (A station set to PostgreSQL that fell back to defaults would record to a local SQLite file.)
+    """
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError):
-        # A damaged settings file must not stop a bench: fall back to defaults.
-        return {}
-    return data if isinstance(data, dict) else {}
+    except OSError as exc:
+        raise BadInput(f"The settings file {path} cannot be read ({exc.strerror}).") from exc
+    if len(raw) > MAX_SETTINGS_BYTES:
+        raise BadInput(f"The settings file {path} is larger than {MAX_SETTINGS_BYTES // 1024} KB; "
+                       "it is not a settings file.")
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BadInput(f"The settings file {path} is damaged ({exc}); fix or remove it.") from exc
+    if not isinstance(data, dict):
+        raise BadInput(f"The settings file {path} is damaged (it holds no object of settings); "
+                       "fix or remove it.")
+    return data
+
+
+# The environment mapping load_settings was given (os.environ, or a test's dict): read by the source below.
+_ENVIRONMENT: ContextVar[Mapping[str, str]] = ContextVar("inspector_environment")
+
+
+class _MappingEnvSource(EnvSettingsSource):
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {name.lower(): value for name, value in _ENVIRONMENT.get(os.environ).items()}
+
+
+class _UserSettings(BaseSettings):
+    """What a person may set, validated: INSPECTOR_<NAME> over the settings file (init values) over
+    defaults. Fields are those of `Settings` that are not derived from the data folder."""
+
+    model_config = SettingsConfigDict(env_prefix="INSPECTOR_", extra="forbid", env_ignore_empty=True,
+                                      frozen=True)
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings],
+                                   init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (_MappingEnvSource(settings_cls), init_settings)
+
+
+def _user_fields() -> tuple[str, ...]:
+    return tuple(f.name for f in fields(Settings) if f.name not in _DERIVED)
+
+
+@functools.cache
+def _user_model() -> type[_UserSettings]:
+    hints = get_type_hints(Settings, include_extras=True)
+    definitions: dict[str, Any] = {}
+    for f in fields(Settings):
+        if f.name in _DERIVED:
+            continue
+        if f.default is not MISSING:
+            definitions[f.name] = (hints[f.name], f.default)
+        elif f.default_factory is not MISSING:
+            definitions[f.name] = (hints[f.name], Field(default_factory=f.default_factory))
+        else:  # defaults that depend on the data folder are filled in by load_settings
+            definitions[f.name] = (hints[f.name] | None, None)
+    return create_model("UserSettings", __base__=_UserSettings, **definitions)
+
+
+def _invalid(exc: ValidationError, env: Mapping[str, str], path: Path) -> BadInput:
+    error = exc.errors()[0]
+    name = str(error["loc"][0]) if error["loc"] else "?"
+    variable = f"INSPECTOR_{name.upper()}"
+    if error["type"] == "extra_forbidden":
+        return BadInput(f"The settings file {path} names an unknown setting {name!r}; fix or remove it.")
+    if env.get(variable):
+        return BadInput(f"The environment variable {variable}={env[variable]!r} is not valid: "
+                        f"{error['msg'].lower()}.")
+    return BadInput(f"The settings file {path} has a bad value for {name!r}: {error['msg'].lower()}; "
+                    "fix or remove it.")
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Settings from INSPECTOR_* variables over the settings file over defaults."""
+    """Settings from INSPECTOR_* variables over the settings file over defaults; BadInput (one sentence
+    naming the file or variable and the field) when any of them is not valid."""
     env = os.environ if env is None else env
     home = default_home(env)
     path = settings_path(env)
     stored = _read_settings_file(path)
-    values: dict[str, object] = {
+    token = _ENVIRONMENT.set(env)
+    try:
+        user = _user_model()(**stored)
+        from_env = _user_model()()  # the environment alone, to know which values came from it
+    except ValidationError as exc:
+        raise _invalid(exc, env, path) from exc
+    finally:
+        _ENVIRONMENT.reset(token)
+    values = user.model_dump()
+    derived_defaults = {
         "database_url": f"sqlite:///{home / 'inspector.db'}",
-        "photo_dir": str(home / "photos"),
-        "checklists_dir": str(PROJECT_ROOT / "checklists"),
-        "assets_dir": str(PROJECT_ROOT / "assets"),
+        "photo_dir": home / "photos",
+        "checklists_dir": PROJECT_ROOT / "checklists",
+        "assets_dir": PROJECT_ROOT / "assets",
     }
-    for name in _USER_FIELDS:
-        if name in stored:
-            values[name] = stored[name]
-        env_value = env.get(f"INSPECTOR_{name.upper()}")
-        if env_value:
-            values[name] = env_value
-    defaults = {f.name: f.default for f in fields(Settings)}
-    return Settings(
-        home=home,
-        database_url=str(values["database_url"]),
-        photo_dir=Path(str(values["photo_dir"])),
-        keys_dir=home / "keys",
-        checklists_dir=Path(str(values["checklists_dir"])),
-        assets_dir=Path(str(values["assets_dir"])),
-        settings_file=path,
-        station_name=str(values.get("station_name", defaults["station_name"])),
-        camera=str(values.get("camera", defaults["camera"])),
-        hot_folder=str(values.get("hot_folder", defaults["hot_folder"])),
-        printer=str(values.get("printer", defaults["printer"])),
-        label_size=str(values.get("label_size", defaults["label_size"])),
-        label_printer=str(values.get("label_printer", defaults["label_printer"])),
-        print_tag_on_pass=_as_bool(values.get("print_tag_on_pass", defaults["print_tag_on_pass"])),
-        review_sample_rate=float(
-            values.get("review_sample_rate", defaults["review_sample_rate"])  # type: ignore[arg-type]
-        ),
-        checkpoint_dir=str(values.get("checkpoint_dir", defaults["checkpoint_dir"])),
-        checkpoint_minutes=float(
-            values.get("checkpoint_minutes", defaults["checkpoint_minutes"])  # type: ignore[arg-type]
-        ),
-        log_origin=str(values.get("log_origin", defaults["log_origin"])),
-    )
-
-
-def _as_bool(value: object) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
+    for name, default in derived_defaults.items():
+        if values.get(name) is None:
+            values[name] = default
+    environment = {name: getattr(from_env, name) for name in from_env.model_fields_set}
+    return Settings(home=home, keys_dir=home / "keys", settings_file=path,
+                    from_environment=environment, **values)
 
 
 def save_settings(settings: Settings) -> None:
-    """Write the user-changeable settings; derived paths are not stored."""
-    data = asdict(settings)
-    stored = {name: str(data[name]) if isinstance(data[name], Path) else data[name]
-              for name in _USER_FIELDS}
-    settings.settings_file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = settings.settings_file.with_suffix(".tmp")
-    tmp.write_text(json.dumps(stored, indent=2), encoding="utf-8")
-    tmp.replace(settings.settings_file)
+    """Write what a person chose, owner-only and atomically. A value that came only from the environment
+    (a database password in INSPECTOR_DATABASE_URL, say) is not written unless it was changed here."""
+    path = settings.settings_file
+    stored = _read_settings_file(path)
+    for name in _user_fields():
+        value = getattr(settings, name)
+        if name in settings.from_environment and settings.from_environment[name] == value:
+            continue
+        stored[name] = str(value) if isinstance(value, Path) else value
+    write_private_file(path, json.dumps(stored, indent=2).encode("utf-8"))
+
+
+def write_private_file(path: Path, data: bytes) -> None:
+    """Temporary file (mode 0600) + fsync + rename: a crash leaves the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    with contextlib.suppress(OSError):  # the rename is durable once the folder is synced
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
