@@ -70,6 +70,13 @@ class Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
 
 
+def shipped_folder(name: str) -> Path:
+    """The checklists or assets that come with the program: the source checkout's own folder, or the
+    copy a wheel carries inside the package (pyproject's force-include) when installed with pip."""
+    checkout = PROJECT_ROOT / name
+    return checkout if checkout.is_dir() else Path(__file__).resolve().parent / "shipped" / name
+
+
 def default_home(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     if env.get("INSPECTOR_HOME"):
@@ -186,8 +193,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     derived_defaults = {
         "database_url": f"sqlite:///{home / 'inspector.db'}",
         "photo_dir": home / "photos",
-        "checklists_dir": PROJECT_ROOT / "checklists",
-        "assets_dir": PROJECT_ROOT / "assets",
+        "checklists_dir": shipped_folder("checklists"),
+        "assets_dir": shipped_folder("assets"),
     }
     for name, default in derived_defaults.items():
         if values.get(name) is None:
