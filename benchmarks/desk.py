@@ -24,11 +24,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import delete, text
 
 from inspector.config import load_settings
-from inspector.security.roles import Actor, Role
+from inspector.security.roles import Actor
 from inspector.services import analytics as analytics_service
 from inspector.services import review_queue
 from inspector.services.context import open_context
-from inspector.storage.models import DeskDailyTotal, DeskSummaryDay
+from inspector.services.identity import open_session
+from inspector.storage.models import DeskDailyTotal, DeskSummaryDay, User
 
 YEAR_START = datetime(2025, 1, 1, tzinfo=UTC)
 BRANDS = ["Nike", "Adidas", "Jordan", "Yeezy", "New Balance", "Asics", "Gucci", "Prada", "Rolex", "Hermes"]
@@ -93,6 +94,13 @@ def _batches(rows: Iterator[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]
             batch = []
     if batch:
         yield batch
+
+
+def session_for(ctx: Any, user_id: int) -> Actor:
+    """A login session for a generated user (their PIN hash is a placeholder): what the services accept."""
+    with ctx.db.transaction() as session:
+        user = session.get(User, user_id)
+        return open_session(session, user, ctx.station_name)[0]
 
 
 def generate(ctx: Any, count: int) -> None:
@@ -186,7 +194,7 @@ def explain(ctx: Any, label: str, statement: Any) -> None:
 
 
 def run_suite(ctx: Any) -> None:
-    sup = Actor(user_id=1, name="Sup", role=Role.SUPERVISOR)
+    sup = session_for(ctx, 1)
     month = (datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 7, 1, tzinfo=UTC))
     week = (datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 6, 8, tzinfo=UTC))
     flt = review_queue.QueueFilter

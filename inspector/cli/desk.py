@@ -9,13 +9,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from inspector.cli.login import add_login_arguments, log_in
 from inspector.config import load_settings
 from inspector.errors import BadInput
 
 
 def _login_args(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as", dest="user", required=True, help="your name or badge")
-    parser.add_argument("--pin", required=True)
+    add_login_arguments(parser)
 
 
 def _period_args(parser: argparse.ArgumentParser) -> None:
@@ -106,7 +106,7 @@ def _open() -> Any:
 
 
 def _login(station: Any, args: argparse.Namespace) -> Any:
-    return station.users.login(args.user, args.pin)
+    return log_in(station, args)
 
 
 def _date(text: str | None, what: str) -> datetime | None:

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from inspector.cli.login import add_login_arguments, logged_in
 from inspector.config import load_settings
+from inspector.security.roles import Permission
 
 
 def register(subparsers: Any) -> None:
@@ -51,21 +53,25 @@ def register(subparsers: Any) -> None:
     returns_sub = returns.add_subparsers(dest="returns_command", metavar="ACTION")
     returns_check = returns_sub.add_parser("check", help="compare a return's photos with the passed ones")
     returns_check.add_argument("inspection_id", type=int)
-    returns_check.add_argument("--as", dest="user", required=True, help="your name or badge")
-    returns_check.add_argument("--pin", required=True)
+    add_login_arguments(returns_check)
     returns_check.set_defaults(func=_returns_check)
 
     users = subparsers.add_parser("users", help="manage users")
     users_sub = users.add_subparsers(dest="users_command", metavar="ACTION")
-    users_list = users_sub.add_parser("list", help="list users")
+    users_list = users_sub.add_parser("list", help="list users (as an admin)")
+    add_login_arguments(users_list)
     users_list.set_defaults(func=_users_list)
+    unlock = users_sub.add_parser("unlock", help="lift a badge's PIN lockout (as an admin)")
+    unlock.add_argument("who", help="the locked user's badge code or name")
+    add_login_arguments(unlock)
+    unlock.set_defaults(func=_users_unlock)
     add = users_sub.add_parser("add", help="add a user (as an admin; the first admin needs no login)")
     add.add_argument("name")
     add.add_argument("--role", choices=["authenticator", "supervisor", "admin"], default="authenticator")
     add.add_argument("--badge")
     add.add_argument("--pin", required=True, help="the new user's PIN (4-12 digits)")
     add.add_argument("--as", dest="admin", help="admin name or badge (not needed for the first admin)")
-    add.add_argument("--admin-pin", help="that admin's PIN")
+    add.add_argument("--admin-pin", help="that admin's PIN (default: $INSPECTOR_PIN, else asked)")
     add.set_defaults(func=_users_add)
 
 
@@ -158,18 +164,31 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _returns_check(args: argparse.Namespace) -> int:
     station = _open()
-    actor = station.users.login(args.user, args.pin)
-    result = station.returns.check(actor, args.inspection_id)
+    with logged_in(station, args, Permission.INSPECT) as actor:
+        result = station.returns.check(actor, args.inspection_id)
     for step in result.steps:
         print(f"  {step.step_id:<24} {step.score:6.0%}  {step.message}")
     print(result.message)
     return 0 if result.same else 1
 
 
-def _users_list(_args: argparse.Namespace) -> int:
-    for user in _open().users.list_users():
+def _users_list(args: argparse.Namespace) -> int:
+    station = _open()
+    with logged_in(station, args, Permission.MANAGE_USERS) as actor:
+        users = station.users.list_users(actor)
+    for user in users:
         state = "" if user.active else " (switched off)"
+        if user.locked_until is not None:
+            state += f" (locked until {user.locked_until:%Y-%m-%d %H:%M} UTC)"
         print(f"{user.id:>4}  {user.name:<20} {user.role:<14} {user.badge_code or '-'}{state}")
+    return 0
+
+
+def _users_unlock(args: argparse.Namespace) -> int:
+    station = _open()
+    with logged_in(station, args, Permission.MANAGE_USERS) as actor:
+        user = station.users.unlock(actor, args.who)
+    print(f"unlocked {user.name} ({user.badge_code or 'no badge'})")
     return 0
 
 
@@ -178,10 +197,11 @@ def _users_add(args: argparse.Namespace) -> int:
     if not station.users.has_users():
         user = station.users.create_first_admin(args.name, args.pin, args.badge)
     else:
-        if not args.admin or not args.admin_pin:
+        if not args.admin:
             print("inspector: adding a user needs --as ADMIN and --admin-pin", file=sys.stderr)
             return 2
-        actor = station.users.login(args.admin, args.admin_pin)
-        user = station.users.create_user(actor, args.name, args.pin, args.role, args.badge)
+        admin = argparse.Namespace(user=args.admin, pin=args.admin_pin)
+        with logged_in(station, admin, Permission.MANAGE_USERS) as actor:
+            user = station.users.create_user(actor, args.name, args.pin, args.role, args.badge)
     print(f"added {user.name} ({user.role}), id {user.id}")
     return 0

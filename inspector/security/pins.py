@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -26,3 +28,28 @@ def pin_matches(pin_hash: str, pin: str) -> bool:
         return _HASHER.verify(pin_hash, pin)
     except (VerificationError, InvalidHashError):
         return False
+
+
+# Checked when the badge is unknown (or locked), so that refusing it costs what a wrong PIN costs:
+# the time of an answer must not tell which badges exist.
+_DUMMY_HASH = _HASHER.hash("000000")
+
+
+def spend_a_check(pin: str) -> None:
+    """Verify `pin` against a hash nobody holds: the cost of a real check, for an unknown badge."""
+    pin_matches(_DUMMY_HASH, pin)
+
+
+# NIST SP 800-63B §5.2.2 rate limiting: after LOCK_AFTER consecutive wrong PINs the badge refuses
+# every PIN for FIRST_LOCK, doubling with each further run of LOCK_AFTER, up to MAX_LOCK.
+LOCK_AFTER = 5
+FIRST_LOCK = timedelta(minutes=1)
+MAX_LOCK = timedelta(days=1)
+
+
+def lock_for(failed_pins: int) -> timedelta | None:
+    """How long a badge locks after its `failed_pins`-th consecutive wrong PIN (None: no lock now)."""
+    if failed_pins <= 0 or failed_pins % LOCK_AFTER:
+        return None
+    runs = failed_pins // LOCK_AFTER
+    return min(FIRST_LOCK * 2 ** min(runs - 1, 30), MAX_LOCK)

@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, case, distinct, func, literal_column
 from sqlalchemy.sql import Select
 
 from inspector.errors import BadInput
-from inspector.security.roles import Actor, Permission, require
+from inspector.security.roles import Actor, Permission
 from inspector.services import analytics_summary as summary
 from inspector.services.context import ServiceContext
 from inspector.storage.database import Database
@@ -179,7 +179,7 @@ def analytics(ctx: ServiceContext, actor: Actor, group: str = "authenticator",
     use_summary=False reads every inspection live (the reference the summary must equal); `now`
     decides which days are closed (tests move it).
     """
-    require(actor, Permission.VIEW_ANALYTICS)
+    ctx.authorize_now(actor, Permission.VIEW_ANALYTICS)
     _key(group)
     since, until = _as_utc(since), _as_utc(until)
     dialect = ctx.db.dialect

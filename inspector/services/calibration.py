@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, func, select
 
 from inspector.domain.verdict import Verdict
 from inspector.errors import BadInput, NotFound
-from inspector.security.roles import Actor, Permission, require
+from inspector.security.roles import Actor, Permission
 from inspector.services.context import ServiceContext
 from inspector.storage.audit import append_event
 from inspector.storage.models import AuditEvent, Inspection, Item, User
@@ -40,7 +40,6 @@ class CalibrationService:
     def mark(self, actor: Actor, item_code: str, known_verdict: str, *, style_code: str | None = None,
              description: str = "") -> CalibrationItem:
         """Mark an item (new or existing) as a known test item with its right verdict."""
-        require(actor, Permission.CALIBRATE)
         try:
             verdict = Verdict(known_verdict)
         except ValueError as exc:
@@ -49,6 +48,7 @@ class CalibrationService:
         if not code:
             raise BadInput("A calibration item needs a code.")
         with self.ctx.db.transaction() as session:
+            actor = self.ctx.authorize(session, actor, Permission.CALIBRATE)
             item = session.scalar(select(Item).where(Item.code == code))
             if item is None:
                 item = Item(code=code, style_code=style_code, description=description)
@@ -63,8 +63,8 @@ class CalibrationService:
 
     def assign(self, actor: Actor, item_code: str, authenticator: str) -> CalibrationItem:
         """Slip a calibration item into an authenticator's queue (an audit event they cannot see)."""
-        require(actor, Permission.CALIBRATE)
         with self.ctx.db.transaction() as session:
+            actor = self.ctx.authorize(session, actor, Permission.CALIBRATE)
             item = session.scalar(select(Item).where(Item.code == item_code.strip()))
             if item is None or item.calibration_verdict is None:
                 raise NotFound(f"{item_code!r} is not a calibration item; mark it first.")
@@ -90,15 +90,14 @@ class CalibrationService:
             return list(codes)
 
     def items(self, actor: Actor) -> list[CalibrationItem]:
-        require(actor, Permission.CALIBRATE)
         with self.ctx.db.read() as session:
+            self.ctx.authorize(session, actor, Permission.CALIBRATE)
             rows = session.execute(select(Item.code, Item.calibration_verdict)
                                    .where(Item.calibration_verdict.is_not(None)).order_by(Item.code)).all()
         return [CalibrationItem(code, verdict or "", self._assigned(code)) for code, verdict in rows]
 
     def scores(self, actor: Actor) -> list[CalibrationScore]:
         """Each authenticator's accuracy on calibration items they finished."""
-        require(actor, Permission.CALIBRATE)
         right = func.sum(case((Inspection.verdict == Item.calibration_verdict, 1), else_=0))
         query = (select(User.name, func.count(), right)
                  .join(Item, Item.id == Inspection.item_id)
@@ -106,6 +105,7 @@ class CalibrationService:
                  .where(and_(Item.calibration_verdict.is_not(None), Inspection.status == "finished"))
                  .group_by(User.name).order_by(User.name))
         with self.ctx.db.read() as session:
+            self.ctx.authorize(session, actor, Permission.CALIBRATE)
             return [CalibrationScore(name, int(n), int(ok or 0)) for name, n, ok in session.execute(query)]
 
     def _assigned(self, code: str) -> tuple[str, ...]:

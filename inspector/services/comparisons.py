@@ -11,7 +11,7 @@ import cv2
 
 from inspector.errors import BadInput, NotFound
 from inspector.printing.evidence import thumbnail_of
-from inspector.security.roles import Actor, Permission, require
+from inspector.security.roles import Actor, Permission
 from inspector.services import records, thumbnails
 from inspector.services.context import ServiceContext
 from inspector.services.views import ComparisonView
@@ -46,11 +46,11 @@ class ComparisonService:
 
     def compare_photo(self, actor: Actor, photo_id: int, reference_index: int = 0) -> ComparisonOutcome:
         """Slow (tens to hundreds of ms): the window calls this from a worker thread."""
-        require(actor, Permission.INSPECT)
         from inspector.vision.compare import DECODE_MIN_SIDE, compare
         from inspector.vision.imageio import decode_image_with_size, load_image_with_size
 
         with self.ctx.db.read() as session:
+            actor = self.ctx.authorize(session, actor, Permission.INSPECT)
             photo = session.get(Photo, photo_id)
             if photo is None:
                 raise NotFound(f"There is no photo {photo_id}.")
@@ -81,6 +81,7 @@ class ComparisonService:
         reference_name = str(reference_file.relative_to(self.ctx.settings.assets_dir))
         contract = result.to_dict()
         with self.ctx.db.transaction() as session:
+            actor = self.ctx.authorize(session, actor, Permission.INSPECT)
             row = Comparison(
                 photo_id=photo_id, reference=reference_name, aligned=bool(contract["aligned"]),
                 score=float(contract["score"]), regions=json.dumps(contract["regions"]),

@@ -13,6 +13,8 @@ from inspector.config import Settings, load_settings
 from inspector.domain.checklist import Checklist
 from inspector.domain.loading import ChecklistLibrary, load_library, parse_checklist_text
 from inspector.errors import NotFound, StorageUnavailable
+from inspector.security.roles import Actor, Permission
+from inspector.services import identity
 from inspector.services.resubmissions import ResubmissionFinder
 from inspector.storage import migrate
 from inspector.storage.database import Database, insert_if_absent
@@ -37,6 +39,18 @@ class ServiceContext:
     @property
     def station_name(self) -> str:
         return self.settings.station_name
+
+    def authorize(self, session: Session, actor: Actor | None, permission: Permission | None = None) -> Actor:
+        """Check the actor's login session inside the caller's transaction; returns the verified actor.
+
+        Re-reads the user's role and active flag; refuses hand-built, expired, logged-out or foreign
+        sessions (see `inspector.security.roles` for the pattern)."""
+        return identity.authorize(session, actor, permission, self.station_name)
+
+    def authorize_now(self, actor: Actor | None, permission: Permission | None = None) -> Actor:
+        """`authorize` in a read transaction of its own, for work that spans several transactions."""
+        with self.db.read() as session:
+            return self.authorize(session, actor, permission)
 
     def checklist_by_hash(self, session: Session, content_hash: str) -> Checklist:
         """The exact checklist an inspection started with, even if the file changed since."""

@@ -104,7 +104,7 @@ def seed_demo(station: StationServices, *, inspections: int = 36, seed: int = 7,
         with contextlib.suppress(InvalidState, BadInput):
             users.create_first_admin(admin_name, admin_pin, admin_badge)
     admin = users.login(DEMO_USERS[0][2], DEMO_USERS[0][3])
-    existing = {u.name for u in users.list_users()}
+    existing = {u.name for u in users.list_users(admin)}
     for name, role, badge, pin in DEMO_USERS:
         if name not in existing:
             with contextlib.suppress(BadInput):

@@ -18,7 +18,7 @@ from sqlalchemy import and_, or_, select
 
 from inspector.errors import BadInput, NotFound
 from inspector.security import keys
-from inspector.security.roles import Actor, Permission, require
+from inspector.security.roles import Actor, Permission
 from inspector.services import records
 from inspector.services.context import ServiceContext
 from inspector.storage.audit import append_event
@@ -88,8 +88,8 @@ def _extension(data: bytes) -> str:
 
 def build_bundle(ctx: ServiceContext, actor: Actor, inspection_id: int) -> bytes:
     """The signed zip for one inspection (also recorded as an audit event: who exported what)."""
-    require(actor, Permission.EXPORT)
     with ctx.db.read() as session:
+        actor = ctx.authorize(session, actor, Permission.EXPORT)
         row = session.get(Inspection, inspection_id)
         if row is None:
             raise NotFound(f"There is no inspection {inspection_id}.")
@@ -150,6 +150,7 @@ def build_bundle(ctx: ServiceContext, actor: Actor, inspection_id: int) -> bytes
         for name, data in sorted(files.items()):
             bundle.writestr(name, data)
     with ctx.db.transaction() as session:
+        actor = ctx.authorize(session, actor, Permission.EXPORT)
         append_event(session, action="evidence.exported", entity="inspection", entity_id=inspection_id,
                      actor_id=actor.user_id, station=ctx.station_name,
                      data={"manifest_sha256": hashlib.sha256(manifest_bytes).hexdigest()})

@@ -21,8 +21,8 @@ from inspector.domain.verdict import (
     Verdict,
     propose_verdict,
 )
-from inspector.errors import BadInput, InvalidState, NotFound
-from inspector.security.roles import Actor, Permission, require
+from inspector.errors import BadInput, InvalidState, NotFound, PermissionDenied
+from inspector.security.roles import Actor, Permission
 from inspector.services import records
 from inspector.services.context import ServiceContext
 from inspector.services.views import (
@@ -39,6 +39,7 @@ from inspector.storage.models import (
     Item,
     Photo,
     StepResult,
+    User,
 )
 
 
@@ -72,12 +73,12 @@ class InspectionService:
         declared_value: float | None = None,
     ) -> Started:
         """Open the item's unfinished inspection, or start one with the checklist its code selects."""
-        require(actor, Permission.INSPECT)
         item_code = item_code.strip()
         if not item_code:
             raise BadInput("Scan or type the item's code first.")
         style_code = normalise_code(style_code) if style_code else None
         def start(session: Session) -> Started:
+            actor_now = self.ctx.authorize(session, actor, Permission.INSPECT)
             item = session.scalar(select(Item).where(Item.code == item_code))
             if item is None:
                 item = Item(code=item_code, style_code=style_code, description=description,
@@ -85,7 +86,7 @@ class InspectionService:
                 session.add(item)
                 session.flush()
                 append_event(session, action="item.created", entity="item", entity_id=item.id,
-                             actor_id=actor.user_id, station=self.ctx.station_name,
+                             actor_id=actor_now.user_id, station=self.ctx.station_name,
                              data={"code": item.code, "style_code": item.style_code})
             elif style_code and not item.style_code:
                 item.style_code = style_code
@@ -94,6 +95,7 @@ class InspectionService:
                 .order_by(Inspection.id.desc()).limit(1)
             )
             if unfinished is not None:
+                self._check_holder(session, unfinished, actor_now)
                 return Started(records.inspection_view(session, self.ctx, unfinished), resumed=True)
             loaded = self._choose_checklist(item, checklist_id)
             snapshot = session.get(ChecklistSnapshot, loaded.content_hash)
@@ -106,7 +108,7 @@ class InspectionService:
             inspection = Inspection(
                 item_id=item.id, checklist_id=checklist.id, checklist_version=checklist.version,
                 checklist_hash=loaded.content_hash, brand=checklist.brand,
-                authenticator_id=actor.user_id, station_id=self.ctx.station_id(session),
+                authenticator_id=actor_now.user_id, station_id=self.ctx.station_id(session),
                 status="open", current_step=checklist.steps[0].id,
                 # The value at inspection time is the risk taken: the review queue weighs and sorts
                 # by this copy, which a later edit of the item does not change.
@@ -115,7 +117,7 @@ class InspectionService:
             session.add(inspection)
             session.flush()
             append_event(session, action="inspection.started", entity="inspection",
-                         entity_id=inspection.id, actor_id=actor.user_id,
+                         entity_id=inspection.id, actor_id=actor_now.user_id,
                          station=self.ctx.station_name,
                          data={"item": item.code, "checklist": checklist.id,
                                "version": checklist.version, "hash": loaded.content_hash})
@@ -162,7 +164,6 @@ class InspectionService:
         client_ref: str | None = None,
     ) -> PhotoView:
         """Keep the photo on disk first, then record it; a retry with the same client_ref is a no-op."""
-        require(actor, Permission.INSPECT)
         from inspector.vision.hashing import HASH_DECODE_SIDE, perceptual_hash
         from inspector.vision.imageio import decode_image_with_size
 
@@ -172,11 +173,12 @@ class InspectionService:
         phash = perceptual_hash(image)
         stored = self.ctx.photos.put(data)
         with self.ctx.db.transaction() as session:
+            actor = self.ctx.authorize(session, actor, Permission.INSPECT)
             if client_ref:
                 retried = session.scalar(select(Photo).where(Photo.client_ref == client_ref))
                 if retried is not None:
                     return records.photo_view(session, retried)
-            inspection = self._open_inspection(session, inspection_id)
+            inspection = self._held_inspection(session, inspection_id, actor)
             self._step(session, inspection, step_id)
             earlier = self.ctx.resubmissions.find(session, phash, inspection.item_id)
             photo = Photo(
@@ -213,7 +215,6 @@ class InspectionService:
         value: str | None = None,
         client_ref: str | None = None,
     ) -> StepResultView:
-        require(actor, Permission.INSPECT)
         outcome = _parse(Outcome, outcome, "outcome")
         reason = _parse(FailReason, fail_reason, "fail reason") if fail_reason else None
         note = note.strip()
@@ -223,11 +224,12 @@ class InspectionService:
             raise BadInput("Choose why the step failed (counterfeit, defect, damage, ...).")
         value = value.strip() if value else None
         with self.ctx.db.transaction() as session:
+            actor = self.ctx.authorize(session, actor, Permission.INSPECT)
             if client_ref:
                 earlier = session.scalar(select(StepResult).where(StepResult.client_ref == client_ref))
                 if earlier is not None:
                     return records.result_view(earlier)
-            inspection = self._open_inspection(session, inspection_id)
+            inspection = self._held_inspection(session, inspection_id, actor)
             checklist = self.ctx.checklist_by_hash(session, inspection.checklist_hash)
             step = self._step(session, inspection, step_id, checklist)
             problems: tuple[str, ...] = ()
@@ -267,10 +269,10 @@ class InspectionService:
             return list(found.facts), list(found.problems)
 
     def request_second_opinion(self, actor: Actor, inspection_id: int, note: str) -> InspectionView:
-        require(actor, Permission.INSPECT)
         if not note.strip():
             raise BadInput("Say what a second opinion should look at.")
         with self.ctx.db.transaction() as session:
+            actor = self.ctx.authorize(session, actor, Permission.INSPECT)
             inspection = self._inspection(session, inspection_id)
             inspection.second_opinion = True
             append_event(session, action="inspection.second_opinion_requested",
@@ -298,9 +300,9 @@ class InspectionService:
         second_opinion: bool = False,
     ) -> InspectionView:
         """Record the verdict the rules give; `expected` guards against a stale summary screen."""
-        require(actor, Permission.INSPECT)
         with self.ctx.db.transaction() as session:
-            inspection = self._open_inspection(session, inspection_id)
+            actor = self.ctx.authorize(session, actor, Permission.INSPECT)
+            inspection = self._held_inspection(session, inspection_id, actor)
             proposal = self._propose(session, inspection)
             if expected is not None and proposal.verdict is not _parse(Verdict, expected, "verdict"):
                 raise InvalidState(
@@ -354,6 +356,37 @@ class InspectionService:
         if inspection.status != "open":
             raise InvalidState(f"Inspection {inspection_id} is finished; a supervisor can review it.")
         return inspection
+
+    def _held_inspection(self, session: Session, inspection_id: int, actor: Actor) -> Inspection:
+        """The open inspection, if `actor` holds it: only its holder records steps, photos and the verdict."""
+        inspection = self._open_inspection(session, inspection_id)
+        self._check_holder(session, inspection, actor)
+        return inspection
+
+    @staticmethod
+    def _check_holder(session: Session, inspection: Inspection, actor: Actor) -> None:
+        if inspection.authenticator_id != actor.user_id:
+            holder = session.get(User, inspection.authenticator_id)
+            raise PermissionDenied(
+                f"Inspection {inspection.id} is held by {holder.name if holder else 'another user'}; "
+                "only they record it, or a supervisor takes it over."
+            )
+
+    def take_over(self, actor: Actor, inspection_id: int, reason: str) -> InspectionView:
+        """A supervisor takes an open inspection over from its holder (ill, left the shift...); audited."""
+        if not reason.strip():
+            raise BadInput("Say why the inspection is taken over.")
+        with self.ctx.db.transaction() as session:
+            actor = self.ctx.authorize(session, actor, Permission.TAKE_OVER)
+            inspection = self._open_inspection(session, inspection_id)
+            previous = inspection.authenticator_id
+            if previous == actor.user_id:
+                raise InvalidState(f"{actor.name} holds inspection {inspection_id} already.")
+            inspection.authenticator_id = actor.user_id
+            append_event(session, action="inspection.taken_over", entity="inspection",
+                         entity_id=inspection.id, actor_id=actor.user_id, station=self.ctx.station_name,
+                         data={"from": previous, "to": actor.user_id, "reason": reason.strip()})
+            return records.inspection_view(session, self.ctx, inspection)
 
     def _step(self, session: Session, inspection: Inspection, step_id: str,
               checklist: Checklist | None = None) -> Step:

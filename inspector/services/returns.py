@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from inspector.errors import NotFound
-from inspector.security.roles import Actor, Permission, require
+from inspector.security.roles import Actor, Permission
 from inspector.services.context import ServiceContext
 from inspector.storage.audit import append_event
 from inspector.storage.models import Inspection, Photo
@@ -42,11 +42,11 @@ class ReturnService:
 
     def check(self, actor: Actor, inspection_id: int) -> ReturnCheck:
         """Compare, step by step, this inspection's photos with those of the item's last pass."""
-        require(actor, Permission.INSPECT)
         from inspector.vision.fingerprint import same_unit
         from inspector.vision.imageio import decode_image
 
         with self.ctx.db.read() as session:
+            actor = self.ctx.authorize(session, actor, Permission.INSPECT)
             now = session.get(Inspection, inspection_id)
             if now is None:
                 raise NotFound(f"There is no inspection {inspection_id}.")
@@ -78,6 +78,7 @@ class ReturnService:
         outcome = ReturnCheck(inspection_id, passed_id, all(r.same for r in results),
                               min(r.score for r in results), tuple(results))
         with self.ctx.db.transaction() as session:
+            actor = self.ctx.authorize(session, actor, Permission.INSPECT)
             append_event(session, action="return.checked", entity="inspection", entity_id=inspection_id,
                          actor_id=actor.user_id, station=self.ctx.station_name,
                          data={"passed_inspection": passed_id, "same": outcome.same,

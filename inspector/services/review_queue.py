@@ -12,7 +12,7 @@ from sqlalchemy.sql import Select
 
 from inspector.domain.verdict import Verdict
 from inspector.errors import BadInput
-from inspector.security.roles import Actor, Permission, require
+from inspector.security.roles import Actor, Permission
 from inspector.services.context import ServiceContext
 from inspector.services.records import as_utc, now
 from inspector.storage.models import Inspection, Item, Review, Station, User
@@ -210,9 +210,9 @@ def _id_of(ctx: ServiceContext, model: type[Station] | type[User], name: str, wh
 
 def review_queue(ctx: ServiceContext, actor: Actor, flt: QueueFilter | None = None) -> list[QueueEntry]:
     """Inspections waiting for a supervisor, newest first by default."""
-    require(actor, Permission.REVIEW)
     flt = flt or QueueFilter()
     with ctx.db.read() as session:
+        ctx.authorize(session, actor, Permission.REVIEW)
         if flt.sort in INDEXED_WITH_FINISH:
             # Inspections without a score or value come after the rest in either order, on both
             # databases (SQLite puts NULL lowest, PostgreSQL highest). NULLS LAST in one query would

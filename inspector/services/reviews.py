@@ -9,9 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector.domain.verdict import Verdict
-from inspector.errors import BadInput, InvalidState, NotFound, PermissionDenied
-from inspector.security.roles import Actor, Permission, require
-from inspector.services import analytics_summary, records
+from inspector.errors import BadInput, InvalidState, NotFound
+from inspector.security.roles import Actor, Permission
+from inspector.services import analytics_summary, ownership, records
 from inspector.services.context import ServiceContext
 from inspector.services.views import InspectionDetail, ReviewView
 from inspector.storage.audit import append_event
@@ -47,8 +47,8 @@ class ReviewService:
 
     def for_review(self, actor: Actor, inspection_id: int, *, blind: bool = False) -> InspectionDetail:
         """Everything about the inspection; blind hides the first verdict, its summary and other reviews."""
-        require(actor, Permission.REVIEW)
         with self.ctx.db.read() as session:
+            self.ctx.authorize(session, actor, Permission.REVIEW)
             row = session.get(Inspection, inspection_id)
             if row is None:
                 raise NotFound(f"There is no inspection {inspection_id}.")
@@ -61,12 +61,12 @@ class ReviewService:
     def blind_review(self, actor: Actor, inspection_id: int, verdict: Verdict | str,
                      reason: str = "") -> BlindOutcome:
         """Record the reviewer's own verdict first; agreeing confirms, disagreeing overturns."""
-        require(actor, Permission.REVIEW)
         try:
             mine = Verdict(str(verdict))
         except ValueError as exc:
             raise BadInput(f"Unknown verdict {verdict!r}.") from exc
         with self.ctx.db.read() as session:
+            self.ctx.authorize(session, actor, Permission.REVIEW)
             row = session.get(Inspection, inspection_id)
             first = row.verdict if row is not None else None
         if first is None:
@@ -80,25 +80,24 @@ class ReviewService:
         return BlindOutcome(review=review, first_verdict=first, agreed=mine.value == first)
 
     def history(self, actor: Actor, inspection_id: int) -> list[ReviewView]:
-        require(actor, Permission.REVIEW)
         with self.ctx.db.read() as session:
+            self.ctx.authorize(session, actor, Permission.REVIEW)
             rows = session.scalars(select(Review).where(Review.inspection_id == inspection_id)
                                    .order_by(Review.id)).all()
             return [records.review_view(session, r) for r in rows]
 
     def _review(self, actor: Actor, inspection_id: int, decision: str,
                 verdict: Verdict | str | None, reason: str, blind: bool) -> ReviewView:
-        require(actor, Permission.REVIEW)
         reason = reason.strip()
         with self.ctx.db.transaction() as session:
+            actor = self.ctx.authorize(session, actor, Permission.REVIEW)
             inspection = session.get(Inspection, inspection_id)
             if inspection is None:
                 raise NotFound(f"There is no inspection {inspection_id}.")
             if inspection.status != "finished" or inspection.verdict is None:
                 raise InvalidState(f"Inspection {inspection_id} is not finished yet.")
-            if inspection.authenticator_id == actor.user_id:
-                # A second opinion must come from someone else; the same person cannot review themselves.
-                raise PermissionDenied(f"{actor.name} inspected item {inspection_id} and may not review it.")
+            # A second opinion must come from someone else: nobody reviews what they recorded.
+            ownership.check_may_review(session, inspection, actor)
             previous = inspection.verdict
             if decision == "overturn":
                 try:

@@ -16,6 +16,7 @@ class UserView:
     role: str
     badge_code: str | None
     active: bool
+    locked_until: datetime | None = None  # a PIN lockout in force until then
 
 
 @dataclass(frozen=True)

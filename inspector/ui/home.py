@@ -119,7 +119,7 @@ class HomePage(QWidget):
         self.demo_box.setVisible(shown > 0 and self._is_demo_station())
 
     def _is_demo_station(self) -> bool:
-        return any(user.badge_code == "B-1001" for user in self._services.users.list_users())
+        return self._services.users.is_demo_station()
 
     def _on_try_clicked(self, style_code: str) -> None:
         from datetime import datetime

@@ -32,6 +32,7 @@ from inspector.config import save_settings
 from inspector.security.roles import Actor
 from inspector.services.inspections import NeedsChecklist
 from inspector.services.station import StationServices
+from inspector.ui.background import run_in_background
 from inspector.ui.dialogs import ChecklistChooser, ShortcutSheet
 from inspector.ui.finish import FinishPage
 from inspector.ui.first_run import FirstRunPage
@@ -169,7 +170,7 @@ class MainWindow(QMainWindow):
             self._show(self.first_run)
         else:
             self.login.reset()
-            if any(u.badge_code == "B-1001" for u in self.services.users.list_users()):
+            if self.services.users.is_demo_station():
                 self.login.show_demo_people()
             self._show(self.login)
 
@@ -200,6 +201,9 @@ class MainWindow(QMainWindow):
 
     def log_out(self) -> None:
         self.inspection.shut_down()
+        if self.actor is not None:
+            # Ends the session in the database: the token the window held is refused from now on.
+            run_in_background(self.services.users.logout, self.actor)
         self.show_start()
 
     def show_home(self) -> None:

@@ -14,9 +14,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.sql import Select
 
-from benchmarks.desk import generate
+from benchmarks.desk import generate, session_for
 from inspector.config import Settings
-from inspector.security.roles import Actor, Role
 from inspector.services import analytics as analytics_service
 from inspector.services.context import ServiceContext, open_context
 from inspector.services.review_queue import QueueFilter, queue_query
@@ -26,7 +25,6 @@ from inspector.services.review_queue import QueueFilter, queue_query
 ROWS = 20_000
 MONTH = (datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 7, 1, tzinfo=UTC))
 SUMMARISED = (datetime(2025, 3, 1, tzinfo=UTC), datetime(2025, 10, 1, tzinfo=UTC))
-SUPERVISOR = Actor(user_id=1, name="Sup", role=Role.SUPERVISOR)  # user 1 of the generated data
 
 
 @pytest.fixture
@@ -36,7 +34,8 @@ def year_of_work(settings: Settings) -> Iterator[ServiceContext]:
     generate(ctx, ROWS)
     # Fills the daily summary for the months around MONTH (reading a month of a summary that holds
     # only that month is honestly a full scan of it).
-    analytics_service.analytics(ctx, SUPERVISOR, "authenticator", *SUMMARISED)
+    supervisor = session_for(ctx, 1)  # user 1 of the generated data
+    analytics_service.analytics(ctx, supervisor, "authenticator", *SUMMARISED)
     with ctx.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text("VACUUM ANALYZE" if ctx.db.dialect == "postgresql" else "ANALYZE"))
     yield ctx

@@ -40,7 +40,8 @@ def test_first_inspections_of_many_stations_at_once(test_settings: Settings, pho
         stations[0].users.create_first_admin("Ada", "9999", "B-9")
         admin = stations[0].users.login("B-9", "9999")
         stations[0].users.create_user(admin, "Alex", "1234", Role.AUTHENTICATOR, "B-1")
-        alex: Actor = stations[0].users.login("B-1", "1234")
+        # A login holds at its own station only: Alex logs in at each.
+        alexes: list[Actor] = [station.users.login("B-1", "1234") for station in stations]
         barrier = threading.Barrier(len(stations))
         errors: list[BaseException] = []
 
@@ -49,6 +50,7 @@ def test_first_inspections_of_many_stations_at_once(test_settings: Settings, pho
                 barrier.wait()
                 station = stations[number]
                 code = f"FIRST-{number}"
+                alex = alexes[number]
                 started = station.inspections.start_or_resume(alex, code, style_code="TR1000-001")
                 station.inspections.add_photo(alex, started.inspection.id, "box-label", photo_bytes,
                                               client_ref=f"first-{number}")
@@ -69,7 +71,7 @@ def test_same_item_scanned_at_two_stations_at_once(test_settings: Settings) -> N
     stations = _stations(test_settings, 4)
     try:
         stations[0].users.create_first_admin("Ada", "9999", "B-9")
-        admin = stations[0].users.login("B-9", "9999")
+        admins = [station.users.login("B-9", "9999") for station in stations]
         barrier = threading.Barrier(len(stations))
         seen: list[int] = []
         errors: list[BaseException] = []
@@ -78,7 +80,7 @@ def test_same_item_scanned_at_two_stations_at_once(test_settings: Settings) -> N
             try:
                 barrier.wait()
                 inspections = stations[number].inspections
-                started = inspections.start_or_resume(admin, "TWIN-1", style_code="TR1000-001")
+                started = inspections.start_or_resume(admins[number], "TWIN-1", style_code="TR1000-001")
                 seen.append(started.inspection.id)
             except BaseException as exc:
                 errors.append(exc)
