@@ -85,7 +85,9 @@ def propose_verdict(checklist: Checklist, states: Mapping[str, StepState]) -> Pr
                 route(rules.major_fail, reason)
             else:
                 minor_fails.append(reason)
-        elif state.outcome is Outcome.UNSURE:
+        # Not elif: an unsure step whose value also contradicts the brand data takes the worse of both
+        # effects, so adding a problem never makes the verdict better (found by the property test).
+        if state.outcome is Outcome.UNSURE:
             route(rules.unsure, VerdictReason(step.id, f"{step.title}: marked unsure"))
         if state.photo_count < step.required_photos:
             route(
