@@ -54,6 +54,11 @@ class Settings:
     checkpoint_minutes: float = 15.0
     # Names the audit log in its checkpoints: one per deployment (all stations on one database).
     log_origin: str = "inspector.local/audit-log"
+    # What the barcode scanner is set to send before / after each code (empty: Enter ends a scan).
+    scanner_prefix: str = ""
+    scanner_suffix: str = ""
+    # Take the photo by itself when framing and quality hold steady for about half a second.
+    auto_capture: bool = False
     extra: dict[str, str] = field(default_factory=dict)
     # Values given by INSPECTOR_* variables: save_settings does not copy them into the file.
     from_environment: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

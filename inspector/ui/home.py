@@ -19,7 +19,7 @@ from inspector.security.roles import Actor
 from inspector.services.calibration import CalibrationService
 from inspector.services.station import StationServices
 from inspector.services.views import InspectionView
-from inspector.ui.widgets import Banner, title_label
+from inspector.ui.widgets import Banner, tall_rows, title_label
 
 
 class HomePage(QWidget):
@@ -51,6 +51,7 @@ class HomePage(QWidget):
         self.unfinished_box = QGroupBox("Unfinished inspections — pick one to resume where it stopped")
         box_layout = QVBoxLayout(self.unfinished_box)
         self.unfinished_list = QListWidget()
+        tall_rows(self.unfinished_list)
         self.unfinished_list.itemActivated.connect(self._on_unfinished_activated)
         box_layout.addWidget(self.unfinished_list)
         self.resume_button = QPushButton("Resume the selected inspection")
@@ -62,6 +63,7 @@ class HomePage(QWidget):
         self.assigned_box = QGroupBox("Assigned to you — fetch these items from the shelf and scan them")
         assigned_layout = QVBoxLayout(self.assigned_box)
         self.assigned_list = QListWidget()
+        tall_rows(self.assigned_list)
         self.assigned_list.itemActivated.connect(
             lambda item: self.open_requested.emit(item.text(), ""))
         self.assigned_list.setMaximumHeight(150)  # a few codes; the unfinished list gets the room

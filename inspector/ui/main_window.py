@@ -15,9 +15,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPoint, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QLabel,
     QMainWindow,
@@ -40,7 +41,7 @@ from inspector.ui.home import HomePage
 from inspector.ui.inspection.page import InspectionPage
 from inspector.ui.jobs import wait_for_background
 from inspector.ui.login import LoginPage
-from inspector.ui.scanner import ScanDetector
+from inspector.ui.scanner import ScanDetector, refuse_scan, shorten
 from inspector.ui.settings_dialog import SettingsDialog
 from inspector.ui.verify_dialog import VerifyDialog, is_certificate_code
 from inspector.ui.widgets import message_for, show_error
@@ -90,8 +91,11 @@ class MainWindow(QMainWindow):
         self.finish.next_item_requested.connect(self.show_home)
 
         self._role_pages: list[_RolePage] = []
-        self.scanner = ScanDetector(self)
-        self.scanner.code_scanned.connect(self._on_code_scanned)
+        self.last_scan = ""
+        self.scanner = ScanDetector(self, prefix=services.ctx.settings.scanner_prefix,
+                                    suffix=services.ctx.settings.scanner_suffix)
+        # Queued: a scan may open a dialog with its own event loop; not from inside the key filter.
+        self.scanner.code_scanned.connect(self._on_code_scanned, Qt.ConnectionType.QueuedConnection)
         self.scanner.install()
         QShortcut(QKeySequence("Ctrl+,"), self, self.open_settings)
         QShortcut(QKeySequence("F1"), self, lambda: ShortcutSheet(self).exec())
@@ -266,7 +270,7 @@ class MainWindow(QMainWindow):
     def _on_other_item_scanned(self, code: str) -> None:
         answer = QMessageBox.question(
             self, "Open another item?",
-            f"You scanned {code}. Open that item? This inspection is saved and can be resumed.")
+            f"You scanned {shorten(code)}. Open that item? This inspection is saved and can be resumed.")
         if answer == QMessageBox.StandardButton.Yes:
             self.open_item(code)
 
@@ -284,6 +288,31 @@ class MainWindow(QMainWindow):
         return self.verify_dialog
 
     def _on_code_scanned(self, code: str) -> None:
+        """Every scan lands where it belongs in the state the window is in, or is refused in words."""
+        self.last_scan = code
+        modal = QApplication.activeModalWidget()
+        if modal is not None:
+            self._scan_into_dialog(modal, code)
+            return
+        if self.verify_dialog is not None and QApplication.activeWindow() is self.verify_dialog:
+            self.verify_dialog.check(code)
+            return
+        self._route_scan(code)
+
+    def _scan_into_dialog(self, modal: QWidget, code: str) -> None:
+        if isinstance(modal, ShortcutSheet):  # the key sheet is only read: close it and go on
+            modal.reject()
+            QTimer.singleShot(0, lambda: self._route_scan(code))
+        elif hasattr(modal, "on_code_scanned"):  # a dialog that takes scans (the checklist chooser)
+            modal.on_code_scanned(code)
+        elif modal.objectName() == "scanRefused":
+            refuse_scan(modal.parentWidget() or modal, f"The scan {shorten(code)} was not used either.")
+        else:  # settings, file dialogs, questions: a scan typed into them would change them
+            title = modal.windowTitle() or "open"
+            refuse_scan(modal, f"The scan {shorten(code)} was not used: close the {title} window first, "
+                               "then scan again.")
+
+    def _route_scan(self, code: str) -> None:
         page = self.stack.currentWidget()
         if is_certificate_code(code) and page is not self.first_run:
             # A certificate's QR code is never an item, a badge or a value: check it wherever it is read.
@@ -319,6 +348,8 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             return
         self.inspection.view.apply_settings(self.services.ctx.settings)
+        self.scanner.configure(self.services.ctx.settings.scanner_prefix,
+                               self.services.ctx.settings.scanner_suffix)
         self._update_header()
 
     def _restore_geometry(self) -> None:

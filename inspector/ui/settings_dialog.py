@@ -65,6 +65,15 @@ class SettingsDialog(QDialog):
         form.addRow("Label size", self.label_combo)
         form.addRow("Label printer (ZPL)", self.label_printer_edit)
         form.addRow("", self.print_on_pass_check)
+        self.scanner_prefix_edit = QLineEdit(settings.scanner_prefix)
+        self.scanner_prefix_edit.setPlaceholderText("What the scanner sends before each code (optional)")
+        self.scanner_suffix_edit = QLineEdit(settings.scanner_suffix)
+        self.scanner_suffix_edit.setPlaceholderText("…and after it, before Enter (optional)")
+        form.addRow("Scanner prefix", self.scanner_prefix_edit)
+        form.addRow("Scanner suffix", self.scanner_suffix_edit)
+        self.auto_capture_check = QCheckBox("Take the photo when framing and sharpness hold steady (~0.5 s)")
+        self.auto_capture_check.setChecked(settings.auto_capture)
+        form.addRow("", self.auto_capture_check)
         form.addRow("Saved in", QLabel(str(settings.settings_file)))
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -102,6 +111,9 @@ class SettingsDialog(QDialog):
             label_size=self.label_combo.currentText(),
             label_printer=self.label_printer_edit.text().strip(),
             print_tag_on_pass=self.print_on_pass_check.isChecked(),
+            scanner_prefix=self.scanner_prefix_edit.text(),
+            scanner_suffix=self.scanner_suffix_edit.text(),
+            auto_capture=self.auto_capture_check.isChecked(),
         )
 
     def save(self) -> Settings:

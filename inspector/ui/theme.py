@@ -30,7 +30,6 @@ QLabel[role="banner-warning"] {{ background: {WARNING}; color: black; padding: 8
                                  font-weight: bold; }}
 QLabel[role="banner-error"] {{ background: {FAIL}; color: white; padding: 8px; border-radius: 4px; }}
 QLabel[role="banner-info"] {{ background: palette(alternate-base); padding: 8px; border-radius: 4px; }}
-QListWidget::item {{ min-height: {MIN_TARGET_PX}px; }}
 """
 
 

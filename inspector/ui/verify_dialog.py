@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -13,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -25,9 +27,25 @@ from inspector.ui.background import run_in_background
 STATUS_COLOURS = {VALID: "#1b8a3a", VOID: "#c26a00", INVALID: "#c62828"}
 
 
+_BASE45 = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
+
+
 def is_certificate_code(text: str) -> bool:
-    """A scan that is a certificate's QR text rather than an item code or a badge."""
-    return text.strip().startswith(payload.HEADER)
+    """A scan that is a certificate's QR text rather than an item code or a badge.
+
+    Two forms: the bare payload (`INS1:...`) and the verify page's address carrying it after '#'
+    (`https://<verify host>/#<payload>`, so a phone's camera opens the verify page).
+    """
+    text = text.strip()
+    if text.startswith(payload.HEADER):
+        return True
+    parts = urlsplit(text)
+    if parts.scheme not in ("https", "http") or not parts.netloc or not parts.fragment:
+        return False
+    fragment = unquote(parts.fragment)
+    url_safe = fragment.replace("-", "").replace("_", "").isalnum()
+    return fragment.startswith((payload.HEADER, payload.PREFIX)) or (
+        len(fragment) >= 40 and (set(fragment) <= _BASE45 or url_safe))
 
 
 class VerifyDialog(QDialog):
@@ -63,6 +81,8 @@ class VerifyDialog(QDialog):
         self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.details_label.setStyleSheet("font-family: monospace;")
+        # A long code or signature line must wrap or clip, never widen the window past the screen.
+        self.details_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout.addWidget(self.details_label, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)

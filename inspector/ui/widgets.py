@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QLabel, QMessageBox, QSizePolicy, QWidget
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QLabel,
+    QMessageBox,
+    QSizePolicy,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from inspector.errors import InspectorError
 
@@ -48,6 +56,22 @@ class Banner(QLabel):
     def clear_message(self) -> None:
         self.setText("")
         self.hide()
+
+
+class _TallRows(QStyledItemDelegate):
+    """Rows at least a bench target high, in the size the view lays out and clicks by (a stylesheet
+    min-height only draws taller boxes over rows laid out at text height: clicks hit the wrong row)."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:  # type: ignore[no-untyped-def]
+        from inspector.ui.theme import MIN_TARGET_PX
+
+        hint = super().sizeHint(option, index)
+        return QSize(hint.width(), max(hint.height(), MIN_TARGET_PX))
+
+
+def tall_rows(view: QAbstractItemView) -> None:
+    """Give a list's rows the bench's minimum height (44 px), laid out and clickable as drawn."""
+    view.setItemDelegate(_TallRows(view))
 
 
 def title_label(text: str, role: str = "title") -> QLabel:

@@ -93,6 +93,7 @@ def test_a_person_typing_is_not_a_scan(qtbot, window: MainWindow, empty_station:
         clock.now += 0.15  # a person: well over the scanner's gap between keys
         qtbot.keyClick(edit, char)
     clock.now += 0.15
+    qtbot.waitUntil(lambda: not window.scanner.holding)  # the last key: delivered after the short hold
     assert edit.text() == "BR1000-042"
     window.home.code_edit.clear()
     assert scans == []
@@ -188,3 +189,27 @@ def test_a_database_that_cannot_open_is_one_sentence(qtbot, tmp_path: Path,
     assert len(shown) == 1 and "\n" not in shown[0]
     assert "database" in shown[0].lower() or "records" in shown[0]
     assert "Traceback" not in shown[0]
+
+
+def test_the_checklist_chooser_works_with_mouse_and_keys(qtbot, window: MainWindow) -> None:
+    from inspector.ui.dialogs import ChecklistChooser
+    from inspector.ui.theme import apply_theme
+
+    apply_theme(QApplication.instance(), dark=False)  # the bench's stylesheet: item padding included
+    chooser = ChecklistChooser("ITEM-1", window.services.ctx.library.all(), window)
+    qtbot.addWidget(chooser)
+    chooser.show()
+    assert chooser.list.count() >= 1 and not chooser.ok_button.isEnabled()  # OK on nothing: disabled
+    chooser._accept_if_ready()
+    assert chooser.isVisible() and "first" in chooser.note.text()
+    last = chooser.list.count() - 1
+    rect = chooser.list.visualItemRect(chooser.list.item(last))
+    assert rect.height() >= 40  # bench-sized rows, as drawn
+    qtbot.mouseClick(chooser.list.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert chooser.list.selectedItems() == [chooser.list.item(last)] and chooser.ok_button.isEnabled()
+    chooser.list.setFocus()
+    qtbot.keyClick(chooser.list, Qt.Key.Key_Home)
+    assert chooser.checklist_id() == chooser.list.item(0).data(Qt.ItemDataRole.UserRole)
+    qtbot.keyClick(chooser.list, Qt.Key.Key_Return)
+    window.scanner.release_held_keys()
+    assert chooser.result() == chooser.DialogCode.Accepted

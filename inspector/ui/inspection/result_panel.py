@@ -19,7 +19,6 @@ from inspector.domain.checklist import Step
 from inspector.domain.verdict import FailReason
 from inspector.services.views import StepResultView
 from inspector.ui import theme
-from inspector.ui.scanner import TAKES_SCANS
 from inspector.ui.widgets import Banner
 
 FAIL_REASONS = {
@@ -52,7 +51,6 @@ class ResultPanel(QWidget):
         self.value_box = QGroupBox("Value")
         value_layout = QVBoxLayout(self.value_box)
         self.value_edit = QLineEdit(placeholderText="Type or scan the value")
-        self.value_edit.setProperty(TAKES_SCANS, True)
         self.value_edit.setObjectName("value")
         self.value_check = QLabel()
         self.value_check.setWordWrap(True)
