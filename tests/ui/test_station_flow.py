@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from inspector.app import attach_certificates
@@ -72,6 +73,7 @@ def scan(qtbot, widget, code: str) -> None:
     """What a barcode scanner does: the code's keys in a burst, then Enter."""
     qtbot.keyClicks(widget, code)
     qtbot.keyClick(widget, Qt.Key.Key_Return)
+    QApplication.processEvents()  # the window takes the scan queued, after the key filter returns
 
 
 def press(qtbot, window: MainWindow, key: Qt.Key) -> None:

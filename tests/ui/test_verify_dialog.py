@@ -65,6 +65,7 @@ def _scan(qtbot, window: MainWindow, code: str) -> VerifyDialog:
     window.home.setFocus()
     qtbot.keyClicks(window.home, code)
     qtbot.keyClick(window.home, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.verify_dialog is not None, timeout=WAIT_MS)
     dialog = window.verify_dialog
     assert dialog is not None, "a scanned certificate code should open the verify window"
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=WAIT_MS)
