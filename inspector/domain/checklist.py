@@ -8,6 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from inspector.domain.patterns import compile_pattern, full_match
+
 
 class Severity(StrEnum):
     CRITICAL = "critical"
@@ -36,10 +38,7 @@ class _Strict(BaseModel):
 
 
 def _check_regex(pattern: str) -> str:
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"not a valid regular expression ({exc})") from exc
+    compile_pattern(pattern)
     return pattern
 
 
@@ -181,7 +180,7 @@ class Checklist(_Strict):
         raise KeyError(step_id)
 
     def matches(self, code: str) -> bool:
-        return any(re.fullmatch(p, normalise_code(code), re.IGNORECASE) for p in self.patterns)
+        return any(full_match(p, normalise_code(code)) for p in self.patterns)
 
     @property
     def title(self) -> str:

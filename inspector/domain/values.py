@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from inspector.domain.checklist import Checklist, Step, ValueKind, normalise_code
+from inspector.domain.patterns import full_match
 
 
 @dataclass(frozen=True)
@@ -42,9 +42,9 @@ def check_value(checklist: Checklist, step: Step, value: str,
     else:
         pattern = {ValueKind.DATE_CODE: registry.date_code_pattern,
                    ValueKind.SERIAL: registry.serial_pattern}.get(spec.kind)
-        if pattern and not re.fullmatch(pattern, text, re.IGNORECASE):
+        if pattern and not full_match(pattern, text):
             problems.append(f"{spec.kind.value.replace('_', ' ')} {text} does not match the brand's pattern")
-    if spec.pattern and not re.fullmatch(spec.pattern, text, re.IGNORECASE):
+    if spec.pattern and not full_match(spec.pattern, text):
         problems.append(f"{spec.label or spec.kind} {text} does not have the expected form")
     if spec.must_match:
         other = other_values.get(spec.must_match)

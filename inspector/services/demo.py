@@ -12,6 +12,7 @@ import cv2
 import numpy as np
 
 from inspector.domain.checklist import Checklist, PhotoRule, Severity, ValueKind
+from inspector.domain.patterns import full_match
 from inspector.domain.verdict import FailReason, Outcome
 from inspector.errors import BadInput, InvalidState
 from inspector.security.roles import Actor, Role
@@ -76,8 +77,6 @@ def _value_for(checklist: Checklist, kind: ValueKind, style_code: str, scenario:
 
 def _sample_for(pattern: str | None, fallback: str, rng: random.Random) -> str:
     """A value matching the brand's pattern, found by trying simple shapes; fallback otherwise."""
-    import re
-
     if not pattern:
         return fallback
     letters = "ABCDEFGHJKLMNPRSTUVWXYZ"
@@ -85,7 +84,7 @@ def _sample_for(pattern: str | None, fallback: str, rng: random.Random) -> str:
         shape = rng.choice(["LLDDDD", "LLDDDDDD", "DLLDDDDD", "LDDDDDDD", "DDDDDDDD", "DLDDDDDD",
                             "LLLLDDDDDD", "DDDD", "LLDDDL", "DDDDDD", "LDDDDD", "LLDDDDDDDDDDDD"])
         value = "".join(rng.choice(letters) if c == "L" else str(rng.randint(0, 9)) for c in shape)
-        if re.fullmatch(pattern, value):
+        if full_match(pattern, value):
             return value
     return fallback
 

@@ -1,0 +1,42 @@
+"""Checklist patterns run in linear time; the ones that need backtracking are refused when a checklist loads."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from inspector.domain.loading import parse_checklist_text
+from inspector.domain.patterns import full_match
+from inspector.errors import ChecklistInvalid
+from tests.services.conftest import CHECKLIST
+
+
+def test_a_catastrophic_pattern_matches_in_linear_time() -> None:
+    """`(a+)+b` on 24 letters took 1.15 s with Python's re (2^24 paths); RE2 answers at once."""
+    started = time.perf_counter()
+    for length in (24, 1000, 100_000):
+        assert not full_match("(a+)+b", "a" * length)
+    # A complexity class, not a speed figure: backtracking needs > 1 s at 24 letters and ages at 100,000.
+    assert time.perf_counter() - started < 5.0
+
+
+def test_a_checklist_with_a_catastrophic_pattern_still_loads_and_scans_fast() -> None:
+    text = CHECKLIST.replace('patterns: ["TR\\\\d{4}-\\\\d{3}"]', 'patterns: ["(A+)+B", "TR\\\\d{4}-\\\\d{3}"]')
+    checklist = parse_checklist_text(text, "hostile.yaml").checklist
+    started = time.perf_counter()
+    assert not checklist.matches("A" * 40)
+    assert checklist.matches("tr1000-001")
+    assert time.perf_counter() - started < 5.0
+
+
+@pytest.mark.parametrize("pattern", ["(TR)\\\\1", "TR(?=\\\\d)", "(?<!X)TR", "x" * 600])
+def test_patterns_that_need_backtracking_are_named_when_loading(pattern: str) -> None:
+    text = CHECKLIST.replace('patterns: ["TR\\\\d{4}-\\\\d{3}"]', f'patterns: ["{pattern}"]')
+    with pytest.raises(ChecklistInvalid) as refused:
+        parse_checklist_text(text, "hostile.yaml")
+    assert "patterns" in str(refused.value)
+
+
+def test_matching_ignores_case_as_before() -> None:
+    assert full_match(r"TR\d{4}-\d{3}", "tr1000-001") and not full_match(r"TR\d{4}", "TR1000-001")
