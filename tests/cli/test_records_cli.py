@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import shutil
@@ -98,3 +99,31 @@ def test_unknown_verdict_is_one_line(demo_home: Path, capsys: pytest.CaptureFixt
     with pytest.raises(SystemExit) as exit_info:
         main(["inspections", "list", "--verdict", "maybe"])
     assert exit_info.value.code == 2
+
+
+def test_audit_checkpoint_and_verify_against_it(demo_home: Path, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    held = tmp_path / "held.txt"
+    assert main(["audit", "checkpoint", "-o", str(held)]) == 0
+    text = held.read_text()
+    origin, size, root, time_line, blank, signature = text.splitlines()
+    assert (origin, blank) == ("inspector.local/audit-log", "") and int(size) > 50
+    assert len(base64.b64decode(root)) == 32 and time_line.startswith("time ")
+    assert signature.startswith("— inspector-")
+    capsys.readouterr()
+    assert main(["audit", "verify", "--checkpoint", str(held)]) == 0
+    assert f"extends the checkpoint of {time_line[5:]} signed {size} events" in capsys.readouterr().out
+    # A checkpoint edited by hand no longer carries a valid signature.
+    held.write_text(text.replace(f"\n{size}\n", f"\n{int(size) - 1}\n"))
+    assert main(["audit", "verify", "--checkpoint", str(held)]) == 1
+    assert "is not signed by a key this computer trusts" in capsys.readouterr().out
+    held.write_text("not a checkpoint")
+    assert main(["audit", "verify", "--checkpoint", str(held)]) == 2
+    assert "inspector: The checkpoint held.txt is not a signed checkpoint" in capsys.readouterr().err
+
+
+def test_the_station_checkpoints_every_certificate(demo_home: Path) -> None:
+    """The demo passed items and issued certificates: each left a signed checkpoint in the folder."""
+    folder = load_settings().checkpoints_path
+    files = sorted(folder.glob("cp-*.txt"))
+    assert len(files) >= 2 and (folder / "latest.txt").read_text() == files[-1].read_text()

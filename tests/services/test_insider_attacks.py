@@ -1,0 +1,334 @@
+"""An insider with database access tries to rewrite the record; each attempt is refused or named.
+
+Run on SQLite (the file's owner: may drop the append-only triggers) and on PostgreSQL as the
+stations' own role from `inspector db roles` (may write the tables, may only insert audit events).
+A checkpoint signed before the attack is held elsewhere, as the station's checkpoint folder is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+import psycopg
+import pytest
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+
+from inspector.config import Settings, load_settings
+from inspector.security.keys import SigningKey
+from inspector.security.roles import Actor, Role
+from inspector.services import checkpoint_note, checkpoints
+from inspector.services.integrity import IntegrityReport, verify_integrity
+from inspector.services.station import StationServices, open_station
+from inspector.storage import migrate
+from inspector.storage.audit import StoredTree, log_size
+from inspector.storage.database import Database
+from inspector.storage.pg_roles import set_up_station_role
+from tests.helpers.insider import drop_sqlite_triggers, forge_event, rehash_chain
+from tests.services.conftest import CHECKLIST, make_reference
+from tests.services.test_inspection_flow import ALL_PASS, _run
+
+STATION_ROLE = "inspector_station"
+
+
+@dataclass
+class World:
+    backend: str
+    station: StationServices
+    people: dict[str, Actor]
+    passed: int  # certificate valid
+    failed: int
+    overturned: int  # passed, then overturned to fail: certificate void
+    held: Path  # a checkpoint signed before the attack, kept elsewhere
+    other_photo: str  # sha256 of a stored photo of another item
+
+    @property
+    def ctx(self):  # type: ignore[no-untyped-def]
+        return self.station.ctx
+
+    def attack(self, work: Callable[[Connection], object]) -> None:
+        """Run `work` with the insider's own connection, in one transaction."""
+        url = self.ctx.settings.database_url
+        if self.backend == "sqlite":
+            with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
+                drop_sqlite_triggers(raw)
+        engine = create_engine(url)
+        try:
+            with engine.begin() as conn:
+                work(conn)
+        finally:
+            engine.dispose()
+
+    def verify(self) -> IntegrityReport:
+        return verify_integrity(self.ctx, self.held)
+
+
+@dataclass(frozen=True)
+class _Template:
+    backend: str
+    root: Path  # home, checklists and assets of a station that did its work
+    database_url: str
+    people: dict[str, Actor]
+    ids: tuple[int, int, int]
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> _Template:
+    """One station's work per backend and module; each test attacks its own copy."""
+    root = tmp_path_factory.mktemp(f"insider-{request.param}")
+    checklists = root / "checklists" / "testbrand"
+    checklists.mkdir(parents=True)
+    (checklists / "runner.yaml").write_text(CHECKLIST)
+    make_reference(root / "assets" / "references" / "test" / "label.png")
+    settings = _settings(root / "home", root, f"sqlite:///{root / 'home' / 'inspector.db'}")
+    if request.param == "postgresql":
+        owner_url = request.getfixturevalue("postgres_server").create_database("insider")
+        owner = Database(owner_url)
+        migrate.upgrade(owner.engine)
+        set_up_station_role(owner.engine, STATION_ROLE, None)
+        owner.dispose()
+        station_url = make_url(owner_url).set(username=STATION_ROLE).render_as_string(hide_password=False)
+        settings = settings.with_changes(database_url=station_url)
+    photo = cv2.imencode(".jpg", cv2.imread(str(root / "assets" / "references" / "test" / "label.png")))[1]
+    photo_bytes = photo.tobytes()
+    station = open_station(settings)
+    users = station.users
+    users.create_first_admin("Ada", "9999", "B-9")
+    admin = users.login("B-9", "9999")
+    users.create_user(admin, "Alex", "1234", Role.AUTHENTICATOR, "B-1")
+    users.create_user(admin, "Morgan", "3456", Role.SUPERVISOR, "B-2")
+    people = {"admin": admin, "alex": users.login("B-1", "1234"), "morgan": users.login("B-2", "3456")}
+    alex = people["alex"]
+    passed = _run(station, alex, photo_bytes, "ITEM-P", ALL_PASS)
+    for added in station.inspections.detail(passed).photos["box-label"]:
+        station.comparisons.compare_photo(alex, added.id)
+    station.inspections.finish(alex, passed, expected="pass")
+    failed = _run(station, alex, _other_photo(), "ITEM-F", {**ALL_PASS, "box-label": "fail"})
+    station.inspections.finish(alex, failed, expected="fail")
+    overturned = _run(station, alex, photo_bytes, "ITEM-O", ALL_PASS)
+    station.inspections.finish(alex, overturned, expected="pass")
+    station.reviews.overturn(people["morgan"], overturned, "fail", "the logo is wrong")
+    checkpoints.write_checkpoint(station.ctx, root / "home" / "held-elsewhere.txt")
+    station.close()
+    return _Template(request.param, root, settings.database_url, people, (passed, failed, overturned))
+
+
+def _settings(home: Path, root: Path, database_url: str) -> Settings:
+    return load_settings({"INSPECTOR_HOME": str(home), "INSPECTOR_DATABASE_URL": database_url,
+                          "INSPECTOR_CHECKLISTS_DIR": str(root / "checklists"),
+                          "INSPECTOR_ASSETS_DIR": str(root / "assets")})
+
+
+@pytest.fixture
+def world(template: _Template, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[World]:
+    copy = tmp_path / "station"
+    shutil.copytree(template.root, copy)
+    if template.backend == "postgresql":
+        server = request.getfixturevalue("postgres_server")
+        name = f"attack_{uuid.uuid4().hex[:12]}"
+        source = make_url(template.database_url).database
+        with psycopg.connect(server.dsn("postgres"), autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
+        url = make_url(template.database_url).set(database=name).render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{copy / 'home' / 'inspector.db'}"
+    station = open_station(_settings(copy / "home", copy, url))
+    passed, failed, overturned = template.ids
+    world = World(template.backend, station, template.people, passed, failed, overturned,
+                  copy / "home" / "held-elsewhere.txt", hashlib.sha256(_other_photo()).hexdigest())
+    report = world.verify()
+    assert report.ok, report.lines()
+    yield world
+    station.close()
+
+
+def _other_photo() -> bytes:
+    image = np.full((480, 640, 3), 90, np.uint8)
+    cv2.putText(image, "NOT THE SAME ITEM", (40, 240), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (250, 250, 250), 3)
+    ok, data = cv2.imencode(".jpg", image)
+    assert ok
+    return data.tobytes()
+
+
+def _refused_on_postgres(world: World, work: Callable[[Connection], object]) -> bool:
+    """On PostgreSQL the stations' role may not change the log: True when refused there."""
+    if world.backend != "postgresql":
+        world.attack(work)
+        return False
+    with pytest.raises(DBAPIError, match="permission denied|must be owner|append-only"):
+        world.attack(work)
+    report = world.verify()
+    assert report.ok, report.lines()
+    return True
+
+
+def _text(report: IntegrityReport) -> str:
+    assert not report.ok
+    return "\n".join(report.lines())
+
+
+# --- the log itself --------------------------------------------------------------------------
+
+def test_deleting_the_last_10_events(world: World) -> None:
+    with world.ctx.db.read() as session:
+        size = log_size(session)
+    last_ten = text(f"DELETE FROM audit_events WHERE seq > {size - 10}")
+    if _refused_on_postgres(world, lambda c: c.execute(last_ten)):
+        return
+    out = _text(world.verify())
+    assert f"TRUNCATED: the log holds {size - 10} events" in out
+    assert f"events #{size - 9} to #{size} were removed" in out
+
+
+def test_postgres_station_role_cannot_truncate_or_drop_the_triggers(world: World) -> None:
+    if world.backend != "postgresql":
+        pytest.skip("SQLite has no roles: its file owner is answered by checkpoints held elsewhere")
+    for statement in ("TRUNCATE audit_events CASCADE",
+                      "DROP TRIGGER audit_events_append_only ON audit_events",
+                      "ALTER TABLE audit_events DISABLE TRIGGER ALL",
+                      "UPDATE audit_events SET data = '{}' WHERE seq = 3", "DELETE FROM audit_nodes"):
+        with pytest.raises(DBAPIError, match="permission denied|must be owner"):
+            world.attack(lambda c, s=statement: c.execute(text(s)))
+    assert world.verify().ok
+
+
+def test_deleting_a_middle_event_then_renumbering_and_rehashing(world: World) -> None:
+    def attack(conn: Connection) -> None:
+        conn.execute(text("DELETE FROM audit_events WHERE action = 'review.overturn'"))
+        rehash_chain(conn)
+
+    if _refused_on_postgres(world, attack):
+        return
+    out = _text(world.verify())
+    assert "TRUNCATED" in out
+    # The renumbered events still carry the signatures of their old hashes.
+    assert "has a signature that does not match it" in out
+
+
+def test_rewriting_the_whole_chain_after_changing_a_verdict(world: World) -> None:
+    def attack(conn: Connection) -> None:
+        conn.execute(text("UPDATE inspections SET verdict = 'pass' WHERE id = :i"), {"i": world.failed})
+        conn.execute(text("UPDATE audit_events SET data = replace(data, '\"verdict\":\"fail\"', "
+                          "'\"verdict\":\"pass\"') WHERE action = 'inspection.finished' AND entity_id = :i"),
+                     {"i": str(world.failed)})
+        rehash_chain(conn)
+
+    if _refused_on_postgres(world, attack):
+        return
+    report = world.verify()
+    out = _text(report)
+    assert "REWRITTEN: the log's first" in out
+    # Chain and replay agree with each other now: only what is signed and held elsewhere tells.
+    assert report.chain_break is None and not report.record_problems
+
+
+def test_a_rewritten_log_with_a_new_signed_checkpoint_is_a_fork(world: World) -> None:
+    """The insider also holds the station key and signs a checkpoint of the rewritten log."""
+    def attack(conn: Connection) -> None:
+        conn.execute(text("UPDATE inspections SET verdict = 'pass' WHERE id = :i"), {"i": world.failed})
+        conn.execute(text("UPDATE audit_events SET data = replace(data, '\"verdict\":\"fail\"', "
+                          "'\"verdict\":\"pass\"') WHERE action = 'inspection.finished' AND entity_id = :i"),
+                     {"i": str(world.failed)})
+        rehash_chain(conn)
+
+    if _refused_on_postgres(world, attack):
+        return
+    key = checkpoints.signing.station_key(world.ctx.settings)
+    with world.ctx.db.read() as session:
+        size = log_size(session)
+        root = StoredTree(session).root(size)
+    forged = checkpoint_note.sign(checkpoint_note.Checkpoint(world.ctx.settings.log_origin, size, root,
+                                                             "2030-01-01T00:00:00Z"), key)
+    folder = world.ctx.settings.checkpoints_path
+    (folder / f"cp-{size:012d}-{root.hex()[:16]}.txt").write_text(forged)
+    (folder / checkpoints.LATEST).write_text(forged)
+    finding = world.verify().checkpoint_findings[0]
+    assert finding.kind == "forked"
+    assert f"signed {size} events of a different history" in finding.message
+
+
+def test_a_forged_review_overturn_is_caught(world: World) -> None:
+    """Everything an overturn writes, chain and tree included; only the station's signature is missing."""
+    morgan = world.people["morgan"].user_id
+
+    def attack(conn: Connection) -> None:
+        review = conn.execute(text("INSERT INTO reviews (inspection_id, reviewer_id, decision, verdict, "
+                                   "previous_verdict, reason, blind, created_at) VALUES (:i, :r, 'overturn', "
+                                   "'pass', 'fail', 'looks fine', false, CURRENT_TIMESTAMP) RETURNING id"),
+                              {"i": world.failed, "r": morgan}).scalar_one()
+        conn.execute(text("UPDATE inspections SET verdict = 'pass' WHERE id = :i"), {"i": world.failed})
+        forge_event(conn, action="review.overturn", entity="inspection", entity_id=world.failed,
+                    actor_id=morgan, data={"review": review, "from": "fail", "to": "pass",
+                                           "reason": "looks fine", "blind": False, "second_opinion": False},
+                    signature=f"{SigningKey.generate().key_id}:AAAA")
+
+    world.attack(attack)  # allowed on PostgreSQL too: stations insert events
+    report = world.verify()
+    out = _text(report)
+    assert "(review.overturn) is signed by key" in out and "does not trust" in out
+    assert not report.record_problems  # the tables were forged to match
+    with pytest.raises(checkpoints.InvalidState, match=r"review.overturn\) is signed by key"):
+        checkpoints.write_checkpoint(world.ctx)
+
+
+# --- the tables, changed without an event ----------------------------------------------------
+
+def test_changing_a_verdict_in_the_table(world: World) -> None:
+    world.attack(lambda c: c.execute(text("UPDATE inspections SET verdict = 'pass' WHERE id = :i"),
+                                     {"i": world.failed}))
+    out = _text(world.verify())
+    assert f"FIRST UNEXPLAINED RECORD: inspection {world.failed}: verdict is pass, the log says fail" in out
+
+
+def test_un_voiding_a_certificate(world: World) -> None:
+    world.attack(lambda c: c.execute(text("UPDATE certificates SET voided_at = NULL, void_reason = NULL "
+                                          "WHERE inspection_id = :i"), {"i": world.overturned}))
+    out = _text(world.verify())
+    assert "certificate" in out and "is valid, the log says void" in out
+
+
+def test_deleting_a_photo_row(world: World) -> None:
+    photo = world.station.inspections.detail(world.passed).photos["size-tag"][0].id
+
+    def attack(conn: Connection) -> None:
+        conn.execute(text("DELETE FROM comparisons WHERE photo_id = :p"), {"p": photo})
+        conn.execute(text("DELETE FROM photos WHERE id = :p"), {"p": photo})
+
+    world.attack(attack)
+    out = _text(world.verify())
+    assert f"photo {photo} (inspection {world.passed}, step size-tag): deleted from the table" in out
+
+
+def test_pointing_a_photo_row_at_another_stored_file(world: World) -> None:
+    photo = world.station.inspections.detail(world.passed).photos["box-label"][0]
+    world.attack(lambda c: c.execute(text("UPDATE photos SET sha256 = :s WHERE id = :p"),
+                                     {"s": world.other_photo, "p": photo.id}))
+    out = _text(world.verify())
+    assert (f"photo {photo.id} (inspection {world.passed}, step box-label): points at file "
+            f"{world.other_photo[:16]}…, the log says {photo.sha256[:16]}…") in out
+
+
+def test_replacing_cached_thumbnails(world: World) -> None:
+    if world.backend != "sqlite":
+        pytest.skip("the thumbnail cache lives in the photo folder, not the database")
+    photo = world.station.inspections.detail(world.passed).photos["box-label"][0]
+    store = world.ctx.photos
+    genuine = store.read_thumbnail(photo.sha256)
+    assert genuine is not None, "the comparison caches the thumbnail"
+    fake = cv2.imencode(".jpg", np.full((180, 240, 3), (0, 0, 255), np.uint8))[1].tobytes()
+    store.thumbnail_path(photo.sha256).write_bytes(fake)
+    out = _text(world.verify())
+    assert f"THUMBNAIL: the cached thumbnail of photo {photo.sha256[:16]}… was replaced" in out
+    # The certificate prints a thumbnail made again from the photo, never the fake one.
+    pdf = world.station.certificates.certificate_pdf(world.passed)
+    assert fake not in pdf
+    assert store.read_thumbnail(photo.sha256) != fake
