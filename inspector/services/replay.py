@@ -7,9 +7,11 @@ what happened. Replaying it gives what every table should hold; any difference i
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -39,7 +41,7 @@ class Replay:
 
     def feed(self, event: EventRow) -> None:
         handler = _HANDLERS.get(event.action)
-        if handler is None and event.action.startswith("user."):
+        if handler is None and event.entity == "user":
             handler = _user_changed
         if handler is not None:
             handler(self.expected, event, json.loads(event.data) if event.data else {})
@@ -65,25 +67,25 @@ def _int(value: str) -> int | None:
 
 # --- what each event says --------------------------------------------------------------------
 
+USER_FIELDS = ("name", "role", "badge", "active", "failed_pins", "locked_until", "pin")
+
+
 def _user_created(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
     uid = _int(e.entity_id)
     if uid is not None:
-        exp.users[uid] = {"name": d.get("name"), "role": d.get("role"), "badge": d.get("badge"),
-                          "active": True, "seq": e.seq}
+        exp.users[uid] = {"active": True, **{k: d[k] for k in USER_FIELDS if k in d}, "seq": e.seq}
 
 
 def _user_changed(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
-    """user.activated / deactivated, and any later user event that states a role or active flag."""
+    """Any later event about a user: each states the user's row after it (services/users.py)."""
     user = exp.users.get(_int(e.entity_id) or -1)
-    if user is None or e.entity != "user":
+    if user is None:
         return
     if e.action == "user.activated":
         user["active"] = True
     elif e.action == "user.deactivated":
         user["active"] = False
-    for key in ("role", "active", "badge", "name"):
-        if key in d and e.action != "user.created":
-            user[key] = d[key]
+    user.update({k: d[k] for k in USER_FIELDS if k in d})
     user["seq"] = e.seq
 
 
@@ -153,22 +155,37 @@ def _missing_from_log(kind: str, key: object) -> str:
 
 
 def _check_users(exp: _Expected, session: Session, problems: list[str]) -> int:
-    rows = session.execute(select(User.id, User.name, User.role, User.badge_code, User.active)
-                           .order_by(User.id)).all()
-    for uid, name, role, badge, active in rows:
+    rows = session.execute(select(User.id, User.name, User.role, User.badge_code, User.active,
+                                  User.failed_pins, User.locked_until, User.pin_hash).order_by(User.id)).all()
+    for uid, name, role, badge, active, failed_pins, locked_until, pin_hash in rows:
         want = exp.users.pop(uid, None)
         if want is None:
             problems.append(_missing_from_log("user", f"{uid} ({name})"))
             continue
-        for what, have, said in (("role", role, want["role"]), ("name", name, want["name"]),
-                                 ("badge", badge, want["badge"]), ("active", bool(active), want["active"])):
-            if have != said:
-                problems.append(f"user {uid} ({name}): {what} is {have}, the log says {said} "
+        have = {"name": name, "role": role, "badge": badge, "active": bool(active),
+                "failed_pins": int(failed_pins or 0), "locked_until": _moment(locked_until),
+                "pin": hashlib.sha256(pin_hash.encode("utf-8")).hexdigest()}
+        for what in USER_FIELDS:
+            if what not in want:
+                continue  # older events did not state it
+            said = _moment(want[what]) if what == "locked_until" else want[what]
+            if have[what] != said:
+                shown = ("a different PIN", "another") if what == "pin" else (have[what], said)
+                problems.append(f"user {uid} ({name}): {what} is {shown[0]}, the log says {shown[1]} "
                                 f"(event #{want['seq']})")
                 break
     problems += [f"user {uid}: in the log (event #{w['seq']}) but not in the table"
                  for uid, w in exp.users.items()]
     return len(rows)
+
+
+def _moment(value: object) -> datetime | None:
+    """A time from a row (naive on SQLite: UTC) or an event (ISO text), comparable either way."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    assert isinstance(moment, datetime)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _check_inspections(exp: _Expected, session: Session, problems: list[str]) -> int:

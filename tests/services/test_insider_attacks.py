@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
 from inspector.config import Settings, load_settings
+from inspector.errors import PermissionDenied
 from inspector.security.keys import SigningKey
 from inspector.security.roles import Actor, Role
 from inspector.services import checkpoint_note, checkpoints
@@ -106,6 +107,10 @@ def template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     admin = users.login("B-9", "9999")
     users.create_user(admin, "Alex", "1234", Role.AUTHENTICATOR, "B-1")
     users.create_user(admin, "Morgan", "3456", Role.SUPERVISOR, "B-2")
+    users.create_user(admin, "Jordan", "2345", Role.AUTHENTICATOR, "B-3")
+    for _ in range(5):  # Jordan's badge is now locked
+        with pytest.raises(PermissionDenied):
+            users.login("B-3", "0000")
     people = {"admin": admin, "alex": users.login("B-1", "1234"), "morgan": users.login("B-2", "3456")}
     alex = people["alex"]
     passed = _run(station, alex, photo_bytes, "ITEM-P", ALL_PASS)
@@ -287,6 +292,20 @@ def test_changing_a_verdict_in_the_table(world: World) -> None:
                                      {"i": world.failed}))
     out = _text(world.verify())
     assert f"FIRST UNEXPLAINED RECORD: inspection {world.failed}: verdict is pass, the log says fail" in out
+
+
+def test_making_oneself_admin_or_lifting_a_lockout_in_the_table(world: World) -> None:
+    alex = world.people["alex"].user_id
+    world.attack(lambda c: c.execute(text("UPDATE users SET role = 'admin' WHERE id = :u"), {"u": alex}))
+    out = _text(world.verify())
+    assert f"user {alex} (Alex): role is admin, the log says authenticator" in out
+    world.attack(lambda c: c.execute(text("UPDATE users SET role = 'authenticator' WHERE id = :u"),
+                                     {"u": alex}))
+    assert world.verify().ok
+    world.attack(lambda c: c.execute(text("UPDATE users SET failed_pins = 0, locked_until = NULL "
+                                          "WHERE name = 'Jordan'")))
+    out = _text(world.verify())
+    assert "(Jordan): failed_pins is 0, the log says 5" in out
 
 
 def test_un_voiding_a_certificate(world: World) -> None:
