@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "inspector.cli.vision",
     "inspector.cli.desk",
     "inspector.cli.checklists",
+    "inspector.cli.reading",
 )
 
 

@@ -30,6 +30,8 @@ class ValueKind(StrEnum):
     COUNTRY = "country"
     DATE_CODE = "date_code"
     SERIAL = "serial"
+    SIZE = "size"
+    UPC = "upc"
     TEXT = "text"
 
 
@@ -92,6 +94,8 @@ class Step(_Strict):
     references: list[str] = Field(default_factory=list)
     compare: CompareSettings | None = None
     value: ValueSpec | None = None
+    # Values read off this step's photo, each filling a value step: {style_code: box-label, size: size}.
+    reads: dict[ValueKind, str] = Field(default_factory=dict)
     section: str = ""
 
     @model_validator(mode="after")
@@ -115,6 +119,36 @@ class RegistryStyle(_Strict):
     year: int | None = Field(default=None, ge=1900, le=2100)
 
 
+def gtin_valid(digits: str) -> bool:
+    """A UPC-A (12 digits) or EAN-13 (13 digits) whose GS1 check digit is right."""
+    if not digits.isdigit() or len(digits) not in (12, 13):
+        return False
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(reversed(digits[:-1]), 1))
+    return (10 - total % 10) % 10 == int(digits[-1])
+
+
+def same_gtin(a: str, b: str) -> bool:
+    """A UPC-A and the EAN-13 with a leading 0 are one code."""
+    return a.strip().zfill(13) == b.strip().zfill(13)
+
+
+class RegistryUpc(_Strict):
+    """A retail barcode the brand printed on the box of one style in one size."""
+
+    code: Annotated[str, Field(min_length=12, max_length=13)]
+    style: Annotated[str, Field(min_length=1)]
+    size: Annotated[str, Field(min_length=1)]
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _code_ok(cls, value: object) -> object:
+        text = str(value).strip() if isinstance(value, str | int) else value
+        if isinstance(text, str) and not gtin_valid(text):
+            raise ValueError(f"{text} is not a UPC-A (12 digits) or EAN-13 (13 digits) "
+                             "with a right check digit")
+        return text
+
+
 class Registry(_Strict):
     """What the brand tells us about its genuine goods, as in a brand registry."""
 
@@ -122,6 +156,24 @@ class Registry(_Strict):
     countries: list[str] = Field(default_factory=list)
     date_code_pattern: Regex | None = None
     serial_pattern: Regex | None = None
+    # Optional: the UPC/EAN of each style code and size, to check a box's barcode against both.
+    upcs: list[RegistryUpc] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _upcs_ok(self) -> Registry:
+        seen: set[str] = set()
+        for entry in self.upcs:
+            key = entry.code.zfill(13)
+            if key in seen:
+                raise ValueError(f"upcs: {entry.code} is listed twice")
+            seen.add(key)
+            if self.style(entry.style) is None:
+                raise ValueError(f"upcs: {entry.code} names style {entry.style}, "
+                                 "which is not in style_codes")
+        return self
+
+    def upc(self, code: str) -> RegistryUpc | None:
+        return next((u for u in self.upcs if same_gtin(u.code, code)), None)
 
     _patterns_ok = field_validator("date_code_pattern", "serial_pattern")(
         lambda v: v if v is None else _check_regex(v)
@@ -171,6 +223,17 @@ class Checklist(_Strict):
             target = step.value.must_match if step.value else None
             if target is not None and target not in seen:
                 raise ValueError(f"step {step.id!r}: must_match names unknown step {target!r}")
+        by_id = {step.id: step for step in self.steps}
+        for step in self.steps:
+            if step.reads and step.photo is PhotoRule.NONE:
+                raise ValueError(f"step {step.id!r} reads values from its photo but takes none")
+            for kind, target in step.reads.items():
+                filled = by_id.get(target)
+                if filled is None:
+                    raise ValueError(f"step {step.id!r}: reads {kind} into unknown step {target!r}")
+                if filled.value is None or filled.value.kind is not kind:
+                    raise ValueError(f"step {step.id!r}: reads {kind} into step {target!r}, "
+                                     f"which does not ask for a {kind}")
         return self
 
     def step(self, step_id: str) -> Step:

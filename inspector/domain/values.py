@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from inspector.domain.checklist import Checklist, Step, ValueKind, normalise_code
+from inspector.domain.checklist import Checklist, Step, ValueKind, gtin_valid, normalise_code
 from inspector.domain.patterns import full_match
 
 
@@ -39,6 +39,8 @@ def check_value(checklist: Checklist, step: Step, value: str,
             facts.append(f"{checklist.brand} makes this line in {known[text.casefold()]}")
         else:
             problems.append(f"country {text}: {checklist.brand} does not make this line there")
+    elif spec.kind is ValueKind.UPC:
+        _check_upc(checklist, text, other_values, facts, problems)
     else:
         pattern = {ValueKind.DATE_CODE: registry.date_code_pattern,
                    ValueKind.SERIAL: registry.serial_pattern}.get(spec.kind)
@@ -51,3 +53,27 @@ def check_value(checklist: Checklist, step: Step, value: str,
         if other and normalise_code(other) != normalise_code(text):
             problems.append(f"differs from {checklist.step(spec.must_match).title.lower()} ({other})")
     return ValueCheck(facts, problems)
+
+
+def _check_upc(checklist: Checklist, text: str, other_values: Mapping[str, str],
+               facts: list[str], problems: list[str]) -> None:
+    """A box's UPC against the registry and against the style code and size recorded beside it."""
+    if not gtin_valid(text):
+        problems.append(f"UPC {text} is not a UPC-A or EAN-13 (wrong length or check digit)")
+        return
+    registry = checklist.registry
+    if not registry.upcs:
+        return
+    entry = registry.upc(text)
+    if entry is None:
+        problems.append(f"UPC {text} is not one of {checklist.brand}'s codes for {checklist.model}")
+        return
+    facts.append(f"UPC {text} is {entry.style} in size {entry.size}")
+    for step in checklist.steps:
+        if step.value is None or step.id not in other_values:
+            continue
+        other = other_values[step.id]
+        if step.value.kind is ValueKind.STYLE_CODE and normalise_code(other) != normalise_code(entry.style):
+            problems.append(f"UPC {text} is style {entry.style}, not {other} ({step.title.lower()})")
+        elif step.value.kind is ValueKind.SIZE and normalise_code(other) != normalise_code(entry.size):
+            problems.append(f"UPC {text} is size {entry.size}, not {other} ({step.title.lower()})")

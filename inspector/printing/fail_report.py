@@ -10,7 +10,6 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from inspector.printing.documents import FailReportDocument
 from inspector.printing.flowables import escape, image_flowable, page_size, styles
-from inspector.printing.letterhead import footer, letterhead
 
 
 def fail_report_pdf(doc: FailReportDocument, paper: str = "a4") -> bytes:
@@ -26,12 +25,7 @@ def fail_report_pdf(doc: FailReportDocument, paper: str = "a4") -> bytes:
         topMargin=16 * mm,
         bottomMargin=16 * mm,
     )
-    reference = f"Inspection {doc.inspection_id}"
-    width = page_size(paper)[0] - 36 * mm
-    story: list = [
-        letterhead(doc.issuer, "Inspection report", reference, width),
-        Paragraph(f"Inspection report: {escape(doc.verdict)}", sheet["Title"]),
-    ]
+    story: list = [Paragraph(f"Inspection report: {escape(doc.verdict)}", sheet["Title"])]
     facts = [
         ("Inspection", str(doc.inspection_id)),
         ("Item", doc.item_code),
@@ -101,6 +95,5 @@ def fail_report_pdf(doc: FailReportDocument, paper: str = "a4") -> bytes:
             sheet["BodyText"],
         )
     )
-    draw_footer = footer(doc.issuer, reference)
-    template.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
+    template.build(story)
     return buffer.getvalue()

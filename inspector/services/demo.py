@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from inspector.domain.checklist import Checklist, PhotoRule, Severity, ValueKind
+from inspector.domain.checklist import Checklist, PhotoRule, Registry, Severity, ValueKind
 from inspector.domain.patterns import full_match
 from inspector.domain.verdict import FailReason, Outcome
 from inspector.errors import BadInput, InvalidState
@@ -72,7 +72,18 @@ def _value_for(checklist: Checklist, kind: ValueKind, style_code: str, scenario:
         return _sample_for(registry.date_code_pattern, "SD1234", rng)
     if kind is ValueKind.SERIAL:
         return _sample_for(registry.serial_pattern, "7Z123456", rng)
+    if kind is ValueKind.SIZE:
+        return _demo_size(registry, style_code)
+    if kind is ValueKind.UPC:
+        size = _demo_size(registry, style_code)
+        listed = [u.code for u in registry.upcs if u.style == style_code and u.size == size]
+        return listed[0] if listed else "036000291452"
     return "as listed"
+
+
+def _demo_size(registry: Registry, style_code: str) -> str:
+    """The size of a demo pair: one its registry lists a box barcode for, else US 10."""
+    return next((u.size for u in registry.upcs if u.style == style_code), "10")
 
 
 def _sample_for(pattern: str | None, fallback: str, rng: random.Random) -> str:

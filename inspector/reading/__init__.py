@@ -1,0 +1,1 @@
+"""Reading labels: text and codes from a photo, and the fields they give."""
