@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import and_, or_, select
 
 from inspector.errors import BadInput, NotFound
-from inspector.security import keys
+from inspector.security import keys, safezip
 from inspector.security.roles import Actor, Permission
 from inspector.services import records
 from inspector.services.context import ServiceContext
@@ -170,39 +170,34 @@ def verify_bundle(data: bytes, trusted: Mapping[str, Ed25519PublicKey]) -> Bundl
     a fresh key, so the signature is checked with the trusted key of that id and nothing else.
     """
     problems: list[str] = []
+    members = safezip.read_members(data, "That evidence bundle")
+    if not {MANIFEST, SIGNATURE, PUBLIC_KEY} <= set(members):
+        raise BadInput("That zip is not an evidence bundle (no signed manifest).")
+    manifest_bytes = members[MANIFEST]
+    manifest = safezip.load_json(manifest_bytes, "The bundle's manifest")
     try:
-        bundle = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise BadInput("That file is not an evidence bundle (not a zip).") from exc
-    with bundle:
-        names = set(bundle.namelist())
-        if not {MANIFEST, SIGNATURE, PUBLIC_KEY} <= names:
-            raise BadInput("That zip is not an evidence bundle (no signed manifest).")
-        manifest_bytes = bundle.read(MANIFEST)
-        try:
-            manifest = json.loads(manifest_bytes)
-            signature = base64.b64decode(bundle.read(SIGNATURE).strip(), validate=True)
-        except ValueError as exc:
-            raise BadInput("The bundle's manifest or signature is unreadable.") from exc
-        if not isinstance(manifest, dict):
-            raise BadInput("The bundle's manifest is not a JSON object.")
-        included_key = keys.load_public_key(bundle.read(PUBLIC_KEY), "The bundle's public key")
-        key_id = keys.key_id_of(included_key)
-        if manifest.get("key_id") != key_id:
-            problems.append("the manifest names a different key than the one included")
-        trusted_key = trusted.get(key_id)
-        if trusted_key is not None and not keys.signature_valid(trusted_key, signature, manifest_bytes):
-            problems.append("the manifest signature does not match (the manifest was altered)")
-        listed = manifest.get("files", {})
-        if not isinstance(listed, dict):
-            raise BadInput("The bundle's manifest has no list of files.")
-        for name, digest in sorted(listed.items()):
-            if name not in names:
-                problems.append(f"{name} is missing")
-            elif hashlib.sha256(bundle.read(name)).hexdigest() != digest:
-                problems.append(f"{name} was altered (SHA-256 differs)")
-        extra = names - set(listed) - {MANIFEST, SIGNATURE, PUBLIC_KEY}
-        problems += [f"{name} is not in the manifest" for name in sorted(extra)]
+        signature = base64.b64decode(members[SIGNATURE].strip(), validate=True)
+    except ValueError as exc:
+        raise BadInput("The bundle's signature is unreadable.") from exc
+    if not isinstance(manifest, dict):
+        raise BadInput("The bundle's manifest is not a JSON object.")
+    included_key = keys.load_public_key(members[PUBLIC_KEY], "The bundle's public key")
+    key_id = keys.key_id_of(included_key)
+    if manifest.get("key_id") != key_id:
+        problems.append("the manifest names a different key than the one included")
+    trusted_key = trusted.get(key_id)
+    if trusted_key is not None and not keys.signature_valid(trusted_key, signature, manifest_bytes):
+        problems.append("the manifest signature does not match (the manifest was altered)")
+    listed = manifest.get("files", {})
+    if not isinstance(listed, dict) or not all(isinstance(v, str) for v in listed.values()):
+        raise BadInput("The bundle's manifest has no list of files.")
+    for name, digest in sorted(listed.items()):
+        if name not in members:
+            problems.append(f"{name} is missing")
+        elif hashlib.sha256(members[name]).hexdigest() != digest:
+            problems.append(f"{name} was altered (SHA-256 differs)")
+    extra = set(members) - set(listed) - {MANIFEST, SIGNATURE, PUBLIC_KEY}
+    problems += [f"{name} is not in the manifest" for name in sorted(extra)]
     is_trusted = trusted_key is not None
     return BundleCheck(ok=is_trusted and not problems, inspection_id=manifest.get("inspection_id"),
                        key_id=key_id, trusted=is_trusted, files_checked=len(listed),
