@@ -37,12 +37,16 @@ def register(subparsers: Any) -> None:
     queue.add_argument("--json", action="store_true")
     queue.set_defaults(func=_queue)
 
-    review = subparsers.add_parser("review", help="confirm or overturn a finished verdict")
+    review = subparsers.add_parser(
+        "review", help="record your verdict on a finished inspection (blind items: without seeing the first)")
     _login_args(review)
     review.add_argument("inspection_id", type=int)
-    review.add_argument("decision", choices=["confirm", "overturn", "blind"])
-    review.add_argument("--verdict", choices=["pass", "fail", "inconclusive"],
-                        help="the new verdict (overturn) or your own (blind)")
+    review.add_argument("decision", choices=["verdict", "confirm", "overturn", "blind", "claim", "release",
+                                             "show"],
+                        help="verdict/blind/overturn: record --verdict with --reason; confirm: agree with a "
+                             "verdict you have seen; claim/release: take or give back the item; show: what "
+                             "you may see of it now")
+    review.add_argument("--verdict", choices=["pass", "fail", "inconclusive"], help="your verdict")
     review.add_argument("--reason", default="")
     review.set_defaults(func=_review)
 
@@ -134,29 +138,56 @@ def _queue(args: argparse.Namespace) -> int:
     for e in entries:
         when = e.finished_at.strftime("%Y-%m-%d %H:%M") if e.finished_at else "-"
         score = f"{e.min_score:.2f}" if e.min_score is not None else "-"
-        print(f"{e.inspection_id:>7}  {when}  {e.verdict:<12} {e.brand:<14} {e.authenticator:<14} "
-              f"{e.station:<10} score {score:<5} risk {e.risk}  {', '.join(e.reasons)}")
+        verdict = "(blind)" if e.blind else e.verdict
+        state = "reviewed" if e.reviewed else (f"claimed by {e.claimed_by}" if e.claimed_by else "")
+        print(f"{e.inspection_id:>7}  {when}  {verdict:<12} {e.brand:<14} {e.authenticator:<14} "
+              f"{e.station:<10} score {score:<5} risk {e.risk}  {', '.join(e.reasons)}  {state}".rstrip())
     print(f"{len(entries)} inspections waiting for review")
     return 0
 
 
 def _review(args: argparse.Namespace) -> int:
+    from inspector.services import review_claims
+
     station = _open()
     actor = _login(station, args)
+    if args.decision == "claim":
+        claim = review_claims.claim(station.ctx, actor, args.inspection_id)
+        print(f"inspection {claim.inspection_id} is yours until {claim.expires_at:%H:%M} UTC")
+        return 0
+    if args.decision == "release":
+        review_claims.release(station.ctx, actor, args.inspection_id)
+        print(f"inspection {args.inspection_id} released")
+        return 0
+    if args.decision == "show":
+        _show_task(station.reviews.open(actor, args.inspection_id))
+        return 0
     if args.decision == "confirm":
         review = station.reviews.confirm(actor, args.inspection_id, args.reason)
-    elif args.decision == "overturn":
-        if not args.verdict:
-            raise BadInput("An overturn needs --verdict.")
-        review = station.reviews.overturn(actor, args.inspection_id, args.verdict, args.reason)
-    else:
-        if not args.verdict:
-            raise BadInput("A blind review needs your --verdict.")
-        outcome = station.reviews.blind_review(actor, args.inspection_id, args.verdict, args.reason)
-        review = outcome.review
-        print(f"first verdict was {outcome.first_verdict}: you {'agreed' if outcome.agreed else 'disagreed'}")
-    print(f"review {review.id}: {review.decision} {review.previous_verdict} -> {review.verdict}")
+        print(f"review {review.id}: {review.decision} {review.verdict}")
+        return 0
+    if not args.verdict:
+        raise BadInput("Give your verdict with --verdict pass, fail or inconclusive.")
+    outcome = station.reviews.review(actor, args.inspection_id, args.verdict, args.reason)
+    print(f"review {outcome.review.id}: {outcome.message}")
     return 0
+
+
+def _show_task(task: Any) -> None:
+    view = task.detail.inspection
+    verdict = "hidden until you record yours (blind review)" if task.blind else (view.verdict or "-")
+    print(f"inspection {view.id} · {view.item.code} · {view.brand} {view.model} · by "
+          f"{view.authenticator_name} · stage {task.stage} · verdict {verdict}"
+          + (f" · claimed by {task.claimed_by}" if task.claimed_by else ""))
+    for step in task.detail.checklist.steps:
+        result = task.detail.results.get(step.id)
+        if result is None:
+            print(f"  {step.title}: not recorded")
+            continue
+        parts = [result.outcome] if result.outcome else []
+        parts += [f"value {result.value}"] if result.value else []
+        parts += [f"note: {result.note}"] if result.note else []
+        print(f"  {step.title}: {' · '.join(parts) or '(recorded)'}")
 
 
 def _analytics(args: argparse.Namespace) -> int:

@@ -111,7 +111,7 @@ def review_view(session: Session, row: Review) -> ReviewView:
         id=row.id, inspection_id=row.inspection_id, reviewer_id=row.reviewer_id,
         reviewer_name=reviewer.name if reviewer else "?", decision=row.decision,
         verdict=row.verdict, previous_verdict=row.previous_verdict, reason=row.reason,
-        blind=row.blind, created_at=as_utc(row.created_at) or now(),
+        blind=row.blind, created_at=as_utc(row.created_at) or now(), stage=row.stage or "review",
     )
 
 

@@ -109,7 +109,9 @@ def _reviewed(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
         inspection.update(verdict=d.get("to"), seq=e.seq)
     if isinstance(d.get("review"), int):
         decision = e.action.removeprefix("review.")
-        exp.reviews[d["review"]] = (e.seq, iid, decision, str(d.get("to")))
+        # A review row holds the reviewer's own verdict; a blind or panel review's event names it
+        # apart from the inspection's verdict after it ("to").
+        exp.reviews[d["review"]] = (e.seq, iid, decision, str(d.get("reviewer_verdict", d.get("to"))))
 
 
 def _step_recorded(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
@@ -141,6 +143,7 @@ _HANDLERS = {
     "inspection.finished": _inspection_finished,
     "review.confirm": _reviewed,
     "review.overturn": _reviewed,
+    "review.dispute": _reviewed,  # a blind disagreement: the verdict waits for the panel
     "step.recorded": _step_recorded,
     "photo.added": _photo_added,
     "certificate.issued": _certificate_issued,

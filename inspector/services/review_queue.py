@@ -6,16 +6,17 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, literal, literal_column, or_, select
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, literal, literal_column, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import Select
 
 from inspector.domain.verdict import Verdict
 from inspector.errors import BadInput
 from inspector.security.roles import Actor, Permission
+from inspector.services import desk_lookup, review_claims
 from inspector.services.context import ServiceContext
 from inspector.services.records import as_utc, now
-from inspector.storage.models import Inspection, Item, Review, Station, User
+from inspector.storage.models import DeskSetting, Inspection, Item, Review, Station, User
 
 # The sample must not reshuffle between refreshes: a multiplicative hash of the inspection id
 # (Knuth's constant) spread over a million buckets decides, the same on SQLite and PostgreSQL.
@@ -61,15 +62,34 @@ class QueueEntry:
     reasons: tuple[str, ...]
     risk: int
     reviewed: bool
+    # Reviewed blind by this viewer: `verdict` is empty until they record theirs.
+    blind: bool = False
+    claimed_by: str | None = None
+    claim_expires: datetime | None = None
 
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.inspection_id, "item": self.item_code, "brand": self.brand,
-            "verdict": self.verdict, "authenticator": self.authenticator, "station": self.station,
+            "verdict": None if self.blind else self.verdict, "blind": self.blind,
+            "authenticator": self.authenticator, "station": self.station,
             "finished_at": self.finished_at.isoformat() if self.finished_at else None,
             "min_score": self.min_score, "declared_value": self.declared_value,
             "reasons": list(self.reasons), "risk": self.risk, "reviewed": self.reviewed,
+            "claimed_by": self.claimed_by,
+            "claim_expires": self.claim_expires.isoformat() if self.claim_expires else None,
         }
+
+
+SAMPLE_RATE_SETTING = "review_sample_rate"
+
+
+def sample_rate(ctx: ServiceContext) -> float:
+    """The share of inspections sampled for a blind second review: the desk's setting (shared by every
+    station), else the station's settings."""
+    with ctx.db.read() as session:
+        row = session.get(DeskSetting, SAMPLE_RATE_SETTING)
+    raw = row.value if row is not None else ctx.settings.review_sample_rate
+    return max(0.0, min(1.0, float(raw)))
 
 
 def risk_brands(ctx: ServiceContext) -> frozenset[str]:
@@ -131,24 +151,56 @@ def sample_bucket() -> ColumnElement[int]:
     return (Inspection.id * literal(HASH_MULTIPLIER)) % BUCKETS
 
 
-def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | None = None,
-                missing: bool | None = None) -> Select:
-    """The SELECT behind the queue (also used by the benchmark for EXPLAIN).
-
-    `missing`: for a sort by score or value, only the rows without one (True) or with one (False).
-    """
-    if flt.sort not in SORT_KEYS:
-        raise BadInput(f"Cannot sort by {flt.sort!r}; use one of {', '.join(SORT_KEYS)}.")
-    rate = max(0.0, min(1.0, float(ctx.settings.review_sample_rate)))
-    moment = moment or now()
+def _sampled(ctx: ServiceContext, moment: datetime) -> tuple[ColumnElement[bool], list[ColumnElement[int]]]:
+    """Whether an inspection is in the risk-weighted random sample, and the risk terms."""
+    rate = sample_rate(ctx)
     terms = _risk_terms(risk_brands(ctx), _new_authenticator_ids(ctx, moment))
     weight: ColumnElement[int] = literal(1)
     for term in terms:
         weight = weight + term
     sampled = sample_bucket() < weight * int(rate * BUCKETS) if rate > 0 else false()
+    return sampled, terms
+
+
+def blind_candidate(ctx: ServiceContext, session: Session, inspection_id: int) -> bool:
+    """Whether a pass or fail is reviewed blind: a second opinion was asked for, or it is sampled."""
+    sampled, _ = _sampled(ctx, now())
+    found = session.scalar(select(or_(Inspection.second_opinion.is_(True), sampled))
+                           .where(Inspection.id == inspection_id,
+                                  Inspection.verdict.in_([Verdict.PASS.value, Verdict.FAIL.value])))
+    return bool(found)
+
+
+def _done() -> ColumnElement[bool]:
+    """A review decided the inspection (a blind disagreement waiting for the panel did not)."""
+    return exists().where(Review.inspection_id == Inspection.id, Review.decision != "dispute")
+
+
+def _visible_verdict(sampled: ColumnElement[bool], viewer: int) -> ColumnElement[bool]:
+    """The viewer may know the verdict: not one waiting for a blind review they have not recorded."""
+    disputed = exists().where(Review.inspection_id == Inspection.id, Review.decision == "dispute")
+    mine = exists().where(Review.inspection_id == Inspection.id, Review.reviewer_id == viewer)
+    return or_(Inspection.verdict == Verdict.INCONCLUSIVE.value, _done(), mine,
+               and_(~disputed, Inspection.second_opinion.is_(False), ~sampled))
+
+
+def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | None = None,
+                missing: bool | None = None, viewer: int = 0) -> Select:
+    """The SELECT behind the queue (also used by the benchmark for EXPLAIN).
+
+    `missing`: for a sort by score or value, only the rows without one (True) or with one (False).
+    `viewer`: the reviewer's user id; blind items' verdicts neither filter nor sort for them.
+    """
+    if flt.sort not in SORT_KEYS:
+        raise BadInput(f"Cannot sort by {flt.sort!r}; use one of {', '.join(SORT_KEYS)}.")
+    moment = moment or now()
+    sampled, terms = _sampled(ctx, moment)
     must_review = or_(Inspection.verdict == Verdict.INCONCLUSIVE.value,
                       Inspection.escalated.is_(True), Inspection.second_opinion.is_(True))
-    reviewed = exists().where(Review.inspection_id == Inspection.id)
+    if flt.include_reviewed:
+        # An inconclusive item a review decided stays in the list of reviewed ones.
+        must_review = or_(must_review, Inspection.first_verdict == Verdict.INCONCLUSIVE.value)
+    reviewed = _done()
     query = (
         select(Inspection.id, Item.code, Inspection.brand, Inspection.verdict, User.name,
                Station.name, Inspection.finished_at, Inspection.min_score, Inspection.declared_value,
@@ -171,17 +223,21 @@ def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | Non
     if flt.station:
         conditions.append(Inspection.station_id == _id_of(ctx, Station, flt.station, "station"))
     if flt.authenticator:
-        conditions.append(Inspection.authenticator_id == _id_of(ctx, User, flt.authenticator, "user"))
+        conditions.append(Inspection.authenticator_id == desk_lookup.user_id(ctx, flt.authenticator))
     if flt.brand:
-        conditions.append(Inspection.brand == flt.brand)
+        conditions.append(Inspection.brand.in_(desk_lookup.brand_spellings(ctx, flt.brand)))
     if flt.verdict:
         try:
             conditions.append(Inspection.verdict == Verdict(flt.verdict).value)
         except ValueError as exc:
             raise BadInput(f"Unknown verdict {flt.verdict!r}; use pass, fail or inconclusive.") from exc
+        if flt.verdict != Verdict.INCONCLUSIVE.value:
+            # Filtering by a verdict the viewer must not know yet would tell it: blind items stay out.
+            conditions.append(_visible_verdict(sampled, viewer))
     sort_column = {
         "finished_at": Inspection.finished_at, "id": Inspection.id, "brand": Inspection.brand,
-        "verdict": Inspection.verdict, "min_score": Inspection.min_score,
+        "verdict": case((_visible_verdict(sampled, viewer), Inspection.verdict), else_=literal("")),
+        "min_score": Inspection.min_score,
         "declared_value": Inspection.declared_value, "authenticator": User.name, "station": Station.name,
     }[flt.sort]
     if missing is not None and flt.sort in INDEXED_WITH_FINISH:
@@ -202,7 +258,7 @@ def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | Non
 
 def _id_of(ctx: ServiceContext, model: type[Station] | type[User], name: str, what: str) -> int:
     with ctx.db.read() as session:
-        found = session.scalar(select(model.id).where(model.name == name.strip()))
+        found = session.scalar(select(model.id).where(func.lower(model.name) == name.strip().lower()))
     if found is None:
         raise BadInput(f"There is no {what} named {name!r}.")
     return int(found)
@@ -211,35 +267,62 @@ def _id_of(ctx: ServiceContext, model: type[Station] | type[User], name: str, wh
 def review_queue(ctx: ServiceContext, actor: Actor, flt: QueueFilter | None = None) -> list[QueueEntry]:
     """Inspections waiting for a supervisor, newest first by default."""
     flt = flt or QueueFilter()
+    moment = now()
     with ctx.db.read() as session:
-        ctx.authorize(session, actor, Permission.REVIEW)
+        actor = ctx.authorize(session, actor, Permission.REVIEW)
         if flt.sort in INDEXED_WITH_FINISH:
             # Inspections without a score or value come after the rest in either order, on both
             # databases (SQLite puts NULL lowest, PostgreSQL highest). NULLS LAST in one query would
             # stop the index walk, so the known ones are read first and the missing ones fill up.
-            rows = list(session.execute(queue_query(ctx, flt, missing=False)).all())
+            rows = list(session.execute(queue_query(ctx, flt, missing=False, moment=moment,
+                                                    viewer=actor.user_id)).all())
             room = min(flt.limit, 5000) - len(rows)
             if room > 0:
                 rest = replace(flt, limit=room)
-                rows += session.execute(queue_query(ctx, rest, missing=True)).all()
+                rows += session.execute(queue_query(ctx, rest, missing=True, moment=moment,
+                                                    viewer=actor.user_id)).all()
         else:
-            rows = list(session.execute(queue_query(ctx, flt)).all())
+            rows = list(session.execute(queue_query(ctx, flt, moment=moment, viewer=actor.user_id)).all())
+        ids = [row[0] for row in rows]
+        # The page's reviews and claims in two small reads, not in the big query's plan.
+        reviews = _reviews_by_inspection(session, ids)
+        claims = review_claims.claims_for(session, ids)
     entries: list[QueueEntry] = []
     for row in rows:
         (iid, code, brand, verdict, user_name, station_name, finished, score, value,
          escalated, second, sampled, reviewed, *risks) = row
+        own = reviews.get(iid, [])
+        disputed = any(decision == "dispute" for _, decision in own)
+        blind = (verdict in (Verdict.PASS.value, Verdict.FAIL.value) and not reviewed
+                 and (bool(second) or bool(sampled) or disputed)
+                 and not any(reviewer == actor.user_id for reviewer, _ in own))
         reasons: list[str] = []
-        if verdict == Verdict.INCONCLUSIVE.value:
+        if verdict == Verdict.INCONCLUSIVE.value and not disputed:
             reasons.append("inconclusive")
         if second:
             reasons.append("second opinion")
-        if escalated:
+        if disputed and not reviewed:
+            reasons.append("panel")
+        elif escalated:
             reasons.append("escalated")
         if sampled and not reasons:
             reasons.append("sample")
+        claim = claims.get(iid)
         entries.append(QueueEntry(
-            inspection_id=iid, item_code=code, brand=brand, verdict=verdict or "",
+            inspection_id=iid, item_code=code, brand=brand, verdict="" if blind else verdict or "",
             authenticator=user_name, station=station_name, finished_at=as_utc(finished),
             min_score=score, declared_value=value, reasons=tuple(reasons),
-            risk=int(sum(int(r) for r in risks)), reviewed=bool(reviewed)))
+            risk=int(sum(int(r) for r in risks)), reviewed=bool(reviewed), blind=blind,
+            claimed_by=claim.reviewer_name if claim else None,
+            claim_expires=claim.expires_at if claim else None))
     return entries
+
+
+def _reviews_by_inspection(session: Session, ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+    found: dict[int, list[tuple[int, str]]] = {}
+    if ids:
+        for iid, reviewer, decision in session.execute(
+                select(Review.inspection_id, Review.reviewer_id, Review.decision)
+                .where(Review.inspection_id.in_(ids))):
+            found.setdefault(iid, []).append((reviewer, decision))
+    return found

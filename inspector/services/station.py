@@ -11,7 +11,7 @@ from inspector.services.comparisons import ComparisonService
 from inspector.services.context import ServiceContext, open_context
 from inspector.services.inspections import InspectionService
 from inspector.services.returns import ReturnService
-from inspector.services.reviews import ReviewService
+from inspector.services.reviews import ReviewService, keep_first_verdict
 from inspector.services.users import UserService
 
 
@@ -35,12 +35,16 @@ def open_station(settings: Settings | None = None) -> StationServices:
     # A pass issues its certificate, and an overturn voids it, in the same transaction as the verdict.
     ctx.finish_hooks.append(certificates.on_finished)
     checkpoint_after_certificates(ctx)
+    # Calibration scores the authenticator's own verdict, whatever reviews make of it later.
+    ctx.finish_hooks.append(keep_first_verdict)
     return StationServices(
         ctx=ctx,
         users=UserService(ctx),
         inspections=InspectionService(ctx),
         comparisons=ComparisonService(ctx),
-        reviews=ReviewService(ctx, overturn_hooks=[certificates.void_certificate]),
+        # A review that makes an item pass issues its certificate; one that overturns a pass voids it.
+        reviews=ReviewService(ctx, overturn_hooks=[certificates.void_certificate],
+                              pass_hooks=[certificates.issue]),
         returns=ReturnService(ctx),
         certificates=certificates,
     )

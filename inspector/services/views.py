@@ -92,6 +92,7 @@ class ReviewView:
     reason: str
     blind: bool
     created_at: datetime
+    stage: str = "review"  # review | panel
 
 
 @dataclass(frozen=True)

@@ -87,6 +87,8 @@ class Item(Base):
     declared_value: Mapped[float | None] = mapped_column(Float)
     # A known test item slipped into queues to calibrate authenticators; holds the right verdict.
     calibration_verdict: Mapped[str | None] = mapped_column(String(20), index=True)  # migration 0003
+    # Inspections finished from this moment count towards calibration (migration 0009).
+    calibration_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -130,6 +132,8 @@ class Inspection(Base):
     station_id: Mapped[int] = mapped_column(ForeignKey("stations.id"))
     status: Mapped[str] = mapped_column(String(20), default="open")  # open | finished
     verdict: Mapped[str | None] = mapped_column(String(20))
+    # The authenticator's own verdict when finished, never changed by reviews (migration 0009).
+    first_verdict: Mapped[str | None] = mapped_column(String(20))
     fail_reason: Mapped[str | None] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(Text, default="")
     second_opinion: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -206,17 +210,58 @@ class Review(Base):
     __table_args__ = (
         Index("ix_reviews_created_cover", "created_at", "inspection_id", "decision", "blind", "verdict",
               "previous_verdict"),
+        Index("ix_reviews_inspection_reviewer", "inspection_id", "reviewer_id"),  # migration 0009
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
     reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    decision: Mapped[str] = mapped_column(String(20))  # confirm | overturn | second_opinion
+    # confirm | overturn | dispute (a blind disagreement waiting for the panel)
+    decision: Mapped[str] = mapped_column(String(20))
+    stage: Mapped[str] = mapped_column(String(20), default="review")  # review | panel (migration 0009)
     verdict: Mapped[str] = mapped_column(String(20))
     previous_verdict: Mapped[str | None] = mapped_column(String(20))
     reason: Mapped[str] = mapped_column(Text, default="")
     blind: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReviewClaim(Base):
+    """A supervisor working on an inspection: others see who has it until it expires (migration 0009)."""
+
+    __tablename__ = "review_claims"
+
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), primary_key=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Appeal(Base):
+    """A seller's appeal of a failed or inconclusive inspection, decided by someone new (migration 0009)."""
+
+    __tablename__ = "appeals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[int] = mapped_column(ForeignKey("inspections.id"), index=True)
+    seller_reason: Mapped[str] = mapped_column(Text)
+    photos: Mapped[str] = mapped_column(Text, default="[]")  # JSON list of photo-store SHA-256s
+    verdict_appealed: Mapped[str] = mapped_column(String(20))
+    opened_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | upheld | reversed
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class DeskSetting(Base):
+    """A desk setting shared by every station, such as the review sample rate (migration 0009)."""
+
+    __tablename__ = "desk_settings"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class Certificate(Base):

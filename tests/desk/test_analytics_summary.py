@@ -98,9 +98,9 @@ def test_closed_days_are_read_from_the_summary(
 def test_reviews_of_closed_days_come_from_the_summary_and_agree(
         services: StationServices, people: dict[str, Actor], finished: Finisher) -> None:
     morgan = people["morgan"]
-    overturned, confirmed = finished("R-1"), finished("R-2", ONE_FAIL)
+    overturned, confirmed = finished("R-1"), finished("R-2", ONE_FAIL, second_opinion=True)
     services.reviews.overturn(morgan, overturned, "fail", "wrong font")
-    services.reviews.blind_review(morgan, confirmed, "fail")
+    services.reviews.blind_review(morgan, confirmed, "fail", "the logo is wrong")
     _backdate(services, overturned, datetime(2026, 3, 2, 9, 0, tzinfo=UTC), 5.0)
     _backdate(services, confirmed, datetime(2026, 3, 2, 10, 0, tzinfo=UTC), 6.0)
     with services.ctx.db.transaction() as session:  # reviews recorded on two later, closed days

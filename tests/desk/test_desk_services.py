@@ -44,8 +44,11 @@ def test_queue_filters_sorting_and_reviewed_items_leave(
     fail = finished("Q-FAIL", ONE_FAIL)
     passed = finished("Q-OK")
     unsure = finished("Q-UNS", UNSURE)
-    fails = review_queue(ctx, morgan, QueueFilter(verdict="fail"))  # type: ignore[arg-type]
-    assert [e.inspection_id for e in fails] == [fail]
+    # Everything sampled: the pass and the fail wait for a blind review, so filtering by their
+    # verdict finds nothing (it would tell it); the inconclusive one is reviewed openly.
+    assert review_queue(ctx, morgan, QueueFilter(verdict="fail")) == []  # type: ignore[arg-type]
+    unsures = review_queue(ctx, morgan, QueueFilter(verdict="inconclusive"))  # type: ignore[arg-type]
+    assert [(e.inspection_id, e.verdict, e.blind) for e in unsures] == [(unsure, "inconclusive", False)]
     assert review_queue(ctx, morgan, QueueFilter(brand="Nobrand")) == []  # type: ignore[arg-type]
     assert len(review_queue(ctx, morgan, QueueFilter(authenticator="Alex"))) == 3  # type: ignore[arg-type]
     by_id = review_queue(ctx, morgan, QueueFilter(sort="id", descending=False))  # type: ignore[arg-type]
@@ -54,7 +57,7 @@ def test_queue_filters_sorting_and_reviewed_items_leave(
         review_queue(ctx, morgan, QueueFilter(station="nowhere"))  # type: ignore[arg-type]
     with pytest.raises(BadInput, match="Cannot sort"):
         review_queue(ctx, morgan, QueueFilter(sort="pin_hash"))  # type: ignore[arg-type]
-    services.reviews.confirm(morgan, passed, "fine")
+    services.reviews.review(morgan, passed, "pass", "fine")
     left = {e.inspection_id for e in review_queue(ctx, morgan)}  # type: ignore[arg-type]
     assert passed not in left and {fail, unsure} <= left
     with pytest.raises(PermissionDenied):
@@ -68,16 +71,17 @@ def test_blind_review_hides_the_first_verdict_until_recorded(
     hidden = services.reviews.for_review(morgan, inspection_id, blind=True)
     assert hidden.inspection.verdict is None and hidden.proposal is None and hidden.reviews == ()
     assert hidden.results  # the evidence is all there
-    with pytest.raises(BadInput, match="give a reason"):
+    with pytest.raises(BadInput, match="^A review needs a reason.$"):
         services.reviews.blind_review(morgan, inspection_id, "fail")
     outcome = services.reviews.blind_review(morgan, inspection_id, "fail", "stitch count is wrong")
     assert outcome.first_verdict == "pass" and not outcome.agreed
-    assert outcome.review.blind and outcome.review.decision == "overturn"
+    # A blind disagreement goes to the senior panel; the verdict waits for it.
+    assert outcome.review.blind and outcome.review.decision == "dispute"
     with services.ctx.db.read() as session:
         row = session.get(Inspection, inspection_id)
-        assert row is not None and row.verdict == "fail" and not row.escalated
-    agreeing = finished("B-2")
-    assert services.reviews.blind_review(morgan, agreeing, "pass").agreed
+        assert row is not None and row.verdict == "pass" and row.escalated
+    agreeing = finished("B-2", second_opinion=True)
+    assert services.reviews.blind_review(morgan, agreeing, "pass", "all good").agreed
 
 
 def test_only_supervisors_review_and_never_their_own_inspection(
@@ -122,12 +126,12 @@ def test_analytics_rates_overturns_agreement_and_calibration(
     morgan = people["morgan"]
     CalibrationService(services.ctx).mark(morgan, "A-CAL", "pass")
     first = finished("A-1")
-    second = finished("A-2")
+    second = finished("A-2", second_opinion=True)
     finished("A-3", ONE_FAIL)
     finished("A-4", UNSURE)
     finished("A-CAL")
     services.reviews.overturn(morgan, first, "fail", "wrong font")
-    services.reviews.blind_review(morgan, second, "pass")
+    services.reviews.blind_review(morgan, second, "pass", "fine")
     rows = analytics_service.analytics(services.ctx, morgan, "authenticator")
     [alex] = [r for r in rows if r.name == "Alex"]
     assert alex.inspections == 5

@@ -89,4 +89,4 @@ def test_cli_queue_analytics_evidence_and_verify(
     assert "needs a reason" in capsys.readouterr().err
     overturn = ["review", str(inspection_id), "overturn", "--verdict", "fail"]
     assert main([*overturn, "--reason", "glue", *login]) == 0
-    assert "inconclusive -> fail" in capsys.readouterr().out
+    assert "now fail (was inconclusive)" in capsys.readouterr().out

@@ -106,7 +106,8 @@ def test_an_old_database_with_work_is_upgraded_when_the_station_opens(
         assert (waiting.item_code, waiting.verdict, waiting.declared_value) == ("OLD-UNSURE", "inconclusive",
                                                                                 900.0)
         assert "inconclusive" in waiting.reasons and waiting.risk >= 1  # at least: high value
-        station.reviews.confirm(morgan, waiting.inspection_id, "unclear stitching, rightly unsure")
+        # A review of an inconclusive item decides it (issue 16).
+        station.reviews.review(morgan, waiting.inspection_id, "fail", "stitching is uneven on a second look")
         assert review_queue(desk, morgan, QueueFilter(sort="declared_value")) == []
         # New events continue the old chain.
         after = verify_integrity(ctx)

@@ -1,8 +1,12 @@
-"""The review queue: filters, a sortable table, double-click (or Open) to review."""
+"""The review queue: filters, a sortable table, double-click (or Open) to review.
+
+Blind items show no verdict. The tab polls the database's change counter (the newest audit event id,
+one index lookup, in the background) and refreshes itself when another desk claimed or reviewed.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -17,13 +21,17 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.security.roles import Actor
+from inspector.services.review_claims import change_counter
 from inspector.services.review_queue import QueueEntry, QueueFilter, review_queue
 from inspector.services.station import StationServices
 from inspector.ui.desk.filters import date_edit, parse_date
 from inspector.ui.jobs import run_in_background
 from inspector.ui.widgets import Banner, message_for
 
-COLUMNS = ("ID", "Finished", "Verdict", "Brand", "Authenticator", "Station", "Score", "Value", "Risk", "Why")
+COLUMNS = ("ID", "Finished", "Verdict", "Brand", "Authenticator", "Station", "Score", "Value", "Risk", "Why",
+           "State")
+POLL_MS = 5_000  # how often the tab asks whether anything changed (one indexed max())
+BLIND_TEXT = "blind"  # a blind item's verdict cell: the first verdict is not shown before yours
 # Header column -> the service's sort key, so sorting covers the whole queue, not just this page.
 SORT_KEYS = {0: "id", 1: "finished_at", 2: "verdict", 3: "brand", 4: "authenticator", 5: "station",
              6: "min_score", 7: "declared_value"}
@@ -46,6 +54,11 @@ class QueueTab(QWidget):
         self.entries: list[QueueEntry] = []
         self.sort_key, self.descending = "finished_at", True
         self._generation = 0  # only the newest refresh may fill the table
+        self._seen_change: int | None = None  # the change counter the table's answer reflects
+        self._polling = False
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_MS)
+        self.poll_timer.timeout.connect(self.poll)
         self.since_edit, self.until_edit = date_edit("from YYYY-MM-DD"), date_edit("until YYYY-MM-DD")
         self.station_edit, self.authenticator_edit, self.brand_edit = QLineEdit(), QLineEdit(), QLineEdit()
         for edit, text in ((self.station_edit, "station"), (self.authenticator_edit, "authenticator"),
@@ -108,17 +121,44 @@ class QueueTab(QWidget):
         self._generation += 1
         generation, ctx, actor = self._generation, self.services.ctx, self.actor
         self.banner.show_message("Loading the queue…", "info")
-        run_in_background(lambda: review_queue(ctx, actor, flt),  # type: ignore[arg-type]
-                          lambda entries: self._show(generation, entries),
+
+        def work() -> tuple[int, list[QueueEntry]]:
+            counter = change_counter(ctx)  # read first: a change after it triggers another refresh
+            return counter, review_queue(ctx, actor, flt)  # type: ignore[arg-type]
+
+        run_in_background(work, lambda answer: self._show(generation, *answer),
                           lambda exc: self._failed(generation, exc))
+        if not self.poll_timer.isActive():
+            self.poll_timer.start()
+
+    def poll(self) -> None:
+        """Refresh when another station changed anything since the table's answer."""
+        if self._polling or self.actor is None or not self.isVisible():
+            return
+        self._polling = True
+        ctx = self.services.ctx
+        run_in_background(lambda: change_counter(ctx), self._polled, lambda _exc: self._poll_done())
+
+    def _polled(self, counter: int) -> None:
+        self._poll_done()
+        if self._seen_change is not None and counter != self._seen_change:
+            self._seen_change = counter
+            self.refresh()
+
+    def _poll_done(self) -> None:
+        self._polling = False
+
+    def stop_polling(self) -> None:
+        self.poll_timer.stop()
 
     def _failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
             self.banner.show_message(message_for(exc), "error")
 
-    def _show(self, generation: int, entries: list[QueueEntry]) -> None:
+    def _show(self, generation: int, counter: int, entries: list[QueueEntry]) -> None:
         if generation != self._generation:
             return  # a newer refresh is on its way
+        self._seen_change = counter
         self.entries = entries
         self.banner.show_message(f"{len(self.entries)} inspections waiting for review.", "info")
         self.table.setRowCount(len(self.entries))
@@ -126,11 +166,13 @@ class QueueTab(QWidget):
             cells = [
                 _Number(e.inspection_id, str(e.inspection_id)),
                 QTableWidgetItem(e.finished_at.strftime("%Y-%m-%d %H:%M") if e.finished_at else ""),
-                QTableWidgetItem(e.verdict), QTableWidgetItem(e.brand), QTableWidgetItem(e.authenticator),
+                QTableWidgetItem(BLIND_TEXT if e.blind else e.verdict), QTableWidgetItem(e.brand),
+                QTableWidgetItem(e.authenticator),
                 QTableWidgetItem(e.station),
                 _Number(e.min_score, f"{e.min_score:.2f}" if e.min_score is not None else ""),
                 _Number(e.declared_value, f"{e.declared_value:.0f}" if e.declared_value is not None else ""),
                 _Number(e.risk, str(e.risk)), QTableWidgetItem(", ".join(e.reasons)),
+                QTableWidgetItem(_state(e)),
             ]
             for column, cell in enumerate(cells):
                 self.table.setItem(row, column, cell)
@@ -160,3 +202,12 @@ class QueueTab(QWidget):
     def _open_row(self, row: int) -> None:
         if 0 <= row < len(self.entries):
             self.open_requested.emit(self.entries[row].inspection_id)
+
+
+def _state(entry: QueueEntry) -> str:
+    if entry.reviewed:
+        return "reviewed"
+    if entry.claimed_by:
+        until = entry.claim_expires.strftime("%H:%M") if entry.claim_expires else ""
+        return f"claimed by {entry.claimed_by} until {until}".strip()
+    return "waiting"

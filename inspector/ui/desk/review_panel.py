@@ -1,13 +1,18 @@
-"""One inspection under review: every step, photo, comparison and note; confirm, overturn or blind review."""
+"""One inspection under review: every step, photo, comparison and note; confirm, overturn or blind review.
+
+What the panel shows comes from `ReviewService.open`: for a blind item (and the senior panel) the
+first verdict, outcomes, notes and earlier reviews are not in it at all, so no widget can show them.
+"""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QFileDialog,
     QHBoxLayout,
@@ -20,7 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.security.roles import Actor
+from inspector.services import review_claims
 from inspector.services.evidence import export_bundle
+from inspector.services.reviews import ReviewTask
 from inspector.services.station import StationServices
 from inspector.services.views import InspectionDetail, PhotoView
 from inspector.ui.compare import ComparisonView
@@ -53,11 +60,11 @@ class ReviewPanel(QWidget):
         self.actor: Actor | None = None
         self.inspection_id: int | None = None
         self.detail: InspectionDetail | None = None
+        self.task: ReviewTask | None = None
         self.comparison_views: dict[str, ComparisonView] = {}  # step id -> its recorded comparison
         self._shown = 0
         self.heading = title_label("Open an inspection from the queue.")
-        self.blind_box = QCheckBox("Blind review (hide the first verdict until I record mine)")
-        self.blind_box.toggled.connect(lambda _on: self.reload())
+        self.heading.setWordWrap(True)
         self.banner = Banner()
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
@@ -67,7 +74,7 @@ class ReviewPanel(QWidget):
         self.verdict_box = QComboBox()
         self.verdict_box.addItems(["pass", "fail", "inconclusive"])
         self.reason_edit = QPlainTextEdit()
-        self.reason_edit.setPlaceholderText("Reason (required to overturn)")
+        self.reason_edit.setPlaceholderText("Reason (required for your verdict or an overturn)")
         self.reason_edit.setMaximumHeight(56)  # the evidence above needs the room
         self.confirm_button = QPushButton("Confirm verdict")
         self.overturn_button = QPushButton("Overturn to selected verdict")
@@ -90,7 +97,6 @@ class ReviewPanel(QWidget):
         actions.addWidget(self.next_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
-        layout.addWidget(self.blind_box)
         layout.addWidget(self.banner)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.reason_edit)
@@ -98,32 +104,52 @@ class ReviewPanel(QWidget):
         self._set_buttons()
 
     def open(self, inspection_id: int) -> None:
+        """Show the inspection and claim it, so other desks see who is reviewing it."""
+        self._release()
         self.inspection_id = inspection_id
         self.banner.clear_message()
         self.reason_edit.clear()
         self.reload()
+        if self.task is not None and self.task.claimed_by is None and not self.task.reviewed_by_me:
+            try:
+                review_claims.claim(self.services.ctx, self.actor, inspection_id)  # type: ignore[arg-type]
+                self.task = replace(self.task, claimed_by=self.actor.name if self.actor else None)
+            except Exception as exc:
+                self.banner.show_message(message_for(exc), "error")
+
+    def _release(self) -> None:
+        """Give back the claim of the inspection left without a review."""
+        task, actor = self.task, self.actor
+        if task is None or actor is None or task.claimed_by != actor.name or task.reviewed_by_me:
+            return
+        with contextlib.suppress(Exception):  # the claim expires by itself anyway
+            review_claims.release(self.services.ctx, actor, task.detail.inspection.id)
 
     def reload(self) -> None:
         if self.inspection_id is None:
             return
         try:
-            self.detail = self.services.reviews.for_review(
-                self.actor, self.inspection_id, blind=self.blind_box.isChecked())  # type: ignore[arg-type]
+            self.task = self.services.reviews.open(self.actor, self.inspection_id)  # type: ignore[arg-type]
         except Exception as exc:
             self.banner.show_message(message_for(exc), "error")
             return
+        self.detail = self.task.detail
         self._show(self.detail)
         self._set_buttons()
+        holder = self.task.claimed_by
+        if holder is not None and self.actor is not None and holder != self.actor.name:
+            self.banner.show_message(f"{holder} is reviewing this inspection.", "warning")
 
     def _set_buttons(self) -> None:
-        blind = self.blind_box.isChecked()
-        has = self.detail is not None
-        self.confirm_button.setVisible(not blind)
-        self.overturn_button.setVisible(not blind)
-        self.blind_button.setVisible(blind)
+        task = self.task
+        # Blind items, the panel and inconclusive items take the reviewer's own verdict and reason.
+        own_verdict = task is not None and (task.blind or task.stage == "decide")
+        self.confirm_button.setVisible(not own_verdict)
+        self.overturn_button.setVisible(not own_verdict)
+        self.blind_button.setVisible(own_verdict)
         for button in (self.confirm_button, self.overturn_button, self.blind_button, self.evidence_button):
-            button.setEnabled(has)
-        self.evidence_button.setVisible(not blind)
+            button.setEnabled(task is not None)
+        self.evidence_button.setVisible(task is not None and not task.blind)
 
     def _show(self, detail: InspectionDetail) -> None:
         self._shown += 1  # comparisons still loading for the previous display are dropped
@@ -134,7 +160,8 @@ class ReviewPanel(QWidget):
             if child is not None:
                 child.deleteLater()
         view = detail.inspection
-        verdict = view.verdict if view.verdict is not None else "hidden until you record yours"
+        blind = self.task is not None and self.task.blind
+        verdict = "hidden until you record yours" if blind or view.verdict is None else view.verdict
         self.heading.setText(f"Inspection {view.id} · {view.item.code} · {view.brand} {view.model} · "
                              f"by {view.authenticator_name} at {view.station} · verdict: {verdict}")
         if view.summary:
@@ -145,7 +172,7 @@ class ReviewPanel(QWidget):
             if result is None:
                 text += "not recorded"
             else:
-                text += f"{result.outcome}"
+                text += result.outcome or "recorded"
                 if result.fail_reason:
                     text += f" · {result.fail_reason}"
                 if result.value:
@@ -227,11 +254,11 @@ class ReviewPanel(QWidget):
                       f"Verdict overturned to {verdict}.")
 
     def record_blind(self) -> None:
+        """The reviewer's own verdict and reason (blind items, the panel, inconclusive items)."""
         def work() -> str:
-            outcome = self.services.reviews.blind_review(
+            outcome = self.services.reviews.review(
                 self.actor, self.inspection_id, self.verdict_box.currentText(), self._reason())  # type: ignore[arg-type]
-            agreed = "you agreed" if outcome.agreed else "you disagreed: the verdict is now yours"
-            return f"The first verdict was {outcome.first_verdict}; {agreed}."
+            return outcome.message
 
         self._act(work, None)
 
@@ -243,9 +270,6 @@ class ReviewPanel(QWidget):
         except Exception as exc:
             self.banner.show_message(message_for(exc), "error")
             return
-        self.blind_box.blockSignals(True)
-        self.blind_box.setChecked(False)  # the first verdict may be seen once yours is recorded
-        self.blind_box.blockSignals(False)
-        self.reload()
+        self.reload()  # the first verdict may be seen once yours is recorded
         self.banner.show_message(done or str(result), "info")
         self.reviewed.emit(self.inspection_id)

@@ -37,6 +37,17 @@ from tests.desk.test_queue_declared_value import (  # noqa: F401
     test_inspections_without_a_value_or_score_come_last_in_either_order,
     test_the_value_at_inspection_time_is_the_risk_taken,
 )
+from tests.desk.test_review_rules import (  # noqa: F401
+    sam,
+    test_a_blind_disagreement_goes_to_a_senior_panel_whose_verdict_decides,
+    test_a_blind_item_shows_no_verdict_outcome_or_note_anywhere_until_recorded,
+    test_a_review_of_an_inconclusive_item_decides_and_the_documents_follow,
+    test_claims_show_who_has_an_item_block_others_and_expire,
+    test_no_agreement_on_the_panel_makes_the_item_inconclusive_with_the_reason,
+    test_one_review_per_reviewer_and_reviewed_items_are_marked,
+    test_queue_filters_take_a_badge_the_start_of_a_name_and_a_brand_in_any_case,
+    test_the_change_counter_moves_when_another_station_reviews,
+)
 from tests.desk.test_review_sampling import (  # noqa: F401
     population,
     test_riskier_inspections_are_sampled_clearly_more_often,
