@@ -13,6 +13,7 @@ from inspector.cli.main import main
 from inspector.errors import BadInput, InvalidState, PermissionDenied
 from inspector.security.roles import Actor, Role
 from inspector.services import review_claims
+from inspector.services.integrity import verify_integrity
 from inspector.services.review_queue import QueueFilter, review_queue
 from inspector.services.station import StationServices, open_station
 from inspector.storage.models import AuditEvent, Certificate, Inspection, ReviewClaim
@@ -117,6 +118,8 @@ def test_a_blind_disagreement_goes_to_a_senior_panel_whose_verdict_decides(
         row = session.get(Inspection, passed)
         assert row is not None and row.verdict == "fail" and row.first_verdict == "pass" and not row.escalated
     assert passed not in {e.inspection_id for e in review_queue(services.ctx, sam)}
+    report = verify_integrity(services.ctx)  # the log (dispute, panel) explains every table row
+    assert report.ok, report.lines()
 
 
 def test_no_agreement_on_the_panel_makes_the_item_inconclusive_with_the_reason(
