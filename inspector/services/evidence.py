@@ -19,12 +19,13 @@ from sqlalchemy import and_, or_, select
 from inspector.errors import BadInput, NotFound
 from inspector.security import keys, safezip
 from inspector.security.roles import Actor, Permission
-from inspector.services import records
+from inspector.services import evidence_proofs, records
 from inspector.services.context import ServiceContext
 from inspector.storage.audit import append_event
 from inspector.storage.models import AuditEvent, Inspection, Photo
 
-FORMAT = "inspector-evidence/1"
+FORMAT = "inspector-evidence/2"  # 2: with checkpoint.txt and audit_proofs.json
+FORMAT_1 = "inspector-evidence/1"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 PUBLIC_KEY = "signing-key.pub.pem"
@@ -134,6 +135,8 @@ def build_bundle(ctx: ServiceContext, actor: Actor, inspection_id: int) -> bytes
     files["reviews.json"] = _json(_plain(detail.reviews))
     files["certificates.json"] = _json(_plain(detail.certificates))
     files["audit_events.json"] = _json(audit)
+    # A signed checkpoint and each event's inclusion proof: the events are the log's, provably.
+    files.update(evidence_proofs.log_proofs(ctx, [e["seq"] for e in audit]))
     signing_key = keys.load_or_create(ctx.settings.keys_dir)
     manifest = {
         "format": FORMAT, "inspection_id": inspection_id, "exported_by": actor.name,
@@ -196,6 +199,9 @@ def verify_bundle(data: bytes, trusted: Mapping[str, Ed25519PublicKey]) -> Bundl
             problems.append(f"{name} is missing")
         elif hashlib.sha256(members[name]).hexdigest() != digest:
             problems.append(f"{name} was altered (SHA-256 differs)")
+    if manifest.get("format") != FORMAT_1:
+        problems += evidence_proofs.check(
+            lambda name: members.get(name) if name in listed else None, trusted)
     extra = set(members) - set(listed) - {MANIFEST, SIGNATURE, PUBLIC_KEY}
     problems += [f"{name} is not in the manifest" for name in sorted(extra)]
     is_trusted = trusted_key is not None

@@ -7,10 +7,14 @@ A checkpoint signed before the attack is held elsewhere, as the station's checkp
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import io
+import json
 import shutil
 import sqlite3
 import uuid
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +31,8 @@ from inspector.config import Settings, load_settings
 from inspector.errors import PermissionDenied
 from inspector.security.keys import SigningKey
 from inspector.security.roles import Actor, Role
-from inspector.services import checkpoint_note, checkpoints
+from inspector.services import checkpoint_note, checkpoints, evidence_proofs, signing
+from inspector.services.evidence import build_bundle, verify_bundle
 from inspector.services.integrity import IntegrityReport, verify_integrity
 from inspector.services.station import StationServices, open_station
 from inspector.storage import migrate
@@ -347,7 +352,60 @@ def test_replacing_cached_thumbnails(world: World) -> None:
     store.thumbnail_path(photo.sha256).write_bytes(fake)
     out = _text(world.verify())
     assert f"THUMBNAIL: the cached thumbnail of photo {photo.sha256[:16]}… was replaced" in out
-    # The certificate prints a thumbnail made again from the photo, never the fake one.
-    pdf = world.station.certificates.certificate_pdf(world.passed)
-    assert fake not in pdf
-    assert store.read_thumbnail(photo.sha256) != fake
+    # The certificate prints pictures made from the stored photo (hash-checked), never the cache.
+    assert fake not in world.station.certificates.certificate_pdf(world.passed)
+
+
+# --- evidence bundles carry the log's proof ----------------------------------------------------
+
+def test_an_evidence_bundle_proves_its_events_and_photos_offline(world: World) -> None:
+    if world.backend != "sqlite":
+        pytest.skip("bundles are checked offline: one backend is enough")
+    trusted = signing.log_keys(world.ctx.settings)
+    data = build_bundle(world.ctx, world.people["morgan"], world.passed)
+    with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+        proofs = json.loads(bundle.read(evidence_proofs.PROOFS))
+        events = json.loads(bundle.read("audit_events.json"))
+        assert bundle.read(evidence_proofs.CHECKPOINT).decode().startswith("inspector.local/audit-log\n")
+    assert len(proofs["events"]) == len(events) > 8
+    assert verify_bundle(data, trusted).ok
+    # The insider holds the station key and re-signs a bundle whose event says pass for a fail:
+    # the manifest checks, the event no longer hashes to its leaf in the signed log.
+    events[-1]["data"]["verdict"] = "fail"
+    forged = _resign(world, data, "audit_events.json", json.dumps(events).encode())
+    check = verify_bundle(forged, trusted)
+    assert not check.ok
+    assert any("its data differs from the text the log holds" in p for p in check.problems)
+
+
+def test_a_bundle_of_a_photo_row_pointed_at_another_file_does_not_verify(world: World) -> None:
+    if world.backend != "sqlite":
+        pytest.skip("bundles are checked offline: one backend is enough")
+    photo = world.station.inspections.detail(world.passed).photos["box-label"][0]
+    world.attack(lambda c: c.execute(text("UPDATE photos SET sha256 = :s WHERE id = :p"),
+                                     {"s": world.other_photo, "p": photo.id}))
+    check = verify_bundle(build_bundle(world.ctx, world.people["morgan"], world.passed),
+                          signing.log_keys(world.ctx.settings))
+    assert not check.ok
+    assert any(f"box-label/{photo.id}.jpg is not the photo the log recorded for photo {photo.id}" in p
+               for p in check.problems)
+
+
+def _resign(world: World, data: bytes, name: str, content: bytes) -> bytes:
+    """Replace one file and sign the manifest again with the station's own key."""
+    key = signing.station_key(world.ctx.settings)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        manifest = json.loads(source.read("manifest.json"))
+        manifest["files"][name] = hashlib.sha256(content).hexdigest()
+        manifest_bytes = json.dumps(manifest).encode()
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == name:
+                body = content
+            elif info.filename == "manifest.json":
+                body = manifest_bytes
+            elif info.filename == "manifest.sig":
+                body = base64.b64encode(key.sign(manifest_bytes)) + b"\n"
+            target.writestr(info.filename, body)
+    return out.getvalue()
