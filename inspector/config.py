@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
-from typing import Annotated, Any, get_type_hints
+from typing import Annotated, Any, Literal, get_type_hints
 
 import platformdirs
 from pydantic import Field, ValidationError, create_model
@@ -59,6 +59,17 @@ class Settings:
     scanner_suffix: str = ""
     # Take the photo by itself when framing and quality hold steady for about half a second.
     auto_capture: bool = False
+    # The centre that issues certificates and tags, as a buyer reads it on them (docs/printing.md).
+    issuer_name: str = "Authentication centre"
+    issuer_site: str = ""
+    issuer_web: str = ""
+    issuer_logo: str = ""  # path of a PNG/JPEG printed beside the name; empty: none
+    authenticator_shown_as: Literal["initials", "badge"] = "initials"  # a certificate names no one
+    label_language: Literal["zpl", "brother-ql"] = "zpl"  # Zebra ZPL, or Brother QL raster (62 mm tape)
+    label_dpi: Literal[203, 300, 600] = 203  # the label printer's resolution
+    label_darkness: Annotated[int, Field(ge=-30, le=30)] = 0  # ZPL ^MD, relative to the printer's own
+    label_speed: Annotated[int, Field(ge=2, le=14)] = 4  # ZPL ^PR, inches per second
+    brother_ql_model: str = "QL-820NWB"
     extra: dict[str, str] = field(default_factory=dict)
     # Values given by INSPECTOR_* variables: save_settings does not copy them into the file.
     from_environment: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

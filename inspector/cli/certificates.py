@@ -25,15 +25,22 @@ def register(subparsers: Any) -> None:
         "certificate", help="the certificate (or the fail report for a fail)"
     )
     certificate.add_argument("inspection_id", type=int)
-    certificate.add_argument("-o", "--output", required=True, help="where to write the PDF")
+    certificate.add_argument("-o", "--output", help="write the PDF there (an export, not a print)")
+    certificate.add_argument("--printer", metavar="QUEUE", nargs="?", const="",
+                             help="print through the system print queue (CUPS); no QUEUE: the default")
     certificate.add_argument("--paper", choices=["a4", "letter"], default="a4")
+    certificate.add_argument("--copies", type=int, default=1)
     certificate.set_defaults(func=_print_certificate)
     tag = printing_sub.add_parser("tag", help="the authenticity tag")
     tag.add_argument("inspection_id", type=int)
     tag.add_argument("--size", choices=list(TAG_SIZES), default=None, help="label size (default: settings)")
-    tag.add_argument("--format", dest="fmt", choices=["pdf", "zpl"], default="pdf")
-    tag.add_argument("-o", "--output", help="where to write the tag (required unless --send)")
-    tag.add_argument("--send", metavar="HOST[:PORT]", help="send the ZPL to a network printer (port 9100)")
+    tag.add_argument("--format", dest="fmt", choices=["pdf", "zpl", "ql"], default="pdf",
+                     help="pdf, zpl (Zebra, at the label_dpi setting) or ql (Brother QL raster, 62x29mm)")
+    tag.add_argument("-o", "--output", help="write the tag there (an export, not a print)")
+    tag.add_argument("--send", metavar="ADDRESS",
+                     help="print on a label printer: HOST[:PORT] (ZPL, port 9100) or a Brother QL address")
+    tag.add_argument("--printer", metavar="QUEUE", nargs="?", const="",
+                     help="print through the system print queue (CUPS); no QUEUE: the default")
     tag.add_argument("--copies", type=int, default=1)
     tag.set_defaults(func=_print_tag)
 
@@ -62,7 +69,7 @@ def _service() -> Any:
     return station, attach(station)
 
 
-def _write(path: str, data: bytes) -> None:
+def _write(path: str, data: bytes) -> None:  # the public key (not a printout)
     try:
         Path(path).write_bytes(data)
     except OSError as exc:
@@ -112,37 +119,45 @@ def _verify_offline(code_or_file: str) -> Any:
 
 
 def _print_certificate(args: argparse.Namespace) -> int:
+    if args.output is None and args.printer is None:
+        raise BadInput("Give -o OUT.pdf to write the certificate or --printer to print it.")
     station, service = _service()
     try:
-        pdf = service.certificate_pdf(args.inspection_id, args.paper)
+        printouts = service.printouts
+        made = printouts.certificate(args.inspection_id, args.paper, args.copies)
+        _deliver(printouts, made, args)
     finally:
         station.close()
-    _write(args.output, pdf)
-    print(f"wrote {args.output}")
     return 0
 
 
 def _print_tag(args: argparse.Namespace) -> int:
-    if not args.output and not args.send:
-        raise BadInput("Give -o OUT to write the tag or --send HOST to print it.")
-    if args.send and args.fmt != "zpl":
-        raise BadInput("Only ZPL can be sent to a network printer; add --format zpl.")
+    if not args.output and not args.send and args.printer is None:
+        raise BadInput("Give -o OUT to write the tag, --send ADDRESS or --printer to print it.")
+    if args.send and args.fmt == "pdf":
+        raise BadInput("A label printer takes ZPL or Brother QL raster; add --format zpl or --format ql.")
+    if args.printer is not None and args.fmt == "ql":
+        raise BadInput("Brother QL raster goes to the label printer (--send), not to the print queue.")
     station, service = _service()
     try:
-        size = args.size or station.ctx.settings.label_size or "2x1in"
-        data = service.tag(args.inspection_id, size, args.fmt, copies=args.copies)
+        printouts = service.printouts
+        made = printouts.tag(args.inspection_id, args.size, args.fmt, args.copies)
+        _deliver(printouts, made, args)
+        if args.send:
+            print(f"printed on {printouts.send_to_label_printer(made, args.send)}")
     finally:
         station.close()
-    if args.output:
-        _write(args.output, data)
-        print(f"wrote {args.output}")
-    if args.send:
-        from inspector.printing.network import send_zpl
-
-        host, port = _host_port(args.send)
-        sent = send_zpl(data.decode("utf-8"), host, port)
-        print(f"sent {sent} bytes to {host}:{port}")
     return 0
+
+
+def _deliver(printouts: Any, made: Any, args: argparse.Namespace) -> None:
+    """-o writes an export (counted once the file is safely written); --printer prints through CUPS."""
+    if args.output:
+        printouts.export(made, Path(args.output))
+        print(f"wrote {args.output}")
+    if args.printer is not None:
+        job = printouts.print_on_system(made, args.printer)
+        print(f"printed: job {job}")
 
 
 def _keys_export(args: argparse.Namespace) -> int:

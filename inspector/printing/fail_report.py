@@ -10,6 +10,7 @@ from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Space
 
 from inspector.printing.documents import FailReportDocument
 from inspector.printing.flowables import escape, image_flowable, page_size, styles
+from inspector.printing.letterhead import footer, letterhead
 
 
 def fail_report_pdf(doc: FailReportDocument, paper: str = "a4") -> bytes:
@@ -25,7 +26,12 @@ def fail_report_pdf(doc: FailReportDocument, paper: str = "a4") -> bytes:
         topMargin=16 * mm,
         bottomMargin=16 * mm,
     )
-    story: list = [Paragraph(f"Inspection report: {escape(doc.verdict)}", sheet["Title"])]
+    reference = f"Inspection {doc.inspection_id}"
+    width = page_size(paper)[0] - 36 * mm
+    story: list = [
+        letterhead(doc.issuer, "Inspection report", reference, width),
+        Paragraph(f"Inspection report: {escape(doc.verdict)}", sheet["Title"]),
+    ]
     facts = [
         ("Inspection", str(doc.inspection_id)),
         ("Item", doc.item_code),
@@ -95,5 +101,6 @@ def fail_report_pdf(doc: FailReportDocument, paper: str = "a4") -> bytes:
             sheet["BodyText"],
         )
     )
-    template.build(story)
+    draw_footer = footer(doc.issuer, reference)
+    template.build(story, onFirstPage=draw_footer, onLaterPages=draw_footer)
     return buffer.getvalue()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-import zxingcpp
+import segno
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.pdfgen.canvas import Canvas
 
@@ -12,10 +12,13 @@ CODE128_QUIET_MODULES = 10
 
 
 def qr_matrix(text: str, ec_level: str = "M") -> np.ndarray:
-    """Boolean module matrix (True = dark), without the quiet zone."""
-    barcode = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level=ec_level)
-    image = np.asarray(barcode.to_image(scale=1, add_quiet_zones=False))
-    return image < 128
+    """Boolean module matrix (True = dark), without the quiet zone.
+
+    Byte mode at a fixed error level and the smallest version, as a Zebra encodes ^BQ in manual byte
+    mode (zpl.py): the PDF and the label printer then print the same symbol size the layout planned.
+    """
+    symbol = segno.make_qr(text, error=ec_level.lower(), mode="byte", boost_error=False)
+    return np.array([[bool(cell) for cell in row] for row in symbol.matrix], dtype=bool)
 
 
 def draw_qr(canvas: Canvas, matrix: np.ndarray, x: float, y_top: float, module: float) -> None:

@@ -1,14 +1,19 @@
-"""Authenticity tags (QR, serial as text and Code128) as PDF and ZPL, laid out on the printer's dots."""
+"""Authenticity tags laid out on the label printer's own dots, drawn as PDF (ZPL lives in zpl.py).
+
+One layout serves both: positions are printer dots (origin top-left, as in ZPL), computed for the
+printer's resolution, so a 300 dpi Zebra prints the same physical tag as a 203 dpi one.
+"""
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
 
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from inspector.errors import BadInput
-from inspector.printing.documents import TagDocument
+from inspector.printing.documents import TagDocument, plain_date, short_address, verdict_word
 from inspector.printing.symbols import (
     CODE128_QUIET_MODULES,
     QR_QUIET_MODULES,
@@ -18,187 +23,219 @@ from inspector.printing.symbols import (
     qr_matrix,
 )
 
-DPI = 203
-# Label sizes warehouses use, in printer dots at 203 dpi (width x height).
-TAG_SIZES: dict[str, tuple[int, int]] = {
-    "2x1in": (406, 203),
-    "4x6in": (812, 1218),
-    "62x29mm": (round(62 / 25.4 * DPI), round(29 / 25.4 * DPI)),
+# Label stock sizes (width x height, millimetres) and the resolutions label printers come in.
+TAG_SIZES: dict[str, tuple[float, float]] = {
+    "2x1in": (50.8, 25.4),
+    "4x6in": (101.6, 152.4),
+    "62x29mm": (62.0, 29.0),
 }
+# Zebra's "203/300/600 dpi" heads are 8, 12 and 24 dots per millimetre.
+DOTS_PER_MM: dict[int, int] = {203: 8, 300: 12, 600: 24}
 ZEBRA_MAX_QR_MAGNIFICATION = 10
+BOLD, REGULAR = "Helvetica-Bold", "Helvetica"
 
 
-def dots_to_points(dots: float) -> float:
-    return dots * 72.0 / DPI
+@dataclass(frozen=True)
+class Text:
+    """One line of text: top-left corner and cell height in dots, inside a box `width` dots wide."""
+
+    text: str
+    x: int
+    y: int
+    height: int
+    width: int
+    bold: bool = False
+    centred: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    x: int
+    y: int
+    width: int
+    thickness: int
+
+
+@dataclass(frozen=True)
+class Bars:
+    x: int
+    y: int
+    module: int  # dots per narrow bar
+    height: int
+    modules: int
 
 
 @dataclass(frozen=True)
 class TagLayout:
-    """Positions in dots, origin top-left (ZPL's convention); the PDF flips y."""
-
     width: int
     height: int
+    dpi: int
     qr_x: int
     qr_y: int
     qr_module: int
     qr_modules: int
-    text_x: int
-    text_y: int
-    text_height: int
-    note_y: int
-    note_height: int
-    bar_x: int
-    bar_y: int
-    bar_width: int  # dots per narrow module
-    bar_height: int
-    bar_modules: int
+    texts: tuple[Text, ...]
+    rules: tuple[Rule, ...] = ()
+    bars: Bars | None = None
 
 
-def size_dots(size: str) -> tuple[int, int]:
+def dots_per_mm(dpi: int) -> int:
     try:
-        return TAG_SIZES[size]
+        return DOTS_PER_MM[dpi]
+    except KeyError:
+        raise BadInput(f"Unknown printer resolution {dpi} dpi; use 203, 300 or 600.") from None
+
+
+def size_dots(size: str, dpi: int = 203) -> tuple[int, int]:
+    try:
+        width_mm, height_mm = TAG_SIZES[size]
     except KeyError:
         raise BadInput(f"Unknown tag size {size!r}; use one of {', '.join(TAG_SIZES)}.") from None
+    per_mm = dots_per_mm(dpi)
+    return round(width_mm * per_mm), round(height_mm * per_mm)
 
 
-def layout(size: str, tag: TagDocument) -> TagLayout:
-    width, height = size_dots(size)
+def fitted(text: str, bold: bool, width: int, largest: int, smallest: int) -> tuple[str, int]:
+    """The largest cell height (dots) at which the text fits the width; cut with '...' below the smallest.
+    Measured with Helvetica, which is wider than the Zebra's condensed font 0, so ZPL fits too."""
+    font = BOLD if bold else REGULAR
+    per_dot = stringWidth(text, font, 1.0) or 1.0
+    height = min(largest, int(width / per_dot))
+    if height >= smallest:
+        return text, height
+    while text and stringWidth(text + "...", font, smallest) > width:
+        text = text[:-1]
+    return text.rstrip() + "...", smallest
+
+
+def _line(text: str, x: int, y: int, width: int, largest: int, smallest: int, bold: bool = False,
+          centred: bool = False) -> Text:
+    text, height = fitted(text, bold, width, largest, smallest)
+    return Text(text, x, y, height, width, bold, centred)
+
+
+def _stack(lines: list[Text], top: int, bottom: int) -> tuple[Text, ...]:
+    """Spread the lines evenly between top and bottom."""
+    room = bottom - top - sum(line.height for line in lines)
+    gap = max(0, room // max(1, len(lines) - 1)) if len(lines) > 1 else 0
+    placed, y = [], top if len(lines) > 1 else top + room // 2
+    for line in lines:
+        placed.append(Text(line.text, line.x, y, line.height, line.width, line.bold, line.centred))
+        y += line.height + gap
+    return tuple(placed)
+
+
+def layout(size: str, tag: TagDocument, dpi: int = 203) -> TagLayout:
+    width, height = size_dots(size, dpi)
+    return layout_in(width, height, tag, dpi)
+
+
+def layout_in(width: int, height: int, tag: TagDocument, dpi: int) -> TagLayout:
+    """The tag laid out in a printable area of width x height dots."""
     modules = len(qr_matrix(tag.code))
-    bars = code128_modules(tag.serial)
-    qr_box_modules = modules + 2 * QR_QUIET_MODULES
-    if height >= 1.5 * width:
-        # Portrait (4x6): QR on top, serial and barcode underneath.
-        module = min(ZEBRA_MAX_QR_MAGNIFICATION, int(min(width, height * 0.55) // qr_box_modules))
-        qr_x = (width - modules * module) // 2
-        qr_y = QR_QUIET_MODULES * module
-        below = qr_y + modules * module + QR_QUIET_MODULES * module
-        bar_width = max(1, min(4, width // (bars + 2 * CODE128_QUIET_MODULES)))
-        text_height = 60
-        return TagLayout(
-            width,
-            height,
-            qr_x,
-            qr_y,
-            module,
-            modules,
-            text_x=(width - bars * bar_width) // 2,
-            text_y=below,
-            text_height=text_height,
-            note_y=below + text_height + 10,
-            note_height=36,
-            bar_x=(width - bars * bar_width) // 2,
-            bar_y=below + text_height + 60,
-            bar_width=bar_width,
-            bar_height=min(240, height - below - text_height - 100),
-            bar_modules=bars,
-        )
-    module = max(1, min(ZEBRA_MAX_QR_MAGNIFICATION, height // qr_box_modules))
-    qr_x = QR_QUIET_MODULES * module
-    qr_y = (height - modules * module) // 2
-    # The barcode's left quiet zone may share the QR code's right quiet zone: both are blank.
-    area_left = qr_x + modules * module
-    area_width = width - area_left
-    bar_width = max(1, area_width // (bars + 2 * CODE128_QUIET_MODULES))
-    bar_x = area_left + (area_width - bars * bar_width) // 2
-    margin = max(8, height // 14)
-    text_height = max(20, height // 8)
-    bar_height = height - 2 * margin - text_height - text_height * 3 // 4 - 8
-    return TagLayout(
-        width,
-        height,
-        qr_x,
-        qr_y,
-        module,
-        modules,
-        text_x=bar_x,
-        text_y=margin,
-        text_height=text_height,
-        note_y=margin + text_height + 4,
-        note_height=text_height * 3 // 4,
-        bar_x=bar_x,
-        bar_y=height - margin - bar_height,
-        bar_width=bar_width,
-        bar_height=bar_height,
-        bar_modules=bars,
-    )
-
-
-def note_text(tag: TagDocument, size: str) -> str:
+    box = modules + 2 * QR_QUIET_MODULES
+    if height > width:
+        return _portrait(tag, width, height, dpi, modules, box)
+    # Landscape (2x1 in, 62x29 mm): the QR as large as the height allows, the words beside it.
+    module = max(1, min(ZEBRA_MAX_QR_MAGNIFICATION, height // box))
+    qr_x, qr_y = QR_QUIET_MODULES * module, (height - modules * module) // 2
+    left = qr_x + (modules + QR_QUIET_MODULES - 1) * module
+    margin = round(height * 0.08)
+    area = width - left - margin
+    lines = [
+        _line(tag.issuer_name or "Authenticated", left, 0, area, height * 14 // 100, height // 11),
+        _line(verdict_word(tag.verdict), left, 0, area, height * 26 // 100, height // 8, bold=True),
+        _line(tag.serial, left, 0, area, height * 17 // 100, height // 10, bold=True),
+    ]
     if tag.reprint:
-        return f"REPRINT {tag.reprint}"
-    if size == "4x6in":
-        return f"{tag.brand} {tag.model}".strip()[:40]
-    return "Authenticated"
+        lines.append(_line(f"REPRINT {tag.reprint}", left, 0, area, height * 10 // 100, height // 12))
+    return TagLayout(width, height, dpi, qr_x, qr_y, module, modules, _stack(lines, margin, height - margin))
 
 
-def tag_pdf(tag: TagDocument, size: str) -> bytes:
-    spot = layout(size, tag)
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=(dots_to_points(spot.width), dots_to_points(spot.height)), invariant=1)
-    canvas.setTitle(f"Tag {tag.serial}")
-    page_height = dots_to_points(spot.height)
+def _portrait(tag: TagDocument, width: int, height: int, dpi: int, modules: int, box: int) -> TagLayout:
+    """4x6 in: who issued it, what it is, the verdict, the QR and how to check it."""
+    margin = round(width * 0.05)
+    inner = width - 2 * margin
+    unit = height // 100  # layout in hundredths of the label's height
+    header = [
+        _line(tag.issuer_name or "Authenticity tag", margin, 0, inner, unit * 5, unit * 3, bold=True),
+    ]
+    top = margin
+    if tag.reprint:  # small, in the corner: the content of a reprint is the original's
+        mark = _line(f"REPRINT {tag.reprint}", margin, top, inner, unit * 2, unit * 2, centred=False)
+        header_top = top + mark.height + unit
+    else:
+        mark, header_top = None, top
+    texts = list(_stack(header, header_top, header_top + header[0].height))
+    rule_y = header_top + header[0].height + unit
+    rules = [Rule(margin, rule_y, inner, max(2, unit // 3))]
+    body = [
+        _line(verdict_word(tag.verdict), margin, 0, inner, unit * 9, unit * 5, bold=True, centred=True),
+        _line(" ".join(p for p in (tag.brand, tag.model) if p), margin, 0, inner, unit * 4, unit * 2,
+              centred=True),
+        _line(f"Item {tag.item_code}" if tag.item_code else "", margin, 0, inner, unit * 3, unit * 2,
+              centred=True),
+        _line(plain_date(tag.issued_on) if tag.issued_on else "", margin, 0, inner, unit * 3, unit * 2,
+              centred=True),
+    ]
+    body = [line for line in body if line.text]
+    body_top = rule_y + 2 * unit
+    body_bottom = body_top + sum(line.height for line in body) + unit * 2 * (len(body) - 1)
+    texts += _stack(body, body_top, body_bottom)
+    module = max(1, min(ZEBRA_MAX_QR_MAGNIFICATION, int(width * 0.62) // box))
+    qr_x = (width - modules * module) // 2
+    qr_y = body_bottom + unit * 2 + QR_QUIET_MODULES * module
+    below = qr_y + modules * module + unit * 2
+    texts.append(_line(tag.serial, margin, below, inner, unit * 4, unit * 3, bold=True, centred=True))
+    bars = None
+    bar_count = code128_modules(tag.serial)
+    bar_module = max(1, min(dpi // 100, inner // (bar_count + 2 * CODE128_QUIET_MODULES)))
+    bar_top = below + texts[-1].height + unit
+    address = short_address(tag.verify_address)
+    instruction = f"Scan the QR or open {address} to verify." if address else "Scan the QR to verify."
+    footer = _line(instruction, margin, 0, inner, unit * 3, unit * 2, centred=True)
+    footer_y = height - margin - footer.height
+    bar_height = min(unit * 8, footer_y - unit * 2 - bar_top)
+    if bar_height >= unit * 4:
+        bars = Bars((width - bar_count * bar_module) // 2, bar_top, bar_module, bar_height, bar_count)
+    texts.append(Text(footer.text, footer.x, footer_y, footer.height, footer.width, False, True))
+    if mark is not None:
+        texts.append(mark)
+    return TagLayout(width, height, dpi, qr_x, qr_y, module, modules, tuple(texts), tuple(rules), bars)
 
-    def y_of(top_dots: float) -> float:
-        return page_height - dots_to_points(top_dots)
 
-    draw_qr(
-        canvas,
-        qr_matrix(tag.code),
-        dots_to_points(spot.qr_x),
-        y_of(spot.qr_y),
-        dots_to_points(spot.qr_module),
-    )
-    canvas.setFont("Helvetica-Bold", dots_to_points(spot.text_height))
-    canvas.drawString(dots_to_points(spot.text_x), y_of(spot.text_y + spot.text_height * 0.85), tag.serial)
-    canvas.setFont("Helvetica-Bold" if tag.reprint else "Helvetica", dots_to_points(spot.note_height))
-    canvas.drawString(
-        dots_to_points(spot.text_x), y_of(spot.note_y + spot.note_height * 0.85), note_text(tag, size)
-    )
-    draw_code128(
-        canvas,
-        tag.serial,
-        dots_to_points(spot.bar_x),
-        y_of(spot.bar_y + spot.bar_height),
-        dots_to_points(spot.bar_width),
-        dots_to_points(spot.bar_height),
-    )
-    canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()
-
-
-def _zpl_text(text: str) -> str:
-    # ^ and ~ are ZPL command prefixes; a field must not contain them.
-    return text.replace("^", " ").replace("~", " ")
-
-
-def code128_field(serial: str) -> str:
-    """^BC data: subset C (>;) for an even run of digits, which is what the printed PDF encodes too."""
-    if serial.isdigit() and len(serial) % 2 == 0:
-        return ">;" + serial
-    return ">:" + _zpl_text(serial)
-
-
-def tag_zpl(tag: TagDocument, size: str, copies: int = 1) -> str:
-    """ZPL II for a Zebra printer at 203 dpi: ^BQ (QR model 2), ^BC (Code128), ^A0 text, ^PQ copies."""
+def tag_pdf(tag: TagDocument, size: str, dpi: int = 203, copies: int = 1) -> bytes:
+    """The tag as a PDF page the label's size, one page per copy, drawn on the printer's dots."""
     if copies < 1:
         raise BadInput("The number of copies must be at least 1.")
-    spot = layout(size, tag)
-    lines = [
-        "^XA",
-        "^CI28",
-        f"^PW{spot.width}",
-        f"^LL{spot.height}",
-        "^LH0,0",
-        # ^BQN,2,m: normal orientation, model 2, magnification m; ^FD MA, = error level M, automatic mode.
-        f"^FO{spot.qr_x},{spot.qr_y}^BQN,2,{spot.qr_module}^FDMA,{tag.code}^FS",
-        f"^FO{spot.text_x},{spot.text_y}^A0N,{spot.text_height},{spot.text_height}^FD{_zpl_text(tag.serial)}^FS",
-        f"^FO{spot.text_x},{spot.note_y}^A0N,{spot.note_height},{spot.note_height}"
-        f"^FD{_zpl_text(note_text(tag, size))}^FS",
-        # ^BY: narrow bar width; ^BCN,h,N,N,N: normal, height h, no text line (the serial is printed above).
-        f"^BY{spot.bar_width},3,{spot.bar_height}",
-        f"^FO{spot.bar_x},{spot.bar_y}^BCN,{spot.bar_height},N,N,N^FD{code128_field(tag.serial)}^FS",
-        f"^PQ{copies}",
-        "^XZ",
-    ]
-    return "\n".join(lines) + "\n"
+    return layout_pdf(layout(size, tag, dpi), tag, copies)
+
+
+def layout_pdf(spot: TagLayout, tag: TagDocument, copies: int = 1) -> bytes:
+    dpi = spot.dpi
+    scale = 72.0 / (dots_per_mm(dpi) * 25.4)  # points per dot (8 dots/mm is 203.2 dpi)
+    page_width, page_height = spot.width * scale, spot.height * scale
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(page_width, page_height), invariant=1)
+    canvas.setTitle(f"Tag {tag.serial}")
+    matrix = qr_matrix(tag.code)
+    for _ in range(copies):
+        draw_qr(canvas, matrix, spot.qr_x * scale, page_height - spot.qr_y * scale, spot.qr_module * scale)
+        for line in spot.texts:
+            font_size = line.height * scale
+            canvas.setFont(BOLD if line.bold else REGULAR, font_size)
+            baseline = page_height - (line.y + line.height * 0.8) * scale
+            if line.centred:
+                canvas.drawCentredString((line.x + line.width / 2) * scale, baseline, line.text)
+            else:
+                canvas.drawString(line.x * scale, baseline, line.text)
+        for rule in spot.rules:
+            canvas.rect(rule.x * scale, page_height - (rule.y + rule.thickness) * scale,
+                        rule.width * scale, rule.thickness * scale, stroke=0, fill=1)
+        if spot.bars is not None:
+            bars = spot.bars
+            draw_code128(canvas, tag.serial, bars.x * scale, page_height - (bars.y + bars.height) * scale,
+                         bars.module * scale, bars.height * scale)
+        canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()

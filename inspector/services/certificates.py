@@ -3,37 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector.errors import BadInput, InvalidState, NotFound
-from inspector.printing import evidence as crops
-from inspector.printing.certificate_pdf import certificate_pdf
-from inspector.printing.documents import (
-    CertificateDocument,
-    Checkpoint,
-    FailedStep,
-    FailReportDocument,
-    TagDocument,
-)
-from inspector.printing.fail_report import fail_report_pdf
-from inspector.printing.network import parse_address, send_zpl
+from inspector.errors import InvalidState, NotFound
 from inspector.printing.scan import codes_in_file
-from inspector.printing.tags import size_dots, tag_pdf, tag_zpl
 from inspector.security import keys, payload
 from inspector.security.verification import INVALID, VOID, Verification, verify_code
-from inspector.services import records, thumbnails
 from inspector.services.context import ServiceContext
 from inspector.storage.audit import append_event
-from inspector.storage.models import AuditEvent, Certificate, Inspection, Item, Station
+from inspector.storage.models import Certificate, Inspection, Item, Station
 
-TAG_PRINTED = "certificate.tag_printed"
+if TYPE_CHECKING:
+    from inspector.services.printouts import Printouts
+
+TAG_PRINTED = "certificate.tag_printed"  # also in services/printouts.py, which records tag prints
 
 
 def serial_for(certificate_id: int, station_id: int) -> str:
@@ -149,190 +138,32 @@ class CertificateService:
             raise InvalidState(f"Inspection {inspection_id} is not finished yet.")
         return inspection
 
-    # --- documents -------------------------------------------------------------------------
+    def qr_text(self, row: Certificate) -> str:
+        """What the certificate's QR code carries; printing takes it from here and never builds it."""
+        return row.payload
 
-    def _certificate_document(
-        self, session: Session, inspection: Inspection, row: Certificate, reprint: int
-    ) -> CertificateDocument:
-        decoded = payload.decode(row.payload).payload
-        detail = records.inspection_detail(session, self.ctx, inspection)
-        checkpoints = []
-        for step in detail.checklist.steps:
-            result = detail.results.get(step.id)
-            photos = detail.photos.get(step.id, ())
-            thumb = self._thumbnail(photos[-1].sha256) if photos else None
-            checkpoints.append(
-                Checkpoint(
-                    title=step.title,
-                    outcome=result.outcome if result else "-",
-                    note=result.note if result else "",
-                    thumbnail=thumb,
-                )
-            )
-        return CertificateDocument(
-            serial=row.serial,
-            item_code=detail.inspection.item.code,
-            brand=inspection.brand,
-            model=detail.checklist.model,
-            verdict=decoded.verdict,
-            issued_on=decoded.issued_on,
-            station=decoded.station,
-            authenticator_id=inspection.authenticator_id,
-            key_id=row.key_id,
-            code=row.payload,
-            checkpoints=tuple(checkpoints),
-            reprint=reprint,
-            description=detail.inspection.item.description,
-        )
+    # --- printing: services/printouts.py makes the documents and records each print --------
 
-    def _thumbnail(self, sha256: str) -> bytes | None:
-        """The cached thumbnail only when the station's signature vouches for it; made again from the
-        stored photo (checked against its hash) otherwise (services/thumbnails.py)."""
-        return thumbnails.for_document(self.ctx, sha256)
+    @property
+    def printouts(self) -> Printouts:
+        from inspector.services.printouts import Printouts
 
-    def _fail_document(self, session: Session, inspection: Inspection) -> FailReportDocument:
-        detail = records.inspection_detail(session, self.ctx, inspection)
-        latest = records.latest_results(session, inspection.id)
-        steps = []
-        for step in detail.checklist.steps:
-            result = latest.get(step.id)
-            if result is None or result.outcome not in ("fail", "unsure"):
-                continue
-            evidence = []
-            for photo in detail.photos.get(step.id, ()):
-                comparison = detail.comparisons.get(photo.id)
-                if comparison is None or not comparison.regions:
-                    continue
-                reference = self._reference_bytes(comparison.reference)
-                photo_bytes = self.ctx.photos.read_verified(photo.sha256)
-                for region in comparison.regions[:3]:
-                    made = crops.evidence_crops(
-                        photo_bytes,
-                        reference,
-                        (region.x, region.y, region.w, region.h),
-                        comparison.homography,
-                        region.score,
-                    )
-                    if made is not None:
-                        evidence.append(made)
-            reason = result.fail_reason or ("inconclusive" if result.outcome == "unsure" else "failed")
-            steps.append(
-                FailedStep(
-                    title=step.title,
-                    outcome=result.outcome,
-                    reason=reason,
-                    note=result.note,
-                    evidence=tuple(evidence),
-                )
-            )
-        station = session.get(Station, inspection.station_id)
-        return FailReportDocument(
-            inspection_id=inspection.id,
-            item_code=detail.inspection.item.code,
-            brand=inspection.brand,
-            model=detail.checklist.model,
-            verdict=inspection.verdict or "",
-            station=station.name if station else "",
-            finished_on=_as_date(inspection.finished_at).date(),
-            authenticator_id=inspection.authenticator_id,
-            summary=inspection.summary,
-            steps=tuple(steps),
-        )
+        return Printouts(self)
 
-    def _reference_bytes(self, name: str) -> bytes | None:
-        path = Path(self.ctx.settings.assets_dir) / name
-        try:
-            return path.read_bytes()
-        except OSError:
-            return None
+    def certificate_pdf(self, inspection_id: int, paper: str = "a4") -> bytes:
+        """The certificate (or fail report) as it would print now; making it records nothing."""
+        return self.printouts.certificate(inspection_id, paper).data
 
-    # --- printing --------------------------------------------------------------------------
-
-    def certificate_pdf(self, inspection_id: int, paper: str = "a4", actor_id: int | None = None) -> bytes:
-        """The certificate for a pass (prints after the first marked as reprints), else the fail report."""
-        with self.ctx.db.transaction() as session:
-            inspection = self._finished(session, inspection_id)
-            if inspection.verdict != "pass":
-                return fail_report_pdf(self._fail_document(session, inspection), paper)
-            row = self.issue(session, inspection, actor_id)
-            reprint = row.print_count
-            row.print_count += 1
-            pdf = certificate_pdf(self._certificate_document(session, inspection, row, reprint), paper)
-            append_event(
-                session,
-                action="certificate.printed",
-                entity="certificate",
-                entity_id=row.serial,
-                actor_id=actor_id,
-                station=self.ctx.station_name,
-                data={"reprint": reprint},
-            )
-            return pdf
-
-    def tag(
-        self, inspection_id: int, size: str, fmt: str = "pdf", actor_id: int | None = None, copies: int = 1,
-        deliver: Callable[[bytes], object] | None = None,
-    ) -> bytes:
-        """The tag's PDF or ZPL; `deliver` (e.g. a printer) runs before the print is recorded, so a
-        tag that never reached the printer is neither in the audit trail nor counted as printed."""
-        size_dots(size)  # an unknown size is one sentence before anything is written
-        if fmt not in ("pdf", "zpl"):
-            raise BadInput(f"Unknown tag format {fmt!r}; use pdf or zpl.")
-        with self.ctx.db.transaction() as session:
-            inspection = self._finished(session, inspection_id)
-            if inspection.verdict != "pass":
-                raise InvalidState(
-                    f"Inspection {inspection_id} did not pass ({inspection.verdict}); it gets no tag."
-                )
-            row = self.issue(session, inspection, actor_id)
-            reprint = (
-                session.scalar(
-                    select(func.count())
-                    .select_from(AuditEvent)
-                    .where(
-                        AuditEvent.entity == "certificate",
-                        AuditEvent.entity_id == row.serial,
-                        AuditEvent.action == TAG_PRINTED,
-                    )
-                )
-                or 0
-            )
-            decoded = payload.decode(row.payload).payload
-            document = TagDocument(
-                serial=row.serial, code=row.payload, brand=decoded.brand, model=decoded.model, reprint=reprint
-            )
-            data = (
-                tag_pdf(document, size) if fmt == "pdf" else tag_zpl(document, size, copies).encode("utf-8")
-            )
-            if deliver is not None:
-                deliver(data)
-            append_event(
-                session,
-                action=TAG_PRINTED,
-                entity="certificate",
-                entity_id=row.serial,
-                actor_id=actor_id,
-                station=self.ctx.station_name,
-                data={"size": size, "format": fmt, "reprint": reprint},
-            )
-            return data
-
-    def pdf(self, inspection_id: int, kind: str) -> bytes:
-        """For the station's print panel: "certificate" or "tag" (the station's label size)."""
-        if kind == "tag":
-            return self.tag(inspection_id, self.ctx.settings.label_size or "2x1in", "pdf")
-        return self.certificate_pdf(inspection_id)
+    def tag(self, inspection_id: int, size: str, fmt: str = "pdf", copies: int = 1) -> bytes:
+        """The tag as it would print now (pdf, zpl or ql); making it records nothing."""
+        return self.printouts.tag(inspection_id, size, fmt, copies).data
 
     def send_tag(self, inspection_id: int, address: str, size: str | None = None,
                  actor_id: int | None = None) -> str:
-        """Print the tag as ZPL on a network label printer (HOST[:PORT]); returns where it went."""
-        host, port = parse_address(address)
-        self.tag(inspection_id, size or self.ctx.settings.label_size or "2x1in", "zpl", actor_id=actor_id,
-                 deliver=lambda zpl: send_zpl(zpl.decode("utf-8"), host, port))
-        return f"{host}:{port}"
-
-    def tag_pdf(self, inspection_id: int) -> bytes:
-        return self.pdf(inspection_id, "tag")
+        """Print the tag on the label printer (ZPL, or Brother QL raster per `label_language`)."""
+        fmt = "ql" if self.ctx.settings.label_language == "brother-ql" else "zpl"
+        printouts = self.printouts
+        return printouts.send_to_label_printer(printouts.tag(inspection_id, size, fmt), address, actor_id)
 
     # --- verification ----------------------------------------------------------------------
 

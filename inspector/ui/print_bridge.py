@@ -1,85 +1,58 @@
-"""Certificates and tags from the finish screen: print through Qt's dialog with preview, save a PDF,
-or send a tag as ZPL straight to a network label printer (the station's `label_printer`).
+"""Certificates and tags from the finish screen: preview and print through the system's print queue
+(CUPS), save a PDF, or send a tag straight to the station's label printer (Zebra ZPL or Brother QL).
 
-The PDFs come from the certificates service (built separately); this module only renders the
-pages (off the GUI thread) and hands them to the printer. Without that service the finish
-screen shows the verdict only.
+Documents are made and printed off the GUI thread by services/printouts.py. A print is recorded
+once the print system accepted it (CUPS job id, label printer took the bytes); a saved PDF is an
+export; a cancelled preview is nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import QRect, QSizeF, Qt, Signal
-from PySide6.QtGui import QImage, QPageSize, QPainter
-from PySide6.QtPrintSupport import QPrinter, QPrinterInfo, QPrintPreviewDialog
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from inspector.printing import cups
 from inspector.services.station import StationServices
 from inspector.ui.jobs import run_in_background
+from inspector.ui.print_preview import PrintPreviewDialog
 from inspector.ui.widgets import show_error
 
-PRINT_DPI = 300
+PREVIEW_DPI = 110
 
 
-def certificate_pdf_maker(services: StationServices) -> Callable[[int, str, int | None], bytes] | None:
-    """(inspection id, "certificate"|"tag", actor id) -> PDF bytes; None without the certificates module.
-
-    "certificate" gives a pass its certificate and a fail its fail report; "tag" is at the station's
-    label size. Each print is an audit event of the certificates service.
-    """
+def printouts_of(services: StationServices) -> Any:
+    """The station's Printouts (services/printouts.py), or None without the certificates service."""
     service = getattr(services, "certificates", None)
-    if service is None:
-        try:
-            from inspector.services.certificates import CertificateService
-        except ImportError:
-            return None
-        service = CertificateService(services.ctx)
-
-    def make(inspection_id: int, kind: str, actor_id: int | None) -> bytes:
-        if kind == "tag":
-            size = services.ctx.settings.label_size or "2x1in"
-            return bytes(service.tag(inspection_id, size, "pdf", actor_id=actor_id))
-        return bytes(service.certificate_pdf(inspection_id, actor_id=actor_id))
-
-    return make
+    return None if service is None else service.printouts
 
 
-def render_pages(pdf: bytes, dpi: int = PRINT_DPI) -> list[QImage]:
-    """PDF pages as images for the printer; runs on a worker thread (QImage is thread-safe)."""
+def render_pages(pdf: bytes, dpi: int = PREVIEW_DPI) -> list[QImage]:
+    """PDF pages as images for the preview; runs on a worker thread (QImage is thread-safe)."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(pdf)
     pages = []
-    for page in document:
-        bitmap = page.render(scale=dpi / 72).to_pil().convert("RGB")
-        data = bitmap.tobytes()
-        pages.append(QImage(data, bitmap.width, bitmap.height, bitmap.width * 3,
-                            QImage.Format.Format_RGB888).copy())
-    return pages
-
-
-def paint_pages(printer: QPrinter, pages: list[QImage]) -> None:
-    painter = QPainter(printer)
     try:
-        for number, image in enumerate(pages):
-            if number:
-                printer.newPage()
-            target = painter.viewport()
-            size = image.size().scaled(target.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            painter.setViewport(QRect(target.x(), target.y(), size.width(), size.height()))
-            painter.setWindow(image.rect())
-            painter.drawImage(0, 0, image)
-            painter.setViewport(target)
+        for page in document:
+            bitmap = page.render(scale=dpi / 72).to_pil().convert("RGB")
+            data = bitmap.tobytes()
+            pages.append(QImage(data, bitmap.width, bitmap.height, bitmap.width * 3,
+                                QImage.Format.Format_RGB888).copy())
     finally:
-        painter.end()
+        document.close()
+    return pages
 
 
 class PrintPanel(QWidget):
     """Print certificate / print tag / save PDF; hidden when the certificates service is absent."""
 
-    tag_sent = Signal(str)  # where the ZPL went, "host:port"
+    tag_sent = Signal(str)  # where the tag went: "host:port", a Brother QL address or a CUPS job id
+    printed = Signal(str)  # the CUPS job id of a printed certificate or tag
 
     def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -98,6 +71,7 @@ class PrintPanel(QWidget):
             row.addWidget(button)
         self.status_label = QLabel()
         row.addWidget(self.status_label, 1)
+        self.preview: PrintPreviewDialog | None = None  # the open preview, for tests
         self.hide()
 
     def reset(self, inspection_id: int, *, available: bool, verdict: str | None = "pass",
@@ -111,26 +85,27 @@ class PrintPanel(QWidget):
         self.print_tag.setVisible(passed)
         self.status_label.clear()
         self.setVisible(available and verdict in ("pass", "fail")
-                        and certificate_pdf_maker(self._services) is not None)
+                        and printouts_of(self._services) is not None)
 
     def print_tag_now(self, *, interactive: bool) -> None:
-        """The tag: as ZPL to the label printer when one is set, else through the system printer
-        (with the preview dialog when a person asked, straight to the printer when automatic)."""
+        """The tag: to the label printer when one is set, else through the system print queue (with
+        the preview when a person asked, straight to the default printer when automatic)."""
         if self._inspection_id is None:
             return
         settings = self._services.ctx.settings
         if settings.label_printer:
-            service = self._services.certificates
+            printouts = printouts_of(self._services)
             inspection_id, actor_id, address = self._inspection_id, self._actor_id, settings.label_printer
+            fmt = "ql" if settings.label_language == "brother-ql" else "zpl"
             self.status_label.setText(f"Sending the tag to {address}…")
-            run_in_background(lambda: service.send_tag(inspection_id, address, actor_id=actor_id),
-                              self._on_tag_sent, self._on_tag_failed)
+            run_in_background(
+                lambda: printouts.send_to_label_printer(printouts.tag(inspection_id, None, fmt), address,
+                                                        actor_id),
+                self._on_tag_sent, self._on_tag_failed)
         elif interactive:
             self._make("tag", self._preview)
-        elif QPrinterInfo.availablePrinterNames():
-            self._make("tag", self._print_directly)
         else:
-            self.status_label.setText("No printer is set up: print the tag with Print tag….")
+            self._make("tag", self._print_directly)
 
     def _on_tag_sent(self, where: str) -> None:
         self.status_label.setText(f"Tag sent to {where}.")
@@ -140,50 +115,82 @@ class PrintPanel(QWidget):
         self.status_label.setText("The tag was not printed.")
         show_error(self, exc)
 
-    def _make(self, kind: str, then: Callable[[str, bytes, list[QImage]], None]) -> None:
-        maker = certificate_pdf_maker(self._services)
-        if maker is None or self._inspection_id is None:
+    def _make(self, kind: str, then: Callable[[Any, list[QImage], list[str]], None]) -> None:
+        printouts = printouts_of(self._services)
+        if printouts is None or self._inspection_id is None:
             return
-        inspection_id, actor_id = self._inspection_id, self._actor_id
+        inspection_id = self._inspection_id
+        rendered, to_printer = then == self._preview, then != self._save
 
-        def work() -> tuple[bytes, list[QImage]]:
-            pdf = maker(inspection_id, kind, actor_id)
-            return pdf, render_pages(pdf) if then != self._save else []
+        def work() -> tuple[Any, list[QImage], list[str]]:
+            made = printouts.certificate(inspection_id) if kind == "certificate" \
+                else printouts.tag(inspection_id, None, "pdf")
+            return made, render_pages(made.data) if rendered else [], cups.printers() if to_printer else []
 
-        run_in_background(work, lambda made: then(kind, *made), lambda exc: show_error(self, exc))
+        run_in_background(work, lambda made: then(*made), lambda exc: show_error(self, exc))
 
-    def _printer_for(self, kind: str, pages: list[QImage]) -> QPrinter:
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
-        name = self._services.ctx.settings.printer
-        if name:
-            printer.setPrinterName(name)
-        if pages:  # the document's own paper: A4 for a certificate, the label for a tag
-            first = pages[0]
-            points = QSizeF(first.width() * 72 / PRINT_DPI, first.height() * 72 / PRINT_DPI)
-            printer.setPageSize(QPageSize(points, QPageSize.Unit.Point, kind))
-            printer.setFullPage(kind == "tag")
-        return printer
+    def _preview(self, printout: Any, pages: list[QImage], printers: list[str]) -> None:
+        name = "tag" if printout.kind == "tag" else printout.kind.replace("-", " ")
+        dialog = PrintPreviewDialog(f"Print {name}", pages, printers, self._services.ctx.settings.printer,
+                                    copies=True, parent=self)
+        self.preview = dialog
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        finally:
+            self.preview = None
+        if not accepted:
+            self.status_label.setText("Not printed.")
+            return
+        printer, copies = dialog.printer, dialog.copies
+        if copies > 1:  # the copies go into the document itself (pages), then one job
+            self._remake_and_print(printout, printer, copies)
+        else:
+            self._submit(printout, printer)
 
-    def _preview(self, kind: str, _pdf: bytes, pages: list[QImage]) -> None:
-        printer = self._printer_for(kind, pages)
-        dialog = QPrintPreviewDialog(printer, self)
-        dialog.setWindowTitle(f"Print {kind}")
-        dialog.paintRequested.connect(lambda p: paint_pages(p, pages))
-        dialog.exec()
+    def _remake_and_print(self, printout: Any, printer: str, copies: int) -> None:
+        printouts = printouts_of(self._services)
+        inspection_id = printout.inspection_id
 
-    def _print_directly(self, kind: str, _pdf: bytes, pages: list[QImage]) -> None:
-        printer = self._printer_for(kind, pages)
-        paint_pages(printer, pages)
-        self.status_label.setText(f"{kind.capitalize()} sent to {printer.printerName() or 'the printer'}.")
+        def work() -> Any:
+            if printout.kind == "tag":
+                return printouts.tag(inspection_id, printout.size, "pdf", copies)
+            return printouts.certificate(inspection_id, copies=copies)
 
-    def _save(self, kind: str, pdf: bytes, _pages: list[QImage]) -> None:
-        suggested = str(Path.home() / f"{kind}-{self._inspection_id}.pdf")
-        path, _ = QFileDialog.getSaveFileName(self, f"Save {kind}", suggested, "PDF (*.pdf)")
+        run_in_background(work, lambda made: self._submit(made, printer), lambda exc: show_error(self, exc))
+
+    def _print_directly(self, printout: Any, _pages: list[QImage], printers: list[str]) -> None:
+        if not printers:
+            self.status_label.setText("No printer is set up: print the tag with Print tag….")
+            return
+        self._submit(printout, self._services.ctx.settings.printer)
+
+    def _submit(self, printout: Any, printer: str) -> None:
+        printouts = printouts_of(self._services)
+        actor_id = self._actor_id
+        self.status_label.setText(f"Sending to {printer or 'the printer'}…")
+        run_in_background(lambda: printouts.print_on_system(printout, printer, actor_id),
+                          lambda job: self._on_printed(printout, job),
+                          lambda exc: self._on_print_failed(printout, exc))
+
+    def _on_printed(self, printout: Any, job: str) -> None:
+        what = "Tag" if printout.kind == "tag" else "Certificate" if printout.kind == "certificate" \
+            else "Fail report"
+        self.status_label.setText(f"{what} printed (job {job}).")
+        self.printed.emit(job)
+        if printout.kind == "tag":
+            self.tag_sent.emit(job)
+
+    def _on_print_failed(self, printout: Any, exc: BaseException) -> None:
+        self.status_label.setText("Not printed.")
+        show_error(self, exc)
+
+    def _save(self, printout: Any, _pages: list[QImage], _printers: list[str]) -> None:
+        suggested = str(Path.home() / f"{printout.kind}-{printout.serial or printout.inspection_id}.pdf")
+        path, _ = QFileDialog.getSaveFileName(self, "Save PDF", suggested, "PDF (*.pdf)")
         if not path:
             return
-        try:
-            Path(path).write_bytes(pdf)
-        except OSError as exc:
-            show_error(self, exc)
-
-
+        printouts = printouts_of(self._services)
+        actor_id = self._actor_id
+        run_in_background(lambda: printouts.export(printout, Path(path), actor_id),
+                          lambda written: self.status_label.setText(f"Saved {Path(written).name}."),
+                          lambda exc: show_error(self, exc))

@@ -3,9 +3,12 @@ printer that cannot be reached leaves no print in the records."""
 
 from __future__ import annotations
 
+import io
 import socket
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from sqlalchemy import func, select
 
 from inspector.errors import BadInput
@@ -14,6 +17,7 @@ from inspector.security.roles import Actor
 from inspector.services.certificates import TAG_PRINTED
 from inspector.services.station import StationServices
 from inspector.storage.models import AuditEvent, Certificate
+from tests.certificates.conftest import decode
 from tests.certificates.test_service import ALL_PASS, _finish
 from tests.certificates.test_tags import _Printer
 
@@ -66,3 +70,32 @@ def test_an_unreachable_printer_records_no_print(
         services.certificates.send_tag(inspection_id, f"127.0.0.1:{port}")
     assert "cannot be reached" in str(caught.value)
     assert _tag_prints(services) == 0  # the next tag printed is not called a reprint
+
+
+def test_brother_ql_gets_its_own_raster_and_it_decodes_at_300_dpi(
+        services: StationServices, people: dict[str, Actor], photo_bytes: bytes, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A QL takes no ZPL: the 62x29 tag goes as brother_ql raster on port 9100; read back with
+    brother_ql's own reader, the label image (300 dpi) decodes and fits the die-cut label."""
+    from brother_ql.reader import BrotherQLReader
+
+    services.ctx.settings = services.ctx.settings.with_changes(label_language="brother-ql")
+    inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-Q", ALL_PASS)
+    printer = _Printer()
+    printer.start()
+    where = services.certificates.send_tag(inspection_id, f"127.0.0.1:{printer.port}", "62x29mm",
+                                           actor_id=people["alex"].user_id)
+    printer.join(timeout=10)
+    assert where == f"tcp://127.0.0.1:{printer.port}" and not printer.received.startswith(b"^XA")
+    monkeypatch.chdir(tmp_path)  # the reader writes label0001.png into the working folder
+    BrotherQLReader(io.BufferedReader(io.BytesIO(printer.received))).analyse()  # type: ignore[arg-type]
+    [label] = sorted(tmp_path.glob("label*.png"))
+    found = decode(label)
+    with services.ctx.db.read() as session:
+        row = session.scalars(select(Certificate)).one()
+    assert found.get("QRCode") == services.certificates.qr_text(row)
+    with Image.open(label) as image:
+        width, height = image.size
+    # 720 dots across the head at 300 dpi, 271 printed rows: 22.9 mm of a 29 mm label.
+    assert width == 720 and height == 271 and height / 300 * 25.4 <= 29
+    assert _tag_prints(services) == 1

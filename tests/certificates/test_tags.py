@@ -1,4 +1,5 @@
-"""Tags: rendered at 203 dpi and decoded with zxing-cpp; ZPL checked against the reference; port 9100."""
+"""Tags laid out on the printer's dots: PDF rendered at 203/300/600 dpi and decoded with zxing-cpp,
+the words a buyer needs on each size, reprints marked, ZPL fields inside the label, port 9100."""
 
 from __future__ import annotations
 
@@ -8,14 +9,20 @@ import threading
 from datetime import date
 from pathlib import Path
 
+import pypdfium2
 import pytest
 
+from inspector.errors import BadInput
 from inspector.printing.documents import TagDocument
 from inspector.printing.network import PrinterUnavailable, send_zpl
-from inspector.printing.tags import TAG_SIZES, layout, tag_pdf, tag_zpl
+from inspector.printing.tags import TAG_SIZES, layout, size_dots, tag_pdf
+from inspector.printing.zpl import tag_zpl
 from inspector.security import keys, payload
 from inspector.security.verification import VALID, verify_code
 from tests.certificates.conftest import decode, render_png
+
+ISSUER = "Northside Authentication Centre"
+VERIFY = "https://verify.northside.example"
 
 
 def _tag(tmp_path: Path, reprint: int = 0) -> tuple[TagDocument, dict[str, object]]:
@@ -32,73 +39,119 @@ def _tag(tmp_path: Path, reprint: int = 0) -> tuple[TagDocument, dict[str, objec
     )
     doc = TagDocument(
         serial=content.serial,
-        code=payload.encode(content, key),
+        code=f"{VERIFY}/#" + payload.encode(content, key),  # a URL, as the QR will carry
         brand=content.brand,
         model=content.model,
         reprint=reprint,
+        issuer_name=ISSUER,
+        item_code=content.item_code,
+        issued_on=content.issued_on,
+        verify_address=VERIFY,
     )
     return doc, keys.trusted_keys(tmp_path / "keys", key)  # type: ignore[return-value]
 
 
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.get_textpage().get_text_range() for page in pypdfium2.PdfDocument(pdf))
+
+
+@pytest.mark.parametrize("dpi", [203, 300, 600])
 @pytest.mark.parametrize("size", list(TAG_SIZES))
-def test_tag_pdf_decodes_at_203_dpi_and_verifies(tmp_path: Path, size: str) -> None:
+def test_tag_pdf_decodes_at_the_printers_resolution_and_verifies(tmp_path: Path, size: str, dpi: int) -> None:
     doc, trusted = _tag(tmp_path)
-    pdf = tag_pdf(doc, size)
-    assert tag_pdf(doc, size) == pdf  # invariant: byte-stable
-    [png] = render_png(pdf, tmp_path, 203, f"tag-{size}")
+    pdf = tag_pdf(doc, size, dpi)
+    assert tag_pdf(doc, size, dpi) == pdf  # invariant: byte-stable
+    per_mm = {203: 8, 300: 12, 600: 24}[dpi]
+    [png] = render_png(pdf, tmp_path, round(per_mm * 25.4), f"tag-{size}-{dpi}")
     found = decode(png)
     assert found.get("QRCode") == doc.code
-    assert found.get("Code128") == doc.serial
-    result = verify_code(found["QRCode"], trusted)  # type: ignore[arg-type]
+    result = verify_code(found["QRCode"].split("#", 1)[1], trusted)  # type: ignore[arg-type]
     assert result.status == VALID and result.payload is not None and result.payload.serial == doc.serial
-
-
-def test_reprinted_tag_says_so(tmp_path: Path) -> None:
-    doc, _ = _tag(tmp_path, reprint=2)
-    import pypdfium2
-
-    pdf = pypdfium2.PdfDocument(tag_pdf(doc, "2x1in"))
-    assert "REPRINT 2" in pdf[0].get_textpage().get_text_range()
-
-
-FIELD = re.compile(r"\^FO(\d+),(\d+)(\^[A-Z0-9]{2}[^^]*)(?:\^BY[^^]*)?\^FD(.*?)\^FS")
+    if size == "4x6in":
+        assert found.get("Code128") == doc.serial
+    width, height = pypdfium2.PdfDocument(pdf)[0].get_size()
+    width_mm, height_mm = TAG_SIZES[size]
+    assert abs(width / 72 * 25.4 - width_mm) < 0.1 and abs(height / 72 * 25.4 - height_mm) < 0.1
 
 
 @pytest.mark.parametrize("size", list(TAG_SIZES))
-def test_zpl_follows_the_reference(tmp_path: Path, size: str) -> None:
+def test_each_tag_says_who_what_and_the_verdict(tmp_path: Path, size: str) -> None:
     doc, _ = _tag(tmp_path)
-    zpl = tag_zpl(doc, size, copies=3)
-    width, height = TAG_SIZES[size]
+    text = _text(tag_pdf(doc, size))
+    assert "AUTHENTIC" in text and doc.serial in text
+    assert ISSUER[:20] in text  # the issuer's name (cut with "..." where the label is narrow)
+    if size == "4x6in":
+        for expected in (ISSUER, "Testbrand Longname Runner Premium Edition",
+                         "Item TR1000-001-LONG-ITEM-CODE", "23 November 2026", "verify.northside.example"):
+            assert expected in text, expected
+
+
+@pytest.mark.parametrize("size", list(TAG_SIZES))
+def test_a_reprint_keeps_the_content_and_adds_a_mark(tmp_path: Path, size: str) -> None:
+    original, _ = _tag(tmp_path)
+    again, _ = _tag(tmp_path, reprint=2)
+    first, second = _text(tag_pdf(original, size)), _text(tag_pdf(again, size))
+    assert "REPRINT" not in first and "REPRINT 2" in second
+    assert set(first.split()) <= set(second.split())  # every word of the original is still there
+
+
+def test_text_is_legible_at_printer_resolution(tmp_path: Path) -> None:
+    """The smallest text on any tag is at least 1.6 mm tall (about 7 pt), the verdict at least 3 mm."""
+    doc, _ = _tag(tmp_path, reprint=1)
+    for size in TAG_SIZES:
+        for dpi, per_mm in ((203, 8), (300, 12), (600, 24)):
+            spot = layout(size, doc, dpi)
+            assert min(text.height for text in spot.texts) / per_mm >= 1.6, (size, dpi)
+            verdict = next(text for text in spot.texts if text.text == "AUTHENTIC")
+            assert verdict.height / per_mm >= 3.0
+            for text in spot.texts:
+                assert text.x >= 0 and text.x + text.width <= spot.width
+                assert text.y >= 0 and text.y + text.height <= spot.height
+
+
+def test_copies_are_pages_and_bad_input_is_one_sentence(tmp_path: Path) -> None:
+    doc, _ = _tag(tmp_path)
+    assert len(pypdfium2.PdfDocument(tag_pdf(doc, "2x1in", copies=3))) == 3
+    with pytest.raises(BadInput, match="203, 300 or 600"):
+        size_dots("2x1in", 250)
+    with pytest.raises(BadInput, match="Unknown tag size"):
+        size_dots("9x9in")
+
+
+FIELD = re.compile(r"\^FO(\d+),(\d+)(\^[A-Z0-9]{2}[^^]*)(?:\^FB[^^]*)?\^FD(.*?)\^FS")
+
+
+@pytest.mark.parametrize("dpi", [203, 300, 600])
+@pytest.mark.parametrize("size", list(TAG_SIZES))
+def test_zpl_follows_the_reference(tmp_path: Path, size: str, dpi: int) -> None:
+    doc, _ = _tag(tmp_path)
+    zpl = tag_zpl(doc, size, copies=3, dpi=dpi, darkness=-5, speed=3)
+    width, height = size_dots(size, dpi)
     lines = zpl.strip().splitlines()
     assert lines[0] == "^XA" and lines[-1] == "^XZ"
-    assert f"^PW{width}" in zpl and f"^LL{height}" in zpl and "^PQ3" in zpl
-    assert "~" not in zpl.replace("^FD", "")  # no stray control prefix inside the data
-    spot = layout(size, doc)
-    fields = FIELD.findall(zpl)
-    assert len(fields) == 4
-    for x, y, command, data in fields:
+    for command in (f"^PW{width}", f"^LL{height}", "^PQ3", "^MD-5", "^PR3"):
+        assert command in lines
+    spot = layout(size, doc, dpi)
+    for x, y, command, data in FIELD.findall(zpl):
         x, y = int(x), int(y)
         assert 0 <= x < width and 0 <= y < height, f"field origin {x},{y} outside the {size} label"
         if command.startswith("^BQ"):
-            # ^BQa,b,c: a = N (normal), b = 2 (model 2, enhanced), c = magnification 1-10 (dots/module).
+            # ^BQa,b,c: a = N (normal), b = 2 (model 2), c = magnification 1-10 (dots per module).
             orientation, model, magnification = command[3:].split(",")
             assert (orientation, model) == ("N", "2") and 1 <= int(magnification) <= 10
-            # ^FD for QR: error level (H/Q/M/L), input mode (A = automatic), comma, then the data.
-            assert data == "MA," + doc.code
-            side = spot.qr_modules * int(magnification)
-            assert x + side <= width and y + side <= height
+            # ^FD for QR: error level M, manual input (M), byte mode (B) with a 4-digit length.
+            assert data == f"MM,B{len(doc.code):04d}{doc.code}"
+            assert x + spot.qr_modules * int(magnification) <= width
         elif command.startswith("^BC"):
-            # ^BCo,h,f,g,e: orientation N, bar height in dots, no interpretation line, not above, no UCC.
             orientation, bar_height, line, above, ucc = command[3:].split(",")
             assert (orientation, line, above, ucc) == ("N", "N", "N", "N")
-            assert 1 <= int(bar_height) <= 32000 and y + int(bar_height) <= height
-            # >; starts subset C (digit pairs): the serial is all digits, an even count.
-            assert data == ">;" + doc.serial
-            assert x + spot.bar_modules * spot.bar_width <= width
+            assert y + int(bar_height) <= height and data == ">;" + doc.serial
         else:
             assert command.startswith("^A0N,")
-    by = re.search(r"\^BY(\d+),([\d.]+),(\d+)", zpl)
-    assert by and 1 <= int(by.group(1)) <= 10 and 2.0 <= float(by.group(2)) <= 3.0
+    with pytest.raises(BadInput):
+        tag_zpl(doc, size, darkness=31)
+    with pytest.raises(BadInput):
+        tag_zpl(doc, size, speed=1)
 
 
 class _Printer(threading.Thread):

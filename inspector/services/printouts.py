@@ -1,0 +1,178 @@
+"""Certificates, fail reports and tags made from the records; a print counted when it was printed.
+
+Making a document records nothing. A print is recorded once the print system accepted the job
+(CUPS gave it a job id, a label printer took the bytes); an export once the file is safely on disk.
+A cancelled preview records nothing. The reprint number printed on a document is the number of
+earlier prints, so exports and cancelled previews never turn the first real print into a reprint.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from inspector.errors import BadInput, InvalidState
+from inspector.printing import cups
+from inspector.printing.brother import send_raster, tag_raster
+from inspector.printing.certificate_pdf import certificate_pdf
+from inspector.printing.documents import TagDocument
+from inspector.printing.fail_report import fail_report_pdf
+from inspector.printing.files import write_safely
+from inspector.printing.network import parse_address, send_zpl
+from inspector.printing.tags import size_dots, tag_pdf
+from inspector.printing.zpl import tag_zpl
+from inspector.security import payload
+from inspector.services.printout_documents import certificate_document, fail_document, issuer_of
+from inspector.storage.audit import append_event
+from inspector.storage.models import AuditEvent, Certificate
+
+if TYPE_CHECKING:
+    from inspector.services.certificates import CertificateService
+
+CERTIFICATE_PRINTED = "certificate.printed"
+TAG_PRINTED = "certificate.tag_printed"
+REPORT_PRINTED = "inspection.report_printed"
+PRINTED = {"certificate": CERTIFICATE_PRINTED, "tag": TAG_PRINTED, "fail-report": REPORT_PRINTED}
+EXPORTED = {"certificate": "certificate.exported", "tag": "certificate.tag_exported",
+            "fail-report": "inspection.report_exported"}
+FORMATS = ("pdf", "zpl", "ql")
+
+
+@dataclass(frozen=True)
+class Printout:
+    """A made document, not yet printed: what it is, its bytes, and which print it would be."""
+
+    inspection_id: int
+    kind: str  # certificate | fail-report | tag
+    data: bytes
+    fmt: str = "pdf"  # pdf | zpl (Zebra) | ql (Brother QL raster)
+    serial: str | None = None
+    reprint: int = 0
+    copies: int = 1
+    size: str | None = None
+
+    @property
+    def title(self) -> str:
+        return f"{self.kind} {self.serial or self.inspection_id}"
+
+
+class Printouts:
+    def __init__(self, certificates: CertificateService) -> None:
+        self.certificates = certificates
+        self.ctx = certificates.ctx
+
+    # --- making (records nothing) -----------------------------------------------------------
+
+    def certificate(self, inspection_id: int, paper: str = "a4", copies: int = 1) -> Printout:
+        """A pass's certificate (marked as a reprint after its first print), else the fail report."""
+        with self.ctx.db.transaction() as session:
+            inspection = self.certificates._finished(session, inspection_id)
+            if inspection.verdict != "pass":
+                report = fail_document(self.certificates, session, inspection)
+                return Printout(inspection_id, "fail-report", fail_report_pdf(report, paper))
+            row = self.certificates.issue(session, inspection, None)
+            document = certificate_document(self.certificates, session, inspection, row, row.print_count)
+            return Printout(inspection_id, "certificate", certificate_pdf(document, paper, copies),
+                            serial=row.serial, reprint=row.print_count, copies=copies)
+
+    def tag(self, inspection_id: int, size: str | None = None, fmt: str = "pdf", copies: int = 1) -> Printout:
+        """The tag as PDF, ZPL (at the label printer's dpi, darkness and speed) or Brother QL raster."""
+        settings = self.ctx.settings
+        size = size or settings.label_size or "2x1in"
+        size_dots(size, settings.label_dpi)  # an unknown size or dpi is one sentence before anything
+        if fmt not in FORMATS:
+            raise BadInput(f"Unknown tag format {fmt!r}; use pdf, zpl or ql.")
+        if copies < 1:
+            raise BadInput("The number of copies must be at least 1.")
+        with self.ctx.db.transaction() as session:
+            inspection = self.certificates._finished(session, inspection_id)
+            if inspection.verdict != "pass":
+                raise InvalidState(
+                    f"Inspection {inspection_id} did not pass ({inspection.verdict}); it gets no tag."
+                )
+            row = self.certificates.issue(session, inspection, None)
+            reprint = self._tag_prints(session, row.serial)
+            decoded = payload.decode(row.payload).payload
+            document = TagDocument(
+                serial=row.serial, code=self.certificates.qr_text(row), brand=decoded.brand,
+                model=decoded.model, reprint=reprint, issuer_name=issuer_of(settings).name,
+                item_code=decoded.item_code, verdict=decoded.verdict, issued_on=decoded.issued_on,
+                verify_address=str(getattr(settings, "verify_url", "") or ""),
+            )
+        if fmt == "zpl":
+            data = tag_zpl(document, size, copies, settings.label_dpi, settings.label_darkness,
+                           settings.label_speed).encode("utf-8")
+        elif fmt == "ql":
+            data = tag_raster(document, settings.brother_ql_model, copies)
+        else:
+            data = tag_pdf(document, size, settings.label_dpi, copies)
+        return Printout(inspection_id, "tag", data, fmt, row.serial, reprint, copies, size)
+
+    @staticmethod
+    def _tag_prints(session: Session, serial: str) -> int:
+        return session.scalar(
+            select(func.count()).select_from(AuditEvent).where(
+                AuditEvent.entity == "certificate", AuditEvent.entity_id == serial,
+                AuditEvent.action == TAG_PRINTED)
+        ) or 0
+
+    # --- printing and exporting (each recorded once it happened) ------------------------------
+
+    def print_on_system(self, printout: Printout, printer: str = "", actor_id: int | None = None) -> str:
+        """Through the system print queue (CUPS); returns the job id, which the print record keeps."""
+        if printout.fmt == "ql":
+            raise BadInput("Brother QL raster goes to the label printer, not to the print queue.")
+        # The copies are in the document already (one set of pages per copy, or ZPL's ^PQ).
+        job = cups.submit(printout.data, printer, 1, printout.title)
+        self.record_printed(printout, job=job, printer=printer or "default", actor_id=actor_id)
+        return job
+
+    def send_to_label_printer(self, printout: Printout, address: str, actor_id: int | None = None) -> str:
+        """A ZPL tag to a Zebra on port 9100, or a Brother QL raster; recorded once the printer took it."""
+        if printout.fmt == "zpl":
+            host, port = parse_address(address)
+            send_zpl(printout.data.decode("utf-8"), host, port)
+            where = f"{host}:{port}"
+        elif printout.fmt == "ql":
+            where = send_raster(printout.data, address)
+        else:
+            raise BadInput("A label printer takes ZPL or Brother QL raster, not a PDF.")
+        self.record_printed(printout, job=where, printer=where, actor_id=actor_id)
+        return where
+
+    def export(self, printout: Printout, path: Path, actor_id: int | None = None) -> Path:
+        """Write the file (temp file, fsync, rename), then record the export; an export is no print."""
+        written = write_safely(Path(path), printout.data)
+        self.record_exported(printout, path=written, actor_id=actor_id)
+        return written
+
+    def record_printed(self, printout: Printout, *, job: str, printer: str, actor_id: int | None) -> None:
+        with self.ctx.db.transaction() as session:
+            if printout.kind == "certificate":
+                row = session.scalar(select(Certificate).where(Certificate.serial == printout.serial))
+                if row is not None:
+                    row.print_count += 1
+            self._event(session, PRINTED[printout.kind], printout, actor_id,
+                        {"job": job, "printer": printer})
+
+    def record_exported(self, printout: Printout, *, path: Path, actor_id: int | None) -> None:
+        with self.ctx.db.transaction() as session:
+            self._event(session, EXPORTED[printout.kind], printout, actor_id, {"file": Path(path).name})
+
+    def _event(self, session: Session, action: str, printout: Printout, actor_id: int | None,
+               extra: dict[str, object]) -> None:
+        on_certificate = printout.serial is not None
+        append_event(
+            session,
+            action=action,
+            entity="certificate" if on_certificate else "inspection",
+            entity_id=printout.serial if on_certificate else printout.inspection_id,
+            actor_id=actor_id,
+            station=self.ctx.station_name,
+            data={"inspection": printout.inspection_id, "format": printout.fmt, "size": printout.size,
+                  "copies": printout.copies, "reprint": printout.reprint, **extra},
+        )
