@@ -46,11 +46,32 @@ def printers() -> list[str]:
     return sorted(names, key=lambda name: (name != default, name))
 
 
+def page_media(pdf: bytes) -> str | None:
+    """The PDF's own paper as a CUPS media name: A4, Letter, or Custom.WxHmm for a label."""
+    import pypdfium2
+
+    if not pdf.startswith(b"%PDF"):
+        return None  # raw ZPL goes to the printer as it is
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        width, height = (round(side / 72 * 25.4, 1) for side in document[0].get_size())
+    finally:
+        document.close()
+    for name, (w, h) in (("A4", (210.0, 297.0)), ("Letter", (215.9, 279.4))):
+        if abs(width - w) < 1 and abs(height - h) < 1:
+            return name
+    return f"Custom.{width:g}x{height:g}mm"
+
+
 def submit(document: bytes, printer: str = "", copies: int = 1, title: str = "inspector") -> str:
-    """Queue the document (PDF or raw label language) and return the job id CUPS gave it."""
+    """Queue the document (PDF on its own paper size, or raw label language) and return the job id
+    CUPS gave it."""
     if copies < 1:
         raise BadInput("The number of copies must be at least 1.")
     arguments = ["lp", "-n", str(copies), "-t", title]
+    media = page_media(document)
+    if media:  # else the queue's default paper: a 2x1 in tag would land in the middle of an A4 sheet
+        arguments += ["-o", f"media={media}"]
     if printer:
         arguments += ["-d", printer]
     answer = _run([*arguments, "--", "-"], document)
