@@ -64,7 +64,17 @@ def register(subparsers: Any) -> None:
     _login_args(mark)
     mark.add_argument("item_code")
     mark.add_argument("verdict", choices=["pass", "fail", "inconclusive"])
+    mark.add_argument("--since", help="count inspections finished from this date (default: from now on)")
+    mark.add_argument("--include-earlier", action="store_true",
+                      help="count every inspection of the item, also those before the mark")
+    mark.add_argument("--new", action="store_true",
+                      help="the item has never been scanned: create it (else an unknown code is refused)")
     mark.set_defaults(func=_calibration_mark)
+    unmark = calibration_sub.add_parser("unmark", help="the item is no longer a test item (audited)")
+    _login_args(unmark)
+    unmark.add_argument("item_code")
+    unmark.add_argument("--reason", default="")
+    unmark.set_defaults(func=_calibration_unmark)
     assign = calibration_sub.add_parser("assign", help="slip a test item into an authenticator's queue")
     _login_args(assign)
     assign.add_argument("item_code")
@@ -214,28 +224,33 @@ def _analytics(args: argparse.Namespace) -> int:
 
 
 def _calibration_mark(args: argparse.Namespace) -> int:
-    from inspector.services.calibration import CalibrationService
-
     station = _open()
-    item = CalibrationService(station.ctx).mark(_login(station, args), args.item_code, args.verdict)
-    print(f"{item.code} is a calibration item; the right verdict is {item.known_verdict}")
+    item = station.calibration.mark(_login(station, args), args.item_code, args.verdict,
+                                    since=_date(args.since, "--since"), include_earlier=args.include_earlier,
+                                    create=args.new)
+    start = f"inspections from {item.counts_from:%Y-%m-%d %H:%M} UTC count" if item.counts_from else \
+        "every inspection of it counts"
+    print(f"{item.code} is a calibration item; the right verdict is {item.known_verdict}; {start}")
+    return 0
+
+
+def _calibration_unmark(args: argparse.Namespace) -> int:
+    station = _open()
+    station.calibration.unmark(_login(station, args), args.item_code, args.reason)
+    print(f"{args.item_code} is no longer a calibration item")
     return 0
 
 
 def _calibration_assign(args: argparse.Namespace) -> int:
-    from inspector.services.calibration import CalibrationService
-
     station = _open()
-    item = CalibrationService(station.ctx).assign(_login(station, args), args.item_code, args.authenticator)
+    item = station.calibration.assign(_login(station, args), args.item_code, args.authenticator)
     print(f"{item.code} assigned to {', '.join(item.assigned_to)}")
     return 0
 
 
 def _calibration_scores(args: argparse.Namespace) -> int:
-    from inspector.services.calibration import CalibrationService
-
     station = _open()
-    for score in CalibrationService(station.ctx).scores(_login(station, args)):
+    for score in station.calibration.scores(_login(station, args)):
         accuracy = f"{score.accuracy:.0%}" if score.accuracy is not None else "-"
         print(f"{score.authenticator:<20} {score.correct}/{score.inspected} right  {accuracy}")
     return 0

@@ -15,6 +15,7 @@ from sqlalchemy.sql import Select
 from inspector.errors import BadInput
 from inspector.security.roles import Actor, Permission
 from inspector.services import analytics_summary as summary
+from inspector.services import calibration
 from inspector.services.context import ServiceContext
 from inspector.storage.database import Database
 from inspector.storage.models import DeskDailyTotal, Inspection, Item, Review, Station, User
@@ -163,10 +164,9 @@ def calibration_query(group: str, since: datetime | None, until: datetime | None
                       item_ids: list[int]) -> Select:
     key = _key(group)
     return (
-        select(key, func.count(),
-               func.sum(case((Inspection.verdict == Item.calibration_verdict, 1), else_=0)))
+        select(key, func.count(), calibration.right_answers())
         .join(Item, Item.id == Inspection.item_id)
-        .where(and_(*_period(since, until)), Inspection.item_id.in_(item_ids))
+        .where(and_(*_period(since, until)), Inspection.item_id.in_(item_ids), calibration.counted())
         .group_by(key)
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inspector.config import Settings
+from inspector.services.calibration import CalibrationService
 from inspector.services.certificates import CertificateService
 from inspector.services.checkpoint_schedule import checkpoint_after_certificates
 from inspector.services.comparisons import ComparisonService
@@ -24,6 +25,7 @@ class StationServices:
     reviews: ReviewService
     returns: ReturnService
     certificates: CertificateService
+    calibration: CalibrationService
 
     def close(self) -> None:
         self.ctx.db.dispose()
@@ -47,4 +49,6 @@ def open_station(settings: Settings | None = None) -> StationServices:
                               pass_hooks=[certificates.issue]),
         returns=ReturnService(ctx),
         certificates=certificates,
+        # A known fake's certificates are voided when it is marked.
+        calibration=CalibrationService(ctx, void_hooks=[certificates.void_certificate]),
     )

@@ -103,8 +103,8 @@ def test_calibration_items_are_assigned_and_scored(
         services: StationServices, people: dict[str, Actor], finished: Finisher) -> None:
     calibration = CalibrationService(services.ctx)
     morgan, alex = people["morgan"], people["alex"]
-    calibration.mark(morgan, "CAL-1", "pass")
-    calibration.mark(morgan, "CAL-2", "fail")
+    calibration.mark(morgan, "CAL-1", "pass", create=True)
+    calibration.mark(morgan, "CAL-2", "fail", create=True)
     assigned = calibration.assign(morgan, "CAL-1", "alex")
     calibration.assign(morgan, "CAL-2", "Alex")
     assert assigned.assigned_to == ("Alex",)
@@ -124,7 +124,7 @@ def test_calibration_items_are_assigned_and_scored(
 def test_analytics_rates_overturns_agreement_and_calibration(
         services: StationServices, people: dict[str, Actor], finished: Finisher) -> None:
     morgan = people["morgan"]
-    CalibrationService(services.ctx).mark(morgan, "A-CAL", "pass")
+    CalibrationService(services.ctx).mark(morgan, "A-CAL", "pass", create=True)
     first = finished("A-1")
     second = finished("A-2", second_opinion=True)
     finished("A-3", ONE_FAIL)

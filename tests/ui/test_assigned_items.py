@@ -19,8 +19,8 @@ def services(bench_station: StationServices) -> StationServices:
 def test_an_assigned_item_waits_on_the_home_page_and_opens(qtbot, services: StationServices) -> None:
     admin = services.users.login(PEOPLE[0][2], PEOPLE[0][3])
     calibration = CalibrationService(services.ctx)
-    calibration.mark(admin, "CAL-42", "fail", style_code=STYLE_CODE)
-    calibration.mark(admin, "CAL-43", "pass", style_code=STYLE_CODE)  # marked, not assigned
+    calibration.mark(admin, "CAL-42", "fail", style_code=STYLE_CODE, create=True)
+    calibration.mark(admin, "CAL-43", "pass", style_code=STYLE_CODE, create=True)  # marked, not assigned
     calibration.assign(admin, "CAL-42", PEOPLE[1][0])
 
     window = MainWindow(services)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.security.roles import Actor
-from inspector.services.calibration import CalibrationService
 from inspector.services.station import StationServices
 from inspector.ui.widgets import Banner, message_for, title_label
 
@@ -22,7 +21,7 @@ from inspector.ui.widgets import Banner, message_for, title_label
 class CalibrationTab(QWidget):
     def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.service = CalibrationService(services.ctx)
+        self.service = services.calibration
         self.actor: Actor | None = None
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText("item code")
@@ -31,15 +30,19 @@ class CalibrationTab(QWidget):
         self.mark_button = QPushButton("Mark as test item")
         self.mark_button.clicked.connect(self.mark)
         self.who_edit = QLineEdit()
-        self.who_edit.setPlaceholderText("authenticator name")
+        self.who_edit.setPlaceholderText("authenticator badge or name")
+        self.unmark_button = QPushButton("Unmark")
+        self.unmark_button.setToolTip("The item is no longer a test item (recorded in the audit log)")
+        self.unmark_button.clicked.connect(self.unmark)
         self.assign_button = QPushButton("Slip into their queue")
         self.assign_button.clicked.connect(self.assign)
         row = QHBoxLayout()
-        for widget in (self.code_edit, self.verdict_box, self.mark_button, self.who_edit, self.assign_button):
+        for widget in (self.code_edit, self.verdict_box, self.mark_button, self.who_edit, self.assign_button,
+                       self.unmark_button):
             row.addWidget(widget)
         self.banner = Banner()
-        self.items_table = QTableWidget(0, 3)
-        self.items_table.setHorizontalHeaderLabels(["Item", "Right verdict", "Assigned to"])
+        self.items_table = QTableWidget(0, 4)
+        self.items_table.setHorizontalHeaderLabels(["Item", "Right verdict", "Counts from", "Assigned to"])
         self.scores_table = QTableWidget(0, 3)
         self.scores_table.setHorizontalHeaderLabels(["Authenticator", "Right / inspected", "Accuracy"])
         for table in (self.items_table, self.scores_table):
@@ -62,6 +65,16 @@ class CalibrationTab(QWidget):
         self._do(lambda: self.service.assign(self.actor, self.code_edit.text(),  # type: ignore[arg-type]
                                              self.who_edit.text()))
 
+    def unmark(self) -> None:
+        code = self.code_edit.text().strip()
+        try:
+            self.service.unmark(self.actor, code)  # type: ignore[arg-type]
+        except Exception as exc:
+            self.banner.show_message(message_for(exc), "error")
+            return
+        self.banner.show_message(f"{code} is no longer a test item.", "info")
+        self.refresh()
+
     def _do(self, work) -> None:  # type: ignore[no-untyped-def]
         try:
             item = work()
@@ -81,11 +94,13 @@ class CalibrationTab(QWidget):
             return
         self.items_table.setRowCount(len(items))
         for row, item in enumerate(items):
-            for column, text in enumerate((item.code, item.known_verdict, ", ".join(item.assigned_to))):
+            start = item.counts_from.strftime("%Y-%m-%d %H:%M") if item.counts_from else "always"
+            cells = (item.code, item.known_verdict, start, ", ".join(item.assigned_to))
+            for column, text in enumerate(cells):
                 self.items_table.setItem(row, column, QTableWidgetItem(text))
         self.scores_table.setRowCount(len(scores))
         for row, score in enumerate(scores):
             accuracy = f"{score.accuracy:.0%}" if score.accuracy is not None else ""
-            cells = (score.authenticator, f"{score.correct} / {score.inspected}", accuracy)
-            for column, text in enumerate(cells):
+            score_cells = (score.authenticator, f"{score.correct} / {score.inspected}", accuracy)
+            for column, text in enumerate(score_cells):
                 self.scores_table.setItem(row, column, QTableWidgetItem(text))

@@ -26,6 +26,13 @@ from tests.desk.test_analytics_summary import (  # noqa: F401
     test_reviews_of_closed_days_come_from_the_summary_and_agree,
     test_summary_equals_live_reading_after_finishes_and_overturns,
 )
+from tests.desk.test_calibration_rules import (  # noqa: F401
+    test_a_mark_counts_inspections_after_it_unless_chosen,
+    test_an_unknown_code_is_refused_and_unmarking_is_audited,
+    test_assign_takes_a_badge_or_the_start_of_a_name,
+    test_marking_a_passed_item_a_known_fail_voids_its_certificate,
+    test_the_authenticators_own_verdict_is_scored_never_a_correction,
+)
 from tests.desk.test_desk_services import (  # noqa: F401
     test_analytics_rates_overturns_agreement_and_calibration,
     test_blind_review_hides_the_first_verdict_until_recorded,
