@@ -84,6 +84,24 @@ def register(subparsers: Any) -> None:
     _login_args(scores)
     scores.set_defaults(func=_calibration_scores)
 
+    appeal = subparsers.add_parser("appeal", help="sellers' appeals of failed or inconclusive inspections")
+    appeal_sub = appeal.add_subparsers(dest="appeal_command", metavar="ACTION")
+    appeal_open = appeal_sub.add_parser("open", help="record a seller's appeal")
+    _login_args(appeal_open)
+    appeal_open.add_argument("inspection_id", type=int)
+    appeal_open.add_argument("--reason", required=True, help="the seller's reason")
+    appeal_open.add_argument("--photo", type=Path, action="append", default=[], help="a new photo (repeat)")
+    appeal_open.set_defaults(func=_appeal_open)
+    appeal_list = appeal_sub.add_parser("list", help="open appeals")
+    _login_args(appeal_list)
+    appeal_list.set_defaults(func=_appeal_list)
+    appeal_decide = appeal_sub.add_parser("decide", help="uphold or reverse (reversal issues a certificate)")
+    _login_args(appeal_decide)
+    appeal_decide.add_argument("appeal_id", type=int)
+    appeal_decide.add_argument("outcome", choices=["upheld", "reversed"])
+    appeal_decide.add_argument("--reason", required=True)
+    appeal_decide.set_defaults(func=_appeal_decide)
+
     evidence = subparsers.add_parser("evidence", help="signed evidence bundles for disputes")
     evidence_sub = evidence.add_subparsers(dest="evidence_command", metavar="ACTION")
     export = evidence_sub.add_parser("export", help="write one inspection's signed evidence zip")
@@ -253,6 +271,34 @@ def _calibration_scores(args: argparse.Namespace) -> int:
     for score in station.calibration.scores(_login(station, args)):
         accuracy = f"{score.accuracy:.0%}" if score.accuracy is not None else "-"
         print(f"{score.authenticator:<20} {score.correct}/{score.inspected} right  {accuracy}")
+    return 0
+
+
+def _appeal_open(args: argparse.Namespace) -> int:
+    photos = []
+    for path in args.photo:
+        try:
+            photos.append(Path(path).read_bytes())
+        except OSError as exc:
+            raise BadInput(f"Cannot read {path} ({exc.strerror}).") from exc
+    station = _open()
+    appeal = station.appeals.open(_login(station, args), args.inspection_id, args.reason, photos)
+    print(f"appeal {appeal.id} of inspection {appeal.inspection_id} ({appeal.verdict_appealed}) is open")
+    return 0
+
+
+def _appeal_list(args: argparse.Namespace) -> int:
+    station = _open()
+    for appeal in station.appeals.waiting(_login(station, args)):
+        print(f"{appeal.id:>6}  inspection {appeal.inspection_id:<8} {appeal.verdict_appealed:<13} "
+              f"{appeal.opened_at:%Y-%m-%d}  {len(appeal.photos)} photo(s)  {appeal.seller_reason}")
+    return 0
+
+
+def _appeal_decide(args: argparse.Namespace) -> int:
+    station = _open()
+    appeal = station.appeals.decide(_login(station, args), args.appeal_id, args.outcome, args.reason)
+    print(f"appeal {appeal.id} {appeal.status}")
     return 0
 
 

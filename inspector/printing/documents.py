@@ -74,6 +74,8 @@ class FailReportDocument:
     summary: str = ""
     steps: tuple[FailedStep, ...] = field(default_factory=tuple)
     issuer: Issuer = Issuer()
+    # Reviews and appeals that decided the verdict, one sentence each (services/fail_reasons.py).
+    decisions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,9 @@ import numpy as np
 from inspector.printing.documents import Evidence
 
 CROP_MARGIN = 0.15  # a little context around the flagged box helps a seller see where it is
+MIN_SHORT_SIDE = 240  # pixels: a crop a seller can read (printed ~55 mm wide, ~110 dpi at least)
+MAX_LONG_SIDE = 720
+MAX_ASPECT = 2.0  # a thin flagged strip gets context above and below instead of printing as a sliver
 THUMBNAIL_SIDE = 360
 CHECKPOINT_THUMBNAIL_SIDE = 240  # 30 mm wide on the certificate: ~200 dpi
 
@@ -51,11 +54,26 @@ def thumbnail_of(image: np.ndarray, side: int = CHECKPOINT_THUMBNAIL_SIDE) -> by
 
 
 def _box(region: tuple[int, int, int, int], width: int, height: int) -> tuple[int, int, int, int]:
+    """The crop around a flagged region: some context, never a sliver (aspect at most MAX_ASPECT),
+    at least MIN_SHORT_SIDE pixels of the image a side where the image has them."""
     x, y, w, h = region
-    pad_x, pad_y = int(w * CROP_MARGIN), int(h * CROP_MARGIN)
-    left, top = max(0, x - pad_x), max(0, y - pad_y)
-    right, bottom = min(width, x + w + pad_x), min(height, y + h + pad_y)
-    return left, top, max(left + 1, right), max(top + 1, bottom)
+    box_w, box_h = w * (1 + 2 * CROP_MARGIN), h * (1 + 2 * CROP_MARGIN)
+    box_w, box_h = max(box_w, box_h / MAX_ASPECT), max(box_h, box_w / MAX_ASPECT)
+    box_w, box_h = min(width, max(box_w, MIN_SHORT_SIDE)), min(height, max(box_h, MIN_SHORT_SIDE))
+    left = round(min(max(0.0, x + w / 2 - box_w / 2), width - box_w))
+    top = round(min(max(0.0, y + h / 2 - box_h / 2), height - box_h))
+    return left, top, max(left + 1, left + int(box_w)), max(top + 1, top + int(box_h))
+
+
+def _readable(image: np.ndarray) -> np.ndarray:
+    """Scaled so the short side is at least MIN_SHORT_SIDE and the long side at most MAX_LONG_SIDE."""
+    height, width = image.shape[:2]
+    scale = max(1.0, MIN_SHORT_SIDE / min(height, width))
+    scale = min(scale, MAX_LONG_SIDE / max(height, width)) if scale == 1.0 else scale
+    if scale == 1.0:
+        return image
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA)
 
 
 def evidence_crops(
@@ -88,8 +106,9 @@ def evidence_crops(
     if reference_image is not None:
         ref_crop = reference_image[top:bottom, left:right].copy()
         cv2.rectangle(ref_crop, (x - left, y - top), (x - left + w, y - top + h), (0, 160, 0), 2)
-        reference_crop = _png(ref_crop)
-    return Evidence(photo_crop=_png(marked), reference_crop=reference_crop, score=score)
+        reference_crop = _png(_readable(ref_crop), MAX_LONG_SIDE)
+    return Evidence(photo_crop=_png(_readable(marked), MAX_LONG_SIDE), reference_crop=reference_crop,
+                    score=score)
 
 
 SUBJECT_SIDE = 640  # 54 mm wide on the certificate: ~300 dpi

@@ -52,12 +52,14 @@ def fail_report_pdf(doc: FailReportDocument, paper: str = "a4") -> bytes:
     story += [table, Spacer(1, 4 * mm)]
     if doc.summary:
         story.append(Paragraph(escape(doc.summary), sheet["BodyText"]))
+    if doc.decisions:
+        story.append(Paragraph("Decisions after the inspection", sheet["Heading3"]))
+        for decision in doc.decisions:
+            story.append(Paragraph(f"&bull; {escape(decision)}", sheet["BodyText"]))
+        story.append(Spacer(1, 3 * mm))
     if not doc.steps:
-        story.append(
-            Paragraph(
-                "No single step failed; the verdict rests on the inspection as a whole.", sheet["BodyText"]
-            )
-        )
+        rests_on = "the decisions above" if doc.decisions else "the inspection as a whole"
+        story.append(Paragraph(f"No single step failed; the verdict rests on {rests_on}.", sheet["BodyText"]))
     for number, step in enumerate(doc.steps, start=1):
         block: list = [
             Paragraph(f"{number}. {escape(step.title)} - <b>{escape(step.outcome)}</b>", sheet["Heading3"]),

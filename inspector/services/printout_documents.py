@@ -20,6 +20,7 @@ from inspector.printing.documents import (
 )
 from inspector.security import payload
 from inspector.services import records
+from inspector.services.fail_reasons import deciding_reasons
 from inspector.storage.models import Certificate, Inspection, Station, User
 
 if TYPE_CHECKING:
@@ -162,6 +163,7 @@ def fail_document(
         summary=inspection.summary,
         steps=tuple(steps),
         issuer=issuer_of(ctx.settings),
+        decisions=deciding_reasons(session, inspection.id),
     )
 
 

@@ -114,6 +114,12 @@ def _reviewed(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
         exp.reviews[d["review"]] = (e.seq, iid, decision, str(d.get("reviewer_verdict", d.get("to"))))
 
 
+def _appeal_decided(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
+    inspection = exp.inspections.get(_int(e.entity_id) or -1)
+    if inspection is not None and d.get("to"):
+        inspection.update(verdict=d.get("to"), seq=e.seq)
+
+
 def _step_recorded(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
     iid = _int(e.entity_id)
     if iid is not None:
@@ -144,6 +150,8 @@ _HANDLERS = {
     "review.confirm": _reviewed,
     "review.overturn": _reviewed,
     "review.dispute": _reviewed,  # a blind disagreement: the verdict waits for the panel
+    "appeal.reversed": _appeal_decided,
+    "appeal.upheld": _appeal_decided,
     "step.recorded": _step_recorded,
     "photo.added": _photo_added,
     "certificate.issued": _certificate_issued,

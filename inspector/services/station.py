@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from inspector.config import Settings
+from inspector.services.appeals import AppealService
 from inspector.services.calibration import CalibrationService
 from inspector.services.certificates import CertificateService
 from inspector.services.checkpoint_schedule import checkpoint_after_certificates
@@ -26,6 +27,7 @@ class StationServices:
     returns: ReturnService
     certificates: CertificateService
     calibration: CalibrationService
+    appeals: AppealService
 
     def close(self) -> None:
         self.ctx.db.dispose()
@@ -51,4 +53,6 @@ def open_station(settings: Settings | None = None) -> StationServices:
         certificates=certificates,
         # A known fake's certificates are voided when it is marked.
         calibration=CalibrationService(ctx, void_hooks=[certificates.void_certificate]),
+        # A reversed appeal makes the item pass: its certificate is issued in the same transaction.
+        appeals=AppealService(ctx, pass_hooks=[certificates.issue]),
     )

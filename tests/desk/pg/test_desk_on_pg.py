@@ -26,6 +26,11 @@ from tests.desk.test_analytics_summary import (  # noqa: F401
     test_reviews_of_closed_days_come_from_the_summary_and_agree,
     test_summary_equals_live_reading_after_finishes_and_overturns,
 )
+from tests.desk.test_appeals import (  # noqa: F401
+    test_an_appeal_is_decided_by_someone_new_and_a_reversal_issues_a_certificate,
+    test_the_fail_report_names_every_deciding_reason,
+    test_what_cannot_be_appealed_and_a_hostile_photo,
+)
 from tests.desk.test_calibration_rules import (  # noqa: F401
     test_a_mark_counts_inspections_after_it_unless_chosen,
     test_an_unknown_code_is_refused_and_unmarking_is_audited,
