@@ -52,6 +52,12 @@ def check_value(checklist: Checklist, step: Step, value: str,
         other = other_values.get(spec.must_match)
         if other and normalise_code(other) != normalise_code(text):
             problems.append(f"differs from {checklist.step(spec.must_match).title.lower()} ({other})")
+    # And the other way round: a box label read after the size tag must equal it just the same.
+    for later in checklist.steps:
+        if later.value is not None and later.value.must_match == step.id:
+            other = other_values.get(later.id)
+            if other and normalise_code(other) != normalise_code(text):
+                problems.append(f"differs from {later.title.lower()} ({other})")
     return ValueCheck(facts, problems)
 
 

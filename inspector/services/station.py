@@ -12,6 +12,7 @@ from inspector.services.checkpoint_schedule import checkpoint_after_certificates
 from inspector.services.comparisons import ComparisonService
 from inspector.services.context import ServiceContext, open_context
 from inspector.services.inspections import InspectionService
+from inspector.services.label_reading import LabelReadingService
 from inspector.services.returns import ReturnService
 from inspector.services.reviews import ReviewService, keep_first_verdict
 from inspector.services.users import UserService
@@ -28,6 +29,7 @@ class StationServices:
     certificates: CertificateService
     calibration: CalibrationService
     appeals: AppealService
+    reading: LabelReadingService
 
     def close(self) -> None:
         self.ctx.db.dispose()
@@ -41,10 +43,11 @@ def open_station(settings: Settings | None = None) -> StationServices:
     checkpoint_after_certificates(ctx)
     # Calibration scores the authenticator's own verdict, whatever reviews make of it later.
     ctx.finish_hooks.append(keep_first_verdict)
+    inspections = InspectionService(ctx)
     return StationServices(
         ctx=ctx,
         users=UserService(ctx),
-        inspections=InspectionService(ctx),
+        inspections=inspections,
         comparisons=ComparisonService(ctx),
         # A review that makes an item pass issues its certificate; one that overturns a pass voids it.
         reviews=ReviewService(ctx, overturn_hooks=[certificates.void_certificate],
@@ -55,4 +58,5 @@ def open_station(settings: Settings | None = None) -> StationServices:
         calibration=CalibrationService(ctx, void_hooks=[certificates.void_certificate]),
         # A reversed appeal makes the item pass: its certificate is issued in the same transaction.
         appeals=AppealService(ctx, pass_hooks=[certificates.issue]),
+        reading=LabelReadingService(ctx, inspections),
     )

@@ -17,6 +17,7 @@ from inspector.security.roles import Actor
 from inspector.services.station import StationServices
 from inspector.services.views import InspectionDetail, PhotoView, StepResultView
 from inspector.ui.inspection.photo_saver import PhotoSaver
+from inspector.ui.inspection.read_values import ReadValuesPanel
 from inspector.ui.inspection.result_panel import ResultPanel
 from inspector.ui.inspection.step_list import StepList
 from inspector.ui.inspection.step_view import COMPARE_TAB, StepView
@@ -28,6 +29,7 @@ _KEY_ACTIONS = {
     Qt.Key.Key_P: "pass", Qt.Key.Key_F: "fail", Qt.Key.Key_U: "unsure",
     Qt.Key.Key_N: "next", Qt.Key.Key_Right: "next", Qt.Key.Key_PageDown: "next",
     Qt.Key.Key_B: "previous", Qt.Key.Key_Left: "previous", Qt.Key.Key_PageUp: "previous",
+    Qt.Key.Key_Return: "confirm_read", Qt.Key.Key_Enter: "confirm_read",
     Qt.Key.Key_Plus: "zoom_in", Qt.Key.Key_Equal: "zoom_in", Qt.Key.Key_Minus: "zoom_out",
 }
 
@@ -84,6 +86,11 @@ class InspectionPage(QWidget):
         body = QHBoxLayout()
         body.addWidget(split)
         layout.addLayout(body, 1)
+        # Values read off a label photo (inspector/ui/inspection/read_values.py).
+        self.read_values = ReadValuesPanel(services, self)
+        self.read_values.value_filled.connect(self._on_value_read)
+        self.read_values.confirmed.connect(lambda _results: self._load(self.inspection_id))
+        layout.addWidget(self.read_values)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.request_summary,
                       context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -98,6 +105,7 @@ class InspectionPage(QWidget):
         """Show the inspection at the step where it stopped (the first step not yet recorded)."""
         self.actor = actor
         self._photo_bytes.clear()
+        self.read_values.clear()
         self._load(inspection_id)
         assert self.detail is not None
         inspection = self.detail.inspection
@@ -133,6 +141,9 @@ class InspectionPage(QWidget):
         number = [s.id for s in steps].index(step_id) + 1
         self.view.show_step(number, len(steps), step, self._reference(step))
         self.panel.set_step(step, self.detail.results.get(step_id))
+        read = self.read_values.value_for(self.detail.inspection.id, step_id)
+        if read is not None and step_id not in self.detail.results:
+            self.panel.set_value(read)
         self.steps.show_detail(self.detail, step_id)
         self._show_step_photos()
         self.setFocus()
@@ -223,6 +234,9 @@ class InspectionPage(QWidget):
         if photo.resubmitted_from:
             self._warn_resubmitted(photo)
         self.photo_recorded.emit(photo)
+        step = self.detail.checklist.step(photo.step_id) if self.detail is not None else None
+        if step is not None and step.reads and self.actor is not None:
+            self.read_values.start(self.actor, photo.inspection_id, photo.step_id, data)
         if self.detail is not None and self.detail.checklist.step(photo.step_id).references:
             self._compare(photo)
 
@@ -345,6 +359,11 @@ class InspectionPage(QWidget):
         else:
             self.request_summary()
 
+    def _on_value_read(self, step_id: str, value: str) -> None:
+        """A value read off the photo fills the current step's field, unless already recorded."""
+        if self.detail is not None and step_id == self.step_id and step_id not in self.detail.results:
+            self.panel.set_value(value)
+
     def _on_value_edited(self, text: str) -> None:
         if self.detail is None or self.step_id is None or not text.strip():
             self.panel.show_value_check([], [])
@@ -399,6 +418,8 @@ class InspectionPage(QWidget):
             self.step_by(+1)
         elif action == "previous":
             self.step_by(-1)
+        elif action == "confirm_read":
+            self.read_values.confirm()
         elif action == "zoom_in":
             self.view.compare.zoom(+1)
         elif action == "zoom_out":
