@@ -33,6 +33,7 @@ def register(subparsers: Any) -> None:
     checkpoint = audit_sub.add_parser("checkpoint",
                                       help="sign the audit log's current root (C2SP checkpoint)")
     checkpoint.add_argument("-o", "--output", type=Path, metavar="FILE", help="also write it here")
+    add_login_arguments(checkpoint)
     checkpoint.set_defaults(func=_audit_checkpoint)
 
     db = subparsers.add_parser("db", help="database maintenance")
@@ -111,7 +112,9 @@ def _audit_verify(args: argparse.Namespace) -> int:
 def _audit_checkpoint(args: argparse.Namespace) -> int:
     from inspector.services.checkpoints import write_checkpoint
 
-    written = write_checkpoint(_open().ctx, args.output)
+    station = _open()
+    with logged_in(station, args, Permission.AUDIT):
+        written = write_checkpoint(station.ctx, args.output)
     print(f"checkpoint of {written.checkpoint.size} events written to {written.path} "
           f"({written.events_checked} new events checked)")
     return 0

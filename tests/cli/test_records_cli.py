@@ -104,7 +104,9 @@ def test_unknown_verdict_is_one_line(demo_home: Path, capsys: pytest.CaptureFixt
 def test_audit_checkpoint_and_verify_against_it(demo_home: Path, tmp_path: Path,
                                                 capsys: pytest.CaptureFixture[str]) -> None:
     held = tmp_path / "held.txt"
-    assert main(["audit", "checkpoint", "-o", str(held)]) == 0
+    assert main(["audit", "checkpoint", "-o", str(held), "--as", "B-1001", "--pin", "1234"]) == 2
+    assert "audit" in capsys.readouterr().err  # an authenticator may not sign checkpoints
+    assert main(["audit", "checkpoint", "-o", str(held), "--as", "B-2001", "--pin", "3456"]) == 0
     text = held.read_text()
     origin, size, root, time_line, blank, signature = text.splitlines()
     assert (origin, blank) == ("inspector.local/audit-log", "") and int(size) > 50
