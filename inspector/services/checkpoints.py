@@ -119,6 +119,7 @@ def compare(ctx: ServiceContext, session: Session, checkpoint: Checkpoint,
         return Finding("truncated", f"TRUNCATED: the log holds {size} events but {signed}: "
                                     f"events #{size + 1} to #{checkpoint.size} were removed")
     tree = StoredTree(session)
+    tree.prefetch_proof(checkpoint.size, size)
     try:
         matches = checkpoint.size == 0 or tree.root(checkpoint.size) == checkpoint.root
         if matches and checkpoint.size:
@@ -201,6 +202,8 @@ def _checked_root(session: Session, base: int, size: int,
     """The root over the first `size` events, with every event after `base` checked: its link, hash,
     signature and stored leaf; the part after `base` is recomputed from the events themselves."""
     tree = StoredTree(session)
+    if base:
+        tree.prefetch(lambda stored: merkle.range_hash(stored, 0, base))
     leaves: list[bytes] = []
     prev = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == base)) if base else GENESIS
     for event in iter_events(session, after=base):

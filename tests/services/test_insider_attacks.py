@@ -213,7 +213,8 @@ def test_postgres_station_role_cannot_truncate_or_drop_the_triggers(world: World
 
 def test_deleting_a_middle_event_then_renumbering_and_rehashing(world: World) -> None:
     def attack(conn: Connection) -> None:
-        conn.execute(text("DELETE FROM audit_events WHERE action = 'review.overturn'"))
+        conn.execute(text("DELETE FROM audit_events WHERE seq = "
+                          "(SELECT min(seq) FROM audit_events WHERE action = 'photo.added')"))
         rehash_chain(conn)
 
     if _refused_on_postgres(world, attack):

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from inspector.security.keys import SigningKey
 from inspector.services.checkpoints import signature_problem
 from inspector.storage import merkle, migrate
-from inspector.storage.audit import GENESIS, StoredTree, append_event, iter_events, leaf_of, verify_chain
+from inspector.storage.audit import (
+    GENESIS,
+    StoredTree,
+    append_event,
+    event_body_reference,
+    event_hash,
+    iter_events,
+    leaf_of,
+    verify_chain,
+)
 from inspector.storage.database import Database
 from tests.helpers.insider import drop_sqlite_triggers
 
@@ -115,3 +127,12 @@ def test_events_carry_the_station_signature(sqlite_url: str) -> None:
     assert "not signed" in (signature_problem(event._replace(signature=None), trusted) or "")
     other = event._replace(hash="f" * 64)
     assert "does not match" in (signature_problem(other, trusted) or "")
+
+
+@given(st.text(), st.text(), st.one_of(st.none(), st.integers(0, 10**9)), st.integers(1, 10**12))
+def test_the_fast_event_hash_hashes_the_canonical_body(text: str, data: str, actor: int | None,
+                                                      seq: int) -> None:
+    fields = {"prev_hash": GENESIS, "seq": seq, "at": "2026-01-01T00:00:00.000000Z", "actor_id": actor,
+              "station": text, "action": "a\"b\\c\n", "entity": "ünï", "entity_id": text[:5], "data": data}
+    expected = hashlib.sha256(event_body_reference(**fields).encode("utf-8")).hexdigest()
+    assert event_hash(**fields) == expected
