@@ -142,22 +142,32 @@ def _box_of_reference(
 
 
 def _box_of_foreground(image: np.ndarray) -> tuple[float, float, float, float] | None:
-    """The part of the photo that differs from its plain background (the colour along the borders)."""
+    """The part of the photo that stands out from its plain background. The background is a smooth
+    light ramp (a plane fitted to the border pixels); a soft shadow is darker but the same colour,
+    so only clearly brighter, much darker, or differently coloured pixels count as the subject."""
     small = cv2.resize(image, (320, max(1, int(320 * image.shape[0] / image.shape[1]))),
                        interpolation=cv2.INTER_AREA)
-    small = cv2.GaussianBlur(small, (5, 5), 0).astype(np.int16)
-    strip = max(2, small.shape[0] // 25)
-    border = np.concatenate([small[:strip].reshape(-1, 3), small[-strip:].reshape(-1, 3),
-                             small[:, :strip].reshape(-1, 3), small[:, -strip:].reshape(-1, 3)])
-    background = np.median(border, axis=0)
-    spread = np.percentile(np.abs(border - background).max(axis=1), 95)
-    mask = (np.abs(small - background).max(axis=2) > max(24.0, 2.5 * spread)).astype(np.uint8)
+    small = cv2.GaussianBlur(small, (5, 5), 0).astype(np.float32)
+    height, width = small.shape[:2]
+    strip = max(2, height // 25)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    border = np.zeros((height, width), bool)
+    border[:strip], border[-strip:], border[:, :strip], border[:, -strip:] = True, True, True, True
+    design = np.stack([xs[border], ys[border], np.ones(int(border.sum()), np.float32)], axis=1)
+    plane, *_ = np.linalg.lstsq(design, small[border], rcond=None)
+    background = np.stack([xs, ys, np.ones_like(xs)], axis=2) @ plane
+    residual = small - background
+    lightness = residual.mean(axis=2)
+    colour = np.abs(residual - lightness[..., None]).max(axis=2)
+    spread = float(np.percentile(np.abs(residual[border]).max(axis=1), 95))
+    threshold = max(18.0, 2.5 * spread)
+    mask = ((lightness > threshold) | (lightness < -2.5 * threshold) | (colour > threshold)).astype(np.uint8)
     mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
     points = cv2.findNonZero(mask)
     if points is None:
         return None
     x, y, w, h = cv2.boundingRect(points)
-    scale = image.shape[1] / small.shape[1]
+    scale = image.shape[1] / width
     return x * scale, y * scale, (x + w) * scale, (y + h) * scale
 
 

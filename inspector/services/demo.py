@@ -16,9 +16,10 @@ from inspector.domain.patterns import full_match
 from inspector.domain.verdict import FailReason, Outcome
 from inspector.errors import BadInput, InvalidState
 from inspector.security.roles import Actor, Role
+from inspector.services.demo_photos import bench_photo
 from inspector.services.station import StationServices
 from inspector.vision.imageio import load_image
-from inspector.vision.synthetic import Nuisance, make_probe
+from inspector.vision.synthetic import Nuisance
 
 # Documented in the README: who to log in as on a demo station.
 DEMO_USERS: tuple[tuple[str, Role, str, str], ...] = (
@@ -46,17 +47,16 @@ class DemoSummary:
 
 
 def photograph(reference: np.ndarray, rng: random.Random) -> bytes:
-    """A plausible bench photo of a genuine item: slight tilt, lighting and sensor noise, JPEG."""
+    """A bench photo of a genuine item: on a plain mat under a soft light, placed by hand (slight
+    tilt and turn), a soft shadow, lens softness and sensor grain, JPEG (services/demo_photos.py)."""
     nuisance = Nuisance(
         tilt_deg=rng.uniform(0, 8), tilt_axis_deg=rng.uniform(0, 180),
-        rotation_deg=rng.uniform(-6, 6), scale=rng.uniform(0.8, 1.1),
-        brightness=rng.uniform(-15, 15), contrast=rng.uniform(0.9, 1.1),
-        gamma=rng.uniform(0.9, 1.1), noise_sigma=rng.uniform(1, 3), margin=rng.uniform(0.05, 0.12),
+        rotation_deg=rng.uniform(-6, 6), scale=rng.uniform(0.8, 1.0),
+        brightness=rng.uniform(-8, 8), noise_sigma=rng.uniform(1.5, 3), margin=rng.uniform(0.12, 0.22),
     )
-    # fast_noise: OpenCV draws the noise (~3x cheaper photos); the demo needs no fixed stream.
-    probe = make_probe(reference, nuisance, np.random.default_rng(rng.randrange(1 << 30)),
-                       fast_noise=True)
-    ok, jpeg = cv2.imencode(".jpg", probe.photo, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(82, 92)])
+    photo, _ = bench_photo(reference, nuisance, np.random.default_rng(rng.randrange(1 << 30)),
+                           jpeg_quality=None)
+    ok, jpeg = cv2.imencode(".jpg", photo, [cv2.IMWRITE_JPEG_QUALITY, rng.randint(84, 92)])
     assert ok
     return jpeg.tobytes()
 

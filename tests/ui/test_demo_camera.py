@@ -38,3 +38,16 @@ def test_its_frames_are_photos_of_the_reference_that_register(tmp_path: Path) ->
     source.set_scene(None)
     assert int(np.median(source.read())) == 58
     assert cv2.imencode(".jpg", frames[0])[0]
+
+
+def test_its_frames_look_like_a_photo_on_a_plain_bench() -> None:
+    """Around the item: a plain, neutral mat (grey, no colour noise), lit softly (a gentle fall-off)."""
+    reference = cv2.imread(str(REFERENCE))
+    source = DemoCameraSource()
+    source.open()
+    source.set_scene(reference)
+    frame = source.read()
+    border = np.concatenate([frame[:40].reshape(-1, 3), frame[-40:].reshape(-1, 3)]).astype(np.int16)
+    blue, green, red = border.mean(axis=0)
+    assert 140 < green < 220 and max(blue, green, red) - min(blue, green, red) < 20  # neutral
+    assert np.percentile(np.abs(np.diff(border, axis=0)), 99) < 14  # smooth: no rainbow noise

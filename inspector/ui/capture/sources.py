@@ -9,7 +9,8 @@ from typing import Protocol
 import cv2
 import numpy as np
 
-from inspector.vision.synthetic import Nuisance, make_probe
+from inspector.services.demo_photos import MAT_BGR, bench_photo
+from inspector.vision.synthetic import Nuisance
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff"}
 
@@ -136,13 +137,10 @@ class DemoCameraSource:
         phase = 2 * np.pi * (self._index % 48) / 48
         self._index += 1
         nuisance = Nuisance(tilt_deg=3 + 2 * np.sin(phase), rotation_deg=2 * np.cos(phase),
-                            brightness=5 * np.sin(phase), noise_sigma=1.5, margin=0.06)
-        probe = make_probe(reference, nuisance, self._rng)
-        photo = probe.photo
-        # A grey bench around the item rather than the probe generator's colourful clutter.
-        cover = cv2.warpPerspective(np.full(reference.shape[:2], 255, np.uint8), probe.homography,
-                                    (photo.shape[1], photo.shape[0]))
-        photo[cover < 128] = 64
+                            brightness=5 * np.sin(phase), noise_sigma=1.5, margin=0.12)
+        # The item on a plain bench mat under a soft light (services/demo_photos.py), like a photo.
+        photo, _homography = bench_photo(reference, nuisance, self._rng, jpeg_quality=None)
+        frame[:] = [round(0.9 * level) for level in MAT_BGR]  # the mat beyond the photo's edges
         scale = min(width / photo.shape[1], height / photo.shape[0])
         resized = cv2.resize(photo, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
         top, left = (height - resized.shape[0]) // 2, (width - resized.shape[1]) // 2
