@@ -70,6 +70,11 @@ class Settings:
     label_darkness: Annotated[int, Field(ge=-30, le=30)] = 0  # ZPL ^MD, relative to the printer's own
     label_speed: Annotated[int, Field(ge=2, le=14)] = 4  # ZPL ^PR, inches per second
     brother_ql_model: str = "QL-820NWB"
+    # The address in each QR code; the signed payload follows in its fragment (docs/trust.md).
+    verify_url: str = "https://verify.example.com/"
+    # Chosen when the deployment is created (first station on an empty database); empty: random.
+    deployment_prefix: str = ""
+    deployment_name: str = ""
     extra: dict[str, str] = field(default_factory=dict)
     # Values given by INSPECTOR_* variables: save_settings does not copy them into the file.
     from_environment: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

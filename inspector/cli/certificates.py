@@ -1,9 +1,8 @@
-"""Subcommands for certificates: verify, print certificate / tag, keys export / import, zpl send."""
+"""Subcommands for certificates: print certificate / tag, zpl send (verify and keys: cli/trust.py)."""
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -13,12 +12,6 @@ from inspector.printing.tags import TAG_SIZES
 
 
 def register(subparsers: Any) -> None:
-    verify = subparsers.add_parser(
-        "verify", help="verify a certificate from its QR text, a PDF or a tag photo"
-    )
-    verify.add_argument("code_or_file", help="the scanned QR text (INS1:...), a certificate PDF or a photo")
-    verify.set_defaults(func=_verify)
-
     printing = subparsers.add_parser("print", help="write a certificate, fail report or tag")
     printing_sub = printing.add_subparsers(dest="print_command", metavar="WHAT")
     certificate = printing_sub.add_parser(
@@ -43,15 +36,6 @@ def register(subparsers: Any) -> None:
                      help="print through the system print queue (CUPS); no QUEUE: the default")
     tag.add_argument("--copies", type=int, default=1)
     tag.set_defaults(func=_print_tag)
-
-    keys = subparsers.add_parser("keys", help="the deployment's signing key")
-    keys_sub = keys.add_subparsers(dest="keys_command", metavar="ACTION")
-    export = keys_sub.add_parser("export", help="write the public key (PEM) for verifiers elsewhere")
-    export.add_argument("-o", "--output", help="file to write (default: standard output)")
-    export.set_defaults(func=_keys_export)
-    trust = keys_sub.add_parser("import", help="trust another deployment's exported public key (PEM)")
-    trust.add_argument("file", help="the .pem written by `inspector keys export` on that deployment")
-    trust.set_defaults(func=_keys_import)
 
     zpl = subparsers.add_parser("zpl", help="raw ZPL to a network label printer")
     zpl_sub = zpl.add_subparsers(dest="zpl_command", metavar="ACTION")
@@ -80,42 +64,6 @@ def _host_port(text: str) -> tuple[str, int]:
     from inspector.printing.network import parse_address
 
     return parse_address(text)
-
-
-def _verify(args: argparse.Namespace) -> int:
-    from inspector.errors import StorageUnavailable
-
-    try:
-        station, service = _service()
-    except StorageUnavailable:
-        # No records here (a verifier elsewhere): the signature check needs only the keys.
-        result = _verify_offline(args.code_or_file)
-    else:
-        try:
-            result = service.verify(args.code_or_file)
-        finally:
-            station.close()
-    print(result.describe())
-    return 0 if result.valid else 1
-
-
-def _verify_offline(code_or_file: str) -> Any:
-    from inspector.printing.scan import codes_in_file
-    from inspector.security import keys, payload
-    from inspector.security.verification import INVALID, Verification, verify_code
-
-    code = code_or_file.strip()
-    if not code.startswith(payload.PREFIX) and Path(code_or_file).exists():
-        found = [c for c in codes_in_file(Path(code_or_file)) if c.startswith(payload.PREFIX)]
-        if not found:
-            return Verification(INVALID, f"No certificate QR code could be read in {code_or_file}.")
-        code = found[0]
-    result = verify_code(code, keys.trusted_keys(load_settings().keys_dir))
-    if result.valid:
-        return Verification(
-            result.status, result.reason + " (records unavailable: void status not checked)", result.payload
-        )
-    return result
 
 
 def _print_certificate(args: argparse.Namespace) -> int:
@@ -158,31 +106,6 @@ def _deliver(printouts: Any, made: Any, args: argparse.Namespace) -> None:
     if args.printer is not None:
         job = printouts.print_on_system(made, args.printer)
         print(f"printed: job {job}")
-
-
-def _keys_export(args: argparse.Namespace) -> int:
-    from inspector.security import keys
-
-    key = keys.load_or_create(load_settings().keys_dir)
-    pem = keys.public_pem(key.public_key)
-    if args.output:
-        _write(args.output, pem)
-        print(f"wrote public key {key.key_id} to {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(pem.decode("ascii"))
-    return 0
-
-
-def _keys_import(args: argparse.Namespace) -> int:
-    from inspector.security import keys
-
-    try:
-        pem = Path(args.file).read_bytes()
-    except OSError as exc:
-        raise BadInput(f"Cannot read {args.file} ({exc.strerror}).") from exc
-    key_id = keys.import_trusted_key(load_settings().keys_dir, pem, f"{args.file}")
-    print(f"key {key_id} is now trusted: certificates and evidence bundles it signed verify here")
-    return 0
 
 
 def _zpl_send(args: argparse.Namespace) -> int:

@@ -15,6 +15,7 @@ from inspector.errors import InspectorError
 COMMAND_MODULES = (
     "inspector.cli.records",
     "inspector.cli.certificates",
+    "inspector.cli.trust",
     "inspector.cli.vision",
     "inspector.cli.desk",
     "inspector.cli.checklists",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass
@@ -53,36 +54,102 @@ class SigningKey:
         return cls(Ed25519PrivateKey.generate())
 
 
-def load_or_create(keys_dir: Path) -> SigningKey:
-    """The deployment's key; the first call creates it with mode 0600 (readable by its owner only)."""
-    path = keys_dir / PRIVATE_KEY_FILE
+def private_pem(key: SigningKey) -> bytes:
+    return key.private_key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+
+
+def write_new_file(path: Path, data: bytes, mode: int = 0o600) -> bool:
+    """Write `data` to `path` only if it does not exist yet; False if another writer got there first.
+
+    Written to a temporary file, flushed to disk, then hard-linked into place (link fails if the
+    name exists): a crash leaves either no file or the whole file, never a 0-byte key, and two
+    stations starting at once never overwrite each other's fresh key.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
     try:
-        keys_dir.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            key = SigningKey.generate()
-            pem = key.private_key.private_bytes(
-                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-            )
-            # O_EXCL: two stations starting at once must not overwrite each other's fresh key.
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                return load_or_create(keys_dir)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(pem)
-            os.chmod(path, 0o600)
-            (keys_dir / PUBLIC_KEY_FILE).write_bytes(public_pem(key.public_key))
-            return key
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, mode)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+    finally:
+        tmp.unlink(missing_ok=True)
+    _sync_folder(path.parent)
+    return True
+
+
+def replace_file(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Atomically replace `path` (temporary file, fsync, rename): readers see the old or the new file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems cannot fsync a folder; the file itself is on disk
+    finally:
+        os.close(fd)
+
+
+def load_key_file(path: Path) -> SigningKey:
+    try:
         loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
     except OSError as exc:
-        raise StorageUnavailable(
-            f"The signing key in {keys_dir} cannot be read or created ({exc.strerror})."
-        ) from exc
+        raise StorageUnavailable(f"The key file {path} cannot be read ({exc.strerror}).") from exc
     except ValueError as exc:
         raise BadInput(f"The signing key file {path} is damaged.") from exc
     if not isinstance(loaded, Ed25519PrivateKey):
         raise BadInput(f"The signing key file {path} is not an Ed25519 key.")
     return SigningKey(loaded)
+
+
+def load_or_create_file(path: Path) -> SigningKey:
+    """The private key in `path`; created (0600, atomically) if there is none yet."""
+    try:
+        if not path.exists():
+            key = SigningKey.generate()
+            if write_new_file(path, private_pem(key)):
+                return key
+    except OSError as exc:
+        raise StorageUnavailable(
+            f"The signing key in {path.parent} cannot be read or created ({exc.strerror})."
+        ) from exc
+    return load_key_file(path)
+
+
+def load_or_create(keys_dir: Path) -> SigningKey:
+    """This station's current signing key; the first call creates it with mode 0600 (owner only)."""
+    key = load_or_create_file(keys_dir / PRIVATE_KEY_FILE)
+    public = keys_dir / PUBLIC_KEY_FILE
+    if not public.exists():
+        # The public copy is a convenience; the private key is what matters.
+        with contextlib.suppress(OSError):
+            replace_file(public, public_pem(key.public_key), 0o644)
+    return key
 
 
 def load_public_key(data: bytes, source: str = "the key") -> Ed25519PublicKey:
@@ -96,14 +163,20 @@ def load_public_key(data: bytes, source: str = "the key") -> Ed25519PublicKey:
 
 
 def trusted_keys(keys_dir: Path, own: SigningKey | None = None) -> dict[str, Ed25519PublicKey]:
-    """Key id -> public key: this deployment's own plus every *.pem imported into keys_dir/trusted/.
+    """Key id -> public key: this station's own, every station key of the imported trust files
+    (keys_dir/trusted/*.json) and any older single public key imported as keys_dir/trusted/*.pem.
 
     A verifier's computer (a brand's, a court's) has no key of its own and gets none made here:
     it trusts only what was imported.
     """
+    from inspector.security.truststore import trusted_deployments  # the trust files build on this module
+
     if own is None and (keys_dir / PRIVATE_KEY_FILE).exists():
         own = load_or_create(keys_dir)
     keys = {own.key_id: own.public_key} if own else {}
+    for deployment in trusted_deployments(keys_dir).values():
+        for entry, _signed in deployment.keys.values():
+            keys[entry.kid] = entry.key
     trusted = keys_dir / TRUSTED_DIR
     if trusted.is_dir():
         for pem in sorted(trusted.glob("*.pem")):

@@ -2,33 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector.errors import InvalidState, NotFound
-from inspector.printing.scan import codes_in_file
-from inspector.security import keys, payload
-from inspector.security.verification import INVALID, VOID, Verification, verify_code
+from inspector.security import payload, truststore
+from inspector.security.statuslist import REASON_CATEGORIES, Void
+from inspector.security.verification import INVALID, Verification, void_result
 from inspector.services.context import ServiceContext
+from inspector.services.deployment import DeploymentKeys
+from inspector.services.verifying import code_from_input, verify_with
 from inspector.storage.audit import append_event
-from inspector.storage.models import Certificate, Inspection, Item, Station
+from inspector.storage.models import Certificate, Inspection, Item
 
 if TYPE_CHECKING:
     from inspector.services.printouts import Printouts
 
 TAG_PRINTED = "certificate.tag_printed"  # also in services/printouts.py, which records tag prints
-
-
-def serial_for(certificate_id: int, station_id: int) -> str:
-    """10 digits: station (2) + certificate row id (8). The row id comes from the database's own
-    sequence, so two stations can never draw the same one; digits keep Code128 in dense subset C."""
-    return f"{station_id % 100:02d}{certificate_id:08d}"
 
 
 def _as_date(moment: datetime | None) -> datetime:
@@ -39,13 +35,13 @@ def _as_date(moment: datetime | None) -> datetime:
 class CertificateService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
-        self._key: keys.SigningKey | None = None
+        self.trust = DeploymentKeys(ctx)
 
-    @property
-    def key(self) -> keys.SigningKey:
-        if self._key is None:
-            self._key = keys.load_or_create(self.ctx.settings.keys_dir)
-        return self._key
+    def join_deployment(self) -> None:
+        """Create the deployment on an empty database or register this station's key; a station whose
+        root pin disagrees with the database still opens (it only refuses to sign, with the reason)."""
+        with contextlib.suppress(InvalidState):
+            self.trust.join()
 
     # --- lifecycle (called inside the integrator's transactions) ----------------------------
 
@@ -53,6 +49,12 @@ class CertificateService:
         """Finish hook: a passed inspection gets its certificate in the same transaction."""
         inspection = session.get(Inspection, inspection_id)
         if inspection is not None and inspection.verdict == "pass":
+            self.issue_on_pass(session, inspection, actor_id)
+
+    def issue_on_pass(self, session: Session, inspection: Inspection, actor_id: int | None) -> None:
+        """Issue inside a finish or review; a station whose key is not approved yet issues nothing,
+        the verdict is recorded all the same, and printing then says why there is no certificate."""
+        with contextlib.suppress(InvalidState):
             self.issue(session, inspection, actor_id)
 
     def issue(self, session: Session, inspection: Inspection, actor_id: int | None) -> Certificate:
@@ -63,31 +65,37 @@ class CertificateService:
             raise InvalidState(
                 f"Inspection {inspection.id} has not passed; it gets a report, not a certificate."
             )
-        station = session.get(Station, inspection.station_id)
+        key, deployment = self.trust.signing_key(session)
         item = session.get(Item, inspection.item_id)
         checklist = self.ctx.checklist_by_hash(session, inspection.checklist_hash)
         # Placeholder serial (unique) until the row id is known; the real one is derived from it.
         row = Certificate(
             serial=f"pending-{uuid.uuid4().hex[:24]}",
             inspection_id=inspection.id,
-            key_id=self.key.key_id,
+            key_id=key.key_id,
             payload="",
         )
         session.add(row)
         session.flush()
-        row.serial = serial_for(row.id, inspection.station_id)
-        limits = payload.FIELD_LIMITS
-        content = payload.CertificatePayload(
-            serial=row.serial,
-            item_code=payload.clip(item.code if item else "", limits["item_code"]),
-            brand=payload.clip(inspection.brand, limits["brand"]),
-            model=payload.clip(checklist.model, limits["model"]),
-            verdict="pass",
-            issued_on=_as_date(inspection.finished_at).date(),
-            station=payload.clip(station.name if station else "", limits["station"]),
-            key_id=self.key.key_id,
+        # The row id comes from the database's own sequence: no two stations draw the same serial,
+        # and the deployment prefix keeps it apart from every other deployment's serials.
+        row.serial = payload.serial_text(deployment.prefix, row.id)
+        item_code, brand, model = payload.fit_texts(
+            item.code if item else "", inspection.brand, checklist.model,
+            payload.text_budget(self.ctx.settings.verify_url),
         )
-        row.payload = payload.encode(content, self.key)
+        content = payload.CertificatePayload(
+            deployment=deployment.prefix,
+            serial_number=row.id,
+            status_index=row.id,
+            item_code=item_code,
+            brand=brand,
+            model=model,
+            verdict="pass",
+            issued_at=datetime.now(UTC).replace(microsecond=0),
+            key_id=key.key_id,
+        )
+        row.payload = payload.encode(content, key)
         session.flush()
         append_event(
             session,
@@ -103,6 +111,10 @@ class CertificateService:
     def void_certificate(self, session: Session, inspection_id: int, reason: str, actor_id: int) -> list[str]:
         """Overturn hook: every live certificate of the inspection becomes void; returns their serials."""
         voided = []
+        inspection = session.get(Inspection, inspection_id)
+        # The buyer sees a category named by the new verdict; the supervisor's note stays in the records.
+        verdict = inspection.verdict if inspection else ""
+        category = REASON_CATEGORIES.get(verdict or "", REASON_CATEGORIES["withdrawn"])
         for row in session.scalars(
             select(Certificate).where(
                 Certificate.inspection_id == inspection_id, Certificate.voided_at.is_(None)
@@ -110,6 +122,7 @@ class CertificateService:
         ):
             row.voided_at = datetime.now(UTC)
             row.void_reason = reason or "verdict overturned"
+            row.void_category = category
             append_event(
                 session,
                 action="certificate.voided",
@@ -117,7 +130,7 @@ class CertificateService:
                 entity_id=row.serial,
                 actor_id=actor_id,
                 station=self.ctx.station_name,
-                data={"inspection": inspection_id, "reason": row.void_reason},
+                data={"inspection": inspection_id, "reason": row.void_reason, "category": category},
             )
             voided.append(row.serial)
         return voided
@@ -139,8 +152,9 @@ class CertificateService:
         return inspection
 
     def qr_text(self, row: Certificate) -> str:
-        """What the certificate's QR code carries; printing takes it from here and never builds it."""
-        return row.payload
+        """What the certificate's QR code carries; printing takes it from here and never builds it:
+        the verify address with the signed payload in its fragment (docs/certificate-format.md)."""
+        return payload.qr_text(self.ctx.settings.verify_url, row.payload)
 
     # --- printing: services/printouts.py makes the documents and records each print --------
 
@@ -168,36 +182,34 @@ class CertificateService:
     # --- verification ----------------------------------------------------------------------
 
     def verify(self, code_or_file: str) -> Verification:
-        """QR text, a certificate PDF or a photo of a tag -> valid / invalid / void, with the details."""
-        code = code_or_file.strip()
-        if not code.startswith(payload.PREFIX):
-            path = Path(code_or_file)
-            if not path.exists():
-                return verify_code(code, {})  # says why it is not a certificate code
-            found = [c for c in codes_in_file(path) if c.startswith(payload.PREFIX)]
-            if not found:
-                return Verification(INVALID, f"No certificate QR code could be read in {path.name}.")
-            code = found[0]
-        result = verify_code(code, keys.trusted_keys(self.ctx.settings.keys_dir, self.key))
-        if not result.valid or result.payload is None:
+        """A verify URL, the bare payload, a certificate PDF or a photo of a tag -> valid / invalid / void.
+
+        This deployment's keys come from the database (checked against the pinned root), its voids
+        straight from the records; other deployments' from their imported trust and status files.
+        """
+        code = code_from_input(code_or_file)
+        if isinstance(code, Verification):
+            return code
+        keys_dir = self.ctx.settings.keys_dir
+        deployments = truststore.trusted_deployments(keys_dir)
+        statuses = truststore.status_lists(keys_dir, deployments)
+        with self.ctx.db.read() as session:
+            own = self.trust.deployment(session)
+        deployments[own.prefix] = own
+        statuses.pop(own.prefix, None)
+        result = verify_with(code, deployments, statuses)
+        if not result.valid or result.payload is None or result.payload.deployment != own.prefix:
             return result
-        return self._with_record(result, code)
+        return self._with_record(result, payload.payload_from_text(code))
 
     def _with_record(self, result: Verification, code: str) -> Verification:
         assert result.payload is not None
+        now = datetime.now(UTC)
         with self.ctx.db.read() as session:
             row = session.scalar(select(Certificate).where(Certificate.serial == result.payload.serial))
             if row is None:
-                if result.payload.key_id == self.key.key_id:
-                    return Verification(
-                        INVALID,
-                        "The signature is ours but this serial is not in the records.",
-                        result.payload,
-                    )
-                return replace(
-                    result,
-                    reason="The signature is genuine (issued by another trusted deployment; "
-                    "its void list is not here).",
+                return Verification(
+                    INVALID, "The signature is ours but this serial is not in the records.", result.payload
                 )
             if row.payload != code:
                 return Verification(
@@ -206,16 +218,14 @@ class CertificateService:
                     result.payload,
                 )
             if row.voided_at is not None:
-                return Verification(
-                    VOID,
-                    f"The certificate was voided on {_as_date(row.voided_at).date()}.",
-                    result.payload,
-                    row.void_reason,
-                )
+                void = Void(row.serial, row.id, f"{_as_date(row.voided_at).date()}",
+                            row.void_category or REASON_CATEGORIES["withdrawn"])
+                return void_result(result.payload, now, void, result.station, result.deployment_name)
             return replace(
                 result,
                 reason=f"The signature is genuine and the certificate is on record "
                 f"(printed {row.print_count} time(s)).",
+                status_as_of=now,
             )
 
 

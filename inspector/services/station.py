@@ -41,6 +41,7 @@ def open_station(settings: Settings | None = None) -> StationServices:
     # A pass issues its certificate, and an overturn voids it, in the same transaction as the verdict.
     ctx.finish_hooks.append(certificates.on_finished)
     checkpoint_after_certificates(ctx)
+    certificates.join_deployment()
     # Calibration scores the authenticator's own verdict, whatever reviews make of it later.
     ctx.finish_hooks.append(keep_first_verdict)
     inspections = InspectionService(ctx)
@@ -51,7 +52,7 @@ def open_station(settings: Settings | None = None) -> StationServices:
         comparisons=ComparisonService(ctx),
         # A review that makes an item pass issues its certificate; one that overturns a pass voids it.
         reviews=ReviewService(ctx, overturn_hooks=[certificates.void_certificate],
-                              pass_hooks=[certificates.issue]),
+                              pass_hooks=[certificates.issue_on_pass]),
         returns=ReturnService(ctx),
         certificates=certificates,
         # A known fake's certificates are voided when it is marked.

@@ -276,6 +276,8 @@ class Certificate(Base):
     print_count: Mapped[int] = mapped_column(Integer, default=0)
     voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     void_reason: Mapped[str | None] = mapped_column(Text)
+    # What a buyer is told (a category); void_reason is the supervisor's own note (migration 0007).
+    void_category: Mapped[str | None] = mapped_column(String(80))
 
 
 class AuditEvent(Base):
@@ -352,3 +354,36 @@ class DeskDailyTotal(Base):
     overturns: Mapped[int] = mapped_column(Integer, default=0)
     blind_reviews: Mapped[int] = mapped_column(Integer, default=0)
     blind_agreed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class DeploymentRecord(Base):
+    """The deployment's identity (one row): prefix of its serials, name, the root's signed statement."""
+
+    __tablename__ = "deployments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # always 1: a second creator fails and re-reads
+    prefix: Mapped[str] = mapped_column(String(5), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    root_public_key: Mapped[str] = mapped_column(String(64))  # base64url of the raw 32 bytes
+    statement: Mapped[str] = mapped_column(Text)  # the signed JSON text
+    signature: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SigningKeyRecord(Base):
+    """A station key: pending until the root signs its statement (migration 0007).
+
+    The columns are for reading and queries; what counts is `statement` under `root_signature`,
+    checked against the root public key each station pins in its own keys folder.
+    """
+
+    __tablename__ = "signing_keys"
+
+    kid: Mapped[str] = mapped_column(String(16), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    station: Mapped[str] = mapped_column(String(80), index=True)
+    not_before: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    statement: Mapped[str | None] = mapped_column(Text)
+    root_signature: Mapped[str | None] = mapped_column(String(100))

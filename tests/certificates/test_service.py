@@ -82,7 +82,7 @@ def test_pass_issues_a_certificate_that_prints_decodes_and_verifies(
     assert "Signing key" not in text and "inspector verify" not in text
     pages = render_png(pdf, tmp_path, 300, "certificate")  # an office printer's resolution
     code = decode(pages[0])["QRCode"]
-    assert code == row.payload
+    assert code == f"https://verify.example.com/#{row.payload}"  # a URL a phone opens
     assert certs.verify(code).status == "valid"
     assert certs.verify(str(tmp_path / "certificate.pdf")).status == "valid"
     assert certs.verify(str(pages[0])).status == "valid"  # a photo/scan of the printout
@@ -174,8 +174,9 @@ def test_overturn_voids_and_verify_says_void(
     assert certs.verify(code).status == "valid"
     services.reviews.overturn(people["morgan"], inspection_id, "fail", "stitch count wrong on review")
     result = certs.verify(code)
-    assert result.status == "void" and result.void_reason == "stitch count wrong on review"
-    assert "VOID" in result.describe()
+    # The buyer sees a category, never the supervisor's own note.
+    assert result.status == "void" and result.void_reason == "not authentic (overturned on review)"
+    assert "VOID" in result.describe() and "stitch" not in result.describe()
     with pytest.raises(InvalidState):
         certs.tag(inspection_id, "2x1in")
     assert "Inspection report" in _text(certs.certificate_pdf(inspection_id))
@@ -211,10 +212,16 @@ def test_serials_are_unique_across_stations(
     test_settings: object, people: dict[str, Actor], services: StationServices, photo_bytes: bytes
 ) -> None:
     attach(services)
-    other = open_station(test_settings.with_changes(station_name="bench-2"))  # type: ignore[attr-defined]
+    other = open_station(  # a second station: its own data folder, the same database
+        test_settings.with_changes(  # type: ignore[attr-defined]
+            station_name="bench-2", keys_dir=test_settings.home / "bench-2-keys"  # type: ignore[attr-defined]
+        )
+    )
     try:
         attach(other)
         alex_there = other.users.login("B-1", "1234")  # a login holds at its own station only
+        [pending] = [k for k in services.certificates.trust.key_list() if k.state == "pending"]
+        services.certificates.trust.approve(people["admin"], pending.kid)
         for number in range(3):
             _finish(services, people["alex"], photo_bytes, f"A-{number}", ALL_PASS)
             _finish(other, alex_there, photo_bytes, f"B-{number}", ALL_PASS)
@@ -223,7 +230,7 @@ def test_serials_are_unique_across_stations(
     with services.ctx.db.read() as session:
         serials = list(session.scalars(select(Certificate.serial)))
     assert len(serials) == len(set(serials)) == 6
-    assert len({s[:2] for s in serials}) == 2  # the station shows in the serial
+    assert len({s.split("-")[0] for s in serials}) == 1  # the deployment's prefix starts every serial
 
 
 def test_cli_print_verify_and_export(
@@ -254,7 +261,7 @@ def test_cli_print_verify_and_export(
     assert "VOID" in capsys.readouterr().out
     with pytest.raises(SystemExit):
         main(["print", "tag", str(inspection_id), "--size", "9x9in", "-o", str(tag)])
-    assert main(["keys", "export", "-o", str(tmp_path / "public.pem")]) == 0
-    assert (tmp_path / "public.pem").read_bytes().startswith(b"-----BEGIN PUBLIC KEY-----")
+    assert main(["keys", "export", "-o", str(tmp_path / "trust.json")]) == 0
+    assert '"format": "inspector-trust/1"' in (tmp_path / "trust.json").read_text()
     assert main(["print", "certificate", "999", "-o", str(out)]) == 2
     assert "inspector: There is no inspection 999." in capsys.readouterr().err

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import socket
 import threading
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pypdfium2
@@ -17,29 +17,36 @@ from inspector.printing.documents import TagDocument
 from inspector.printing.network import PrinterUnavailable, send_zpl
 from inspector.printing.tags import TAG_SIZES, layout, size_dots, tag_pdf
 from inspector.printing.zpl import tag_zpl
-from inspector.security import keys, payload
+from inspector.security import payload
+from inspector.security.trustlist import Deployment
 from inspector.security.verification import VALID, verify_code
 from tests.certificates.conftest import decode, render_png
+from tests.certificates.test_payload import make_deployment
 
 ISSUER = "Northside Authentication Centre"
 VERIFY = "https://verify.northside.example"
 
 
-def _tag(tmp_path: Path, reprint: int = 0) -> tuple[TagDocument, dict[str, object]]:
-    key = keys.load_or_create(tmp_path / "keys")
+def _tag(tmp_path: Path, reprint: int = 0) -> tuple[TagDocument, dict[str, Deployment]]:
+    """The longest payload the certificate service makes, behind the default verify address."""
+    deployment, _, key = make_deployment("ACMEX")
+    item, brand, model = payload.fit_texts(
+        "TR1000-001-LONG-ITEM-CODE-2026", "Testbrand Longname", "Runner Premium Edition"
+    )
     content = payload.CertificatePayload(
-        serial="0300001234",
-        item_code="TR1000-001-LONG-ITEM-CODE",
-        brand="Testbrand Longname",
-        model="Runner Premium Edition",
+        deployment="ACMEX",
+        serial_number=1234,
+        status_index=1234,
+        item_code=item,
+        brand=brand,
+        model=model,
         verdict="pass",
-        issued_on=date(2026, 11, 23),
-        station="bench-12",
+        issued_at=datetime(2026, 11, 23, 10, 0, tzinfo=UTC),
         key_id=key.key_id,
     )
     doc = TagDocument(
         serial=content.serial,
-        code=f"{VERIFY}/#" + payload.encode(content, key),  # a URL, as the QR will carry
+        code=payload.qr_text(VERIFY, payload.encode(content, key)),  # a URL, as the QR will carry
         brand=content.brand,
         model=content.model,
         reprint=reprint,
@@ -48,7 +55,7 @@ def _tag(tmp_path: Path, reprint: int = 0) -> tuple[TagDocument, dict[str, objec
         issued_on=content.issued_on,
         verify_address=VERIFY,
     )
-    return doc, keys.trusted_keys(tmp_path / "keys", key)  # type: ignore[return-value]
+    return doc, {"ACMEX": deployment}
 
 
 def _text(pdf: bytes) -> str:
@@ -65,7 +72,7 @@ def test_tag_pdf_decodes_at_the_printers_resolution_and_verifies(tmp_path: Path,
     [png] = render_png(pdf, tmp_path, round(per_mm * 25.4), f"tag-{size}-{dpi}")
     found = decode(png)
     assert found.get("QRCode") == doc.code
-    result = verify_code(found["QRCode"].split("#", 1)[1], trusted)  # type: ignore[arg-type]
+    result = verify_code(found["QRCode"], trusted)
     assert result.status == VALID and result.payload is not None and result.payload.serial == doc.serial
     if size == "4x6in":
         assert found.get("Code128") == doc.serial
@@ -145,7 +152,8 @@ def test_zpl_follows_the_reference(tmp_path: Path, size: str, dpi: int) -> None:
         elif command.startswith("^BC"):
             orientation, bar_height, line, above, ucc = command[3:].split(",")
             assert (orientation, line, above, ucc) == ("N", "N", "N", "N")
-            assert y + int(bar_height) <= height and data == ">;" + doc.serial
+            # >: starts subset B: the serial starts with the deployment's prefix (letters).
+            assert y + int(bar_height) <= height and data == ">:" + doc.serial
         else:
             assert command.startswith("^A0N,")
     with pytest.raises(BadInput):

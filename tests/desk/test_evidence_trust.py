@@ -93,7 +93,7 @@ def test_a_computer_without_its_own_key_trusts_an_imported_public_key(
         services: StationServices, bundle: bytes, tmp_path: Path,
         capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     _point_cli_at(services, monkeypatch)
-    public = tmp_path / "deployment.pub.pem"
+    public = tmp_path / "deployment-trust.json"
     assert main(["keys", "export", "-o", str(public)]) == 0
     bundle_file = tmp_path / "evidence.zip"
     bundle_file.write_bytes(bundle)
@@ -113,8 +113,8 @@ def test_a_computer_without_its_own_key_trusts_an_imported_public_key(
     out = capsys.readouterr().out
     assert out.splitlines()[-1] == "VALID" and "(trusted)" in out
     assert main(["evidence", "verify", str(bundle_file)]) == 0
-    # Importing something that is not a public key is one sentence, exit 2.
+    # Importing something that is not a trust file is one sentence, exit 2.
     junk = tmp_path / "junk.pem"
     junk.write_text("not a key")
     assert main(["keys", "import", str(junk)]) == 2
-    assert "not a PEM public key" in capsys.readouterr().err
+    assert "is not JSON (write it with `inspector keys export`)" in capsys.readouterr().err

@@ -1,0 +1,154 @@
+"""docs/certificate-format.md is enough: a verifier written from it alone agrees with ours.
+
+The verifier below uses only `cryptography`, json, base64, gzip and hashlib, never inspector's modules.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
+
+from inspector.security.roles import Actor
+from inspector.services.station import StationServices
+from inspector.services.status import export_status
+from inspector.storage.models import Certificate
+from tests.certificates.test_service import ALL_PASS, _finish
+
+# --- the minimal verifier, from docs/certificate-format.md -----------------------------------------
+
+
+def _b64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _time(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def _open(statement: dict[str, str], key: bytes) -> dict | None:  # type: ignore[type-arg]
+    try:
+        Ed25519PublicKey.from_public_bytes(key).verify(
+            _b64(statement["signature"]), statement["signed"].encode()
+        )
+    except InvalidSignature:
+        return None
+    return json.loads(statement["signed"])  # type: ignore[no-any-return]
+
+
+def _kid(raw: bytes) -> str:
+    return hashlib.sha256(raw).digest()[:8].hex()
+
+
+def load_trust(trust_file: str) -> dict:  # type: ignore[type-arg]
+    document = json.loads(trust_file)
+    assert document["format"] == "inspector-trust/1"
+    claimed = json.loads(document["deployment"]["signed"])
+    root = _b64(claimed["root_key"])
+    deployment = _open(document["deployment"], root)
+    assert deployment is not None and deployment["type"] == "inspector-deployment/1"
+    trusted = {"prefix": deployment["prefix"], "root": root, "keys": {}}
+    _learn(trusted, document["keys"])
+    return trusted
+
+
+def _learn(trusted: dict, statements: list) -> None:  # type: ignore[type-arg]
+    for statement in statements:
+        key = _open(statement, trusted["root"])
+        if (
+            key is None
+            or key["deployment"] != trusted["prefix"]
+            or _kid(_b64(key["public_key"])) != key["kid"]
+        ):
+            continue
+        old = trusted["keys"].get(key["kid"])
+        if old and (
+            (old["revoked_at"] and not key["revoked_at"]) or (old["retired_at"] and not key["retired_at"])
+        ):
+            continue
+        trusted["keys"][key["kid"]] = key
+
+
+def load_status(status_file: str, trusted: dict) -> dict:  # type: ignore[type-arg]
+    document = json.loads(status_file)
+    assert document["format"] == "inspector-status/1"
+    claimed = json.loads(document["status"]["signed"])
+    _learn(trusted, claimed["keys"])
+    signer = (
+        trusted["root"]
+        if claimed["kid"] == _kid(trusted["root"])
+        else _b64(trusted["keys"][claimed["kid"]]["public_key"])
+    )
+    status = _open(document["status"], signer)
+    assert status is not None and status["deployment"] == trusted["prefix"]
+    assert status["encoded_list"].startswith("u")
+    status["bits"] = gzip.decompress(_b64(status["encoded_list"][1:]))
+    return status
+
+
+def verify(text: str, trusted: dict, status: dict | None) -> str:  # type: ignore[type-arg]
+    code = text.rsplit("#", 1)[-1]
+    if not code.startswith("INS2:"):
+        return "INVALID"
+    try:
+        raw = _b64(code[5:])
+    except ValueError:
+        return "INVALID"
+    if len(raw) < 21 + 64:
+        return "INVALID"
+    body, signature = raw[:-64], raw[-64:]
+    kid = body[:8].hex()
+    issued = datetime(2000, 1, 1, tzinfo=UTC) + timedelta(seconds=int.from_bytes(body[8:12], "big"))
+    number, index = int.from_bytes(body[12:16], "big"), int.from_bytes(body[16:20], "big")
+    prefix = body[21:].split(b"\x1f")[0].decode()
+    if prefix != trusted["prefix"] or kid not in trusted["keys"]:
+        return "INVALID"
+    key = trusted["keys"][kid]
+    try:
+        Ed25519PublicKey.from_public_bytes(_b64(key["public_key"])).verify(signature, b"INS2:" + body)
+    except InvalidSignature:
+        return "INVALID"
+    if issued < _time(key["not_before"]):
+        return "INVALID"
+    if key["revoked_at"] and issued >= _time(key["revoked_at"]):
+        return "INVALID"
+    if key["retired_at"] and issued > _time(key["retired_at"]):
+        return "INVALID"
+    if status is None:
+        return "VALID (no status list)"
+    serial = f"{prefix}-{number:08d}"
+    bit = index < len(status["bits"]) * 8 and status["bits"][index // 8] >> (7 - index % 8) & 1
+    if bit or any(void["serial"] == serial for void in status["voids"]):
+        return "VOID"
+    return "VALID"
+
+
+# --- the test ----------------------------------------------------------------------------------------
+
+
+def test_a_verifier_written_from_the_document_agrees(
+    services: StationServices, people: dict[str, Actor], photo_bytes: bytes
+) -> None:
+    certs = services.certificates
+    first = _finish(services, people["alex"], photo_bytes, "DOC-1", ALL_PASS)
+    _finish(services, people["alex"], photo_bytes, "DOC-2", ALL_PASS)
+    with services.ctx.db.read() as session:
+        codes = [certs.qr_text(row) for row in session.scalars(select(Certificate).order_by(Certificate.id))]
+    trusted = load_trust(certs.trust.trust_file().decode())
+    assert [verify(code, trusted, None) for code in codes] == ["VALID (no status list)"] * 2
+    status = load_status(export_status(services.ctx)[0].decode(), trusted)
+    assert [verify(code, trusted, status) for code in codes] == ["VALID", "VALID"]
+    altered = codes[0][:-10] + ("A" if codes[0][-10] != "A" else "B") + codes[0][-9:]
+    assert verify(altered, trusted, status) == "INVALID"
+    services.reviews.overturn(people["morgan"], first, "fail", "internal: logo spacing")
+    status = load_status(export_status(services.ctx)[0].decode(), trusted)
+    assert [verify(code, trusted, status) for code in codes] == ["VOID", "VALID"]
+    assert [v["reason"] for v in status["voids"]] == ["not authentic (overturned on review)"]
+    # Ours agrees on every one.
+    assert [certs.verify(code).status for code in (*codes, altered)] == ["void", "valid", "invalid"]
