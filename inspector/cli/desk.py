@@ -230,14 +230,12 @@ def _analytics(args: argparse.Namespace) -> int:
     elif args.csv:
         sys.stdout.write(to_csv(rows))
     else:
-        print(f"{args.by:<16} {'items':>7} {'per h':>6} {'min':>6} {'pass':>6} {'fail':>6} {'inc':>6} "
-              f"{'overt':>6} {'agree':>6} {'calib':>6}")
+        # Every rate with its k/n and 95% Wilson interval: "0%" from one review is not a finding.
         for r in rows:
-            agree = f"{r.agreement_rate:.0%}" if r.agreement_rate is not None else "-"
-            calib = f"{r.calibration_accuracy:.0%}" if r.calibration_accuracy is not None else "-"
-            print(f"{r.name[:16]:<16} {r.inspections:>7} {r.items_per_hour:>6} {r.minutes_per_inspection:>6} "
-                  f"{r.pass_rate:>6.0%} {r.fail_rate:>6.0%} {r.inconclusive_rate:>6.0%} "
-                  f"{r.overturn_rate:>6.0%} {agree:>6} {calib:>6}")
+            print(f"{r.name}: {r.inspections} inspections, {r.items_per_hour} per hour, "
+                  f"{r.minutes_per_inspection} min each")
+            for name, rate in r.rates().items():
+                print(f"    {name.replace('_', ' '):<22} {rate.text()}")
     return 0
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -17,6 +17,7 @@ from inspector.security.roles import Actor, Permission
 from inspector.services import analytics_summary as summary
 from inspector.services import calibration
 from inspector.services.context import ServiceContext
+from inspector.services.rates import Rate
 from inspector.storage.database import Database
 from inspector.storage.models import DeskDailyTotal, Inspection, Item, Review, Station, User
 
@@ -39,6 +40,24 @@ class AnalyticsRow:
     agreement_rate: float | None
     calibration_items: int
     calibration_accuracy: float | None
+    # The counts behind the rates, for their sample sizes and 95% intervals (`rates()`).
+    # (Left out of ==: the rates above already say the same for rows compared in tests.)
+    passes: int = field(default=0, compare=False)
+    fails: int = field(default=0, compare=False)
+    inconclusive: int = field(default=0, compare=False)
+    overturns: int = field(default=0, compare=False)
+    blind_agreed: int = field(default=0, compare=False)
+    calibration_right: int = field(default=0, compare=False)
+
+    def rates(self) -> dict[str, Rate]:
+        """Every rate of the row with its n: pass/fail/inconclusive of inspections, overturns of
+        reviews, agreement of blind reviews, accuracy of calibration items."""
+        return {"pass_rate": Rate(self.passes, self.inspections),
+                "fail_rate": Rate(self.fails, self.inspections),
+                "inconclusive_rate": Rate(self.inconclusive, self.inspections),
+                "overturn_rate": Rate(self.overturns, self.reviews),
+                "agreement_rate": Rate(self.blind_agreed, self.blind_reviews),
+                "calibration_accuracy": Rate(self.calibration_right, self.calibration_items)}
 
 
 def _key(group: str) -> Any:
@@ -129,9 +148,10 @@ def summary_query(group: str, first_day: date, end_day: date) -> Select:
 
 def _review_columns() -> list[Any]:
     return [func.count(Review.id), func.sum(case((Review.decision == "overturn", 1), else_=0)),
-            func.sum(case((Review.blind.is_(True), 1), else_=0)),
-            func.sum(case((and_(Review.blind.is_(True), Review.verdict == Review.previous_verdict), 1),
-                          else_=0))]
+            # Agreement is the blind second review's with the first verdict (not the senior panel's).
+            func.sum(case((and_(Review.blind.is_(True), Review.stage == "review"), 1), else_=0)),
+            func.sum(case((and_(Review.blind.is_(True), Review.stage == "review",
+                                Review.verdict == Review.previous_verdict), 1), else_=0))]
 
 
 def _review_period(since: datetime | None, until: datetime | None) -> ColumnElement[bool]:
@@ -220,7 +240,9 @@ def analytics(ctx: ServiceContext, actor: Actor, group: str = "authenticator",
             overturn_rate=_rate(overturns, total_reviews), blind_reviews=blind,
             agreement_rate=_rate(agreed, blind) if blind else None,
             calibration_items=cal_count,
-            calibration_accuracy=_rate(cal_right, cal_count) if cal_count else None))
+            calibration_accuracy=_rate(cal_right, cal_count) if cal_count else None,
+            passes=int(passes), fails=int(fails), inconclusive=int(inconclusive), overturns=int(overturns),
+            blind_agreed=int(agreed), calibration_right=cal_right))
     rows.sort(key=lambda r: (-r.inspections, r.name))
     return rows
 
@@ -263,9 +285,16 @@ def _rate(part: Any, whole: int) -> float:
 
 
 def to_csv(rows: list[AnalyticsRow]) -> str:
+    """Every field, then each rate's k, n and 95% Wilson interval."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([f.name for f in fields(AnalyticsRow)])
+    interval_names = [f"{name}_{part}" for name in AnalyticsRow(
+        "", "", 0, 0, 0, 0, 0, 0, 0, 0, 0, None, 0, None).rates() for part in ("k", "n", "low", "high")]
+    writer.writerow([f.name for f in fields(AnalyticsRow)] + interval_names)
     for row in rows:
-        writer.writerow(["" if v is None else v for v in asdict(row).values()])
+        extra: dict[str, object] = {}
+        for name, rate in row.rates().items():
+            extra.update(rate.csv_fields(name))
+        writer.writerow(["" if v is None else v for v in asdict(row).values()]
+                        + [extra[name] for name in interval_names])
     return out.getvalue()

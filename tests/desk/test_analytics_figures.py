@@ -93,7 +93,8 @@ def work(services: StationServices, people: dict[str, Actor]) -> Actor:
             inspection_id = session.scalar(insert(Inspection).values(
                 item_id=item_id, checklist_id="hand", checklist_version=1, checklist_hash="f" * 64,
                 brand=brand, authenticator_id=users[who], station_id=stations[bench], status="finished",
-                verdict=verdict, declared_value=100.0, started_at=finished_at - timedelta(minutes=minutes),
+                verdict=verdict, first_verdict=REVIEWS[code][2] if code in REVIEWS else verdict,
+                declared_value=100.0, started_at=finished_at - timedelta(minutes=minutes),
                 finished_at=finished_at).returning(Inspection.id))
             if code in REVIEWS:
                 decision, new, previous, blind, recorded = REVIEWS[code]
