@@ -55,6 +55,14 @@ def register(subparsers: Any) -> None:
     status_import.add_argument("file")
     status_import.set_defaults(func=_status_import)
 
+    site = subparsers.add_parser("site", help="the static verify page for phones")
+    site_sub = site.add_subparsers(dest="site_command", metavar="ACTION")
+    site_export = site_sub.add_parser(
+        "export", help="write the page, the trust file and the latest status list into DIR"
+    )
+    site_export.add_argument("folder", metavar="DIR")
+    site_export.set_defaults(func=_site_export)
+
 
 def _station() -> Any:
     from inspector.services.station import open_station
@@ -205,4 +213,17 @@ def _status_import(args: argparse.Namespace) -> int:
         f"status of deployment {status.deployment} as of {status.issued_at:%Y-%m-%d %H:%M} UTC "
         f"({len(status.voids)} void certificate(s)) is now used here"
     )
+    return 0
+
+
+def _site_export(args: argparse.Namespace) -> int:
+    from inspector.services.site import export_site
+
+    station = _station()
+    try:
+        written = export_site(station.ctx, Path(args.folder))
+    finally:
+        station.close()
+    print(f"wrote the verify page ({', '.join(p.name for p in written)}) to {args.folder}; "
+          "serve it at the verify_url setting's address")
     return 0

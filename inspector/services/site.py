@@ -1,0 +1,38 @@
+"""`inspector site export DIR`: the static verify page with this deployment's trust file and status list."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from inspector.errors import BadInput
+from inspector.services.context import ServiceContext
+from inspector.services.deployment import DeploymentKeys
+from inspector.services.status import export_status
+
+PAGE_FILES = ("index.html", "verify.js")
+
+
+def export_site(ctx: ServiceContext, folder: Path) -> list[Path]:
+    """Write the page, trust.json and a freshly signed status.json into `folder`; any static host serves it.
+
+    Nothing in it is fetched from elsewhere: the page loads only its own files, and the payload to
+    check comes from the URL fragment, which the browser never sends to the host.
+    """
+    trust = DeploymentKeys(ctx).trust_file()
+    status, _voids = export_status(ctx)
+    files = {
+        name: resources.files("inspector.verify_site").joinpath(name).read_bytes() for name in PAGE_FILES
+    }
+    files["trust.json"] = trust
+    files["status.json"] = status
+    written = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            path = folder / name
+            path.write_bytes(data)
+            written.append(path)
+    except OSError as exc:
+        raise BadInput(f"The folder {folder} cannot be written ({exc.strerror}).") from exc
+    return written
