@@ -42,7 +42,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -51,9 +51,19 @@ def _chromium(tmp_path: Path, url: str, *extra: str) -> str:
         pytest.fail("chromium is missing: install Debian's chromium (apt-get install chromium)")
     profile = tmp_path / "chromium-profile"
     command = [
-        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-        f"--user-data-dir={profile}", "--virtual-time-budget=15000", *extra, url,
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--virtual-time-budget=15000",
+        *extra,
+        url,
     ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
     return done.stdout
@@ -82,14 +92,23 @@ def test_the_page_says_valid_invalid_then_void_in_a_real_browser(
     assert scanned.startswith("https://verify.example.com/#INS2:")
     url = scanned.replace("https://verify.example.com/", base)
     settings = services.ctx.settings
-    for name, value in (("INSPECTOR_DATABASE_URL", settings.database_url),
-                        ("INSPECTOR_CHECKLISTS_DIR", str(settings.checklists_dir)),
-                        ("INSPECTOR_ASSETS_DIR", str(settings.assets_dir))):
+    for name, value in (
+        ("INSPECTOR_DATABASE_URL", settings.database_url),
+        ("INSPECTOR_CHECKLISTS_DIR", str(settings.checklists_dir)),
+        ("INSPECTOR_ASSETS_DIR", str(settings.assets_dir)),
+    ):
         monkeypatch.setenv(name, value)
     assert main(["site", "export", str(folder)]) == 0
-    assert sorted(p.name for p in folder.iterdir()) == ["index.html", "status.json", "trust.json", "verify.js"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "index.html",
+        "status.json",
+        "trust.json",
+        "verify.js",
+    ]
     page = (folder / "index.html").read_text() + (folder / "verify.js").read_text()
-    assert "http://" not in page.replace("http-equiv", "") and "https://" not in page  # nothing from elsewhere
+    assert (
+        "http://" not in page.replace("http-equiv", "") and "https://" not in page
+    )  # nothing from elsewhere
 
     verdict, dom = _verdict(tmp_path, url)
     assert verdict == "VALID"
