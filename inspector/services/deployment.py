@@ -30,6 +30,7 @@ from inspector.security.trustlist import (
     deployment_from_statement,
     deployment_statement,
     key_entry_for,
+    parse_trust_file,
     unb64url,
 )
 from inspector.services.context import ServiceContext
@@ -168,6 +169,10 @@ class DeploymentKeys:
         deployment = deployment_from_statement(Signed(record.statement, unb64url(record.signature)))
         if b64url(deployment.root_key) != record.root_public_key:
             raise InvalidState("The deployment's statement names another root key than its record.")
+        # What this station saw before comes first: a revocation or retirement once seen stays, even
+        # if someone with database access puts back an older (validly signed) copy of the key's row.
+        for signed in self._cached_statements(deployment):
+            deployment.add_key(signed)
         for row in session.scalars(select(SigningKeyRecord).where(SigningKeyRecord.statement.is_not(None))):
             try:
                 deployment.add_key(Signed(row.statement or "", unb64url(row.root_signature or "")))
@@ -175,6 +180,16 @@ class DeploymentKeys:
                 continue  # not signed by the pinned root: an edited or forged row is simply not trusted
         self._cache(deployment)
         return deployment
+
+    def _cached_statements(self, deployment: Deployment) -> list[Signed]:
+        path = self.keys_dir / keys.TRUSTED_DIR / f"{deployment.prefix}.json"
+        try:
+            cached = parse_trust_file(path.read_bytes(), str(path))
+        except (OSError, BadInput):
+            return []
+        if cached.root_key != deployment.root_key:
+            return []
+        return [signed for _entry, signed in cached.keys.values()]
 
     def _cache(self, deployment: Deployment) -> None:
         """Keep this deployment's trust file in the keys folder (keys/trusted/<PREFIX>.json), so that
