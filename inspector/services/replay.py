@@ -120,6 +120,13 @@ def _appeal_decided(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
         inspection.update(verdict=d.get("to"), seq=e.seq)
 
 
+def _taken_over(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
+    """A supervisor took over an open inspection: it is theirs from then on."""
+    inspection = exp.inspections.get(_int(e.entity_id) or -1)
+    if inspection is not None and d.get("to") is not None:
+        inspection.update(authenticator=d["to"], seq=e.seq)
+
+
 def _step_recorded(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
     iid = _int(e.entity_id)
     if iid is not None:
@@ -147,6 +154,7 @@ _HANDLERS = {
     "user.created": _user_created,
     "inspection.started": _inspection_started,
     "inspection.finished": _inspection_finished,
+    "inspection.taken_over": _taken_over,
     "review.confirm": _reviewed,
     "review.overturn": _reviewed,
     "review.dispute": _reviewed,  # a blind disagreement: the verdict waits for the panel

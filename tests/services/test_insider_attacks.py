@@ -410,3 +410,15 @@ def _resign(world: World, data: bytes, name: str, content: bytes) -> bytes:
                 body = base64.b64encode(key.sign(manifest_bytes)) + b"\n"
             target.writestr(info.filename, body)
     return out.getvalue()
+
+
+def test_a_take_over_is_explained_and_a_changed_holder_is_named(world: World) -> None:
+    alex, morgan = world.people["alex"], world.people["morgan"]
+    open_id = world.station.inspections.start_or_resume(alex, "ITEM-T", style_code="TR1000-001").inspection.id
+    world.station.inspections.take_over(morgan, open_id, "Alex went home ill")
+    assert world.verify().ok, world.verify().lines()
+    world.attack(lambda c: c.execute(text("UPDATE inspections SET authenticator_id = :a WHERE id = :i"),
+                                     {"a": alex.user_id, "i": open_id}))
+    out = _text(world.verify())
+    assert (f"inspection {open_id}: authenticator is user {alex.user_id}, the log says user "
+            f"{morgan.user_id}") in out
