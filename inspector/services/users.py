@@ -163,7 +163,8 @@ class UserService:
 
     def _settle(self, session: Session, who: str, user_id: int | None, matched: bool) -> _Attempt:
         now = datetime.now(UTC)
-        user = session.get(User, user_id) if user_id is not None else None
+        # Locked for the rest of the transaction: attempts at several stations at once all count.
+        user = session.get(User, user_id, with_for_update=True) if user_id is not None else None
         if user is None:
             append_event(session, action="login.failed", entity="login", entity_id=who[:80], actor_id=None,
                          station=self.ctx.station_name, data={"who": who[:80]})
