@@ -6,9 +6,11 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from inspector.cli.login import add_login_arguments, logged_in
 from inspector.config import load_settings
 from inspector.errors import BadInput
 from inspector.printing.tags import TAG_SIZES
+from inspector.security.roles import Permission
 
 
 def register(subparsers: Any) -> None:
@@ -23,6 +25,7 @@ def register(subparsers: Any) -> None:
                              help="print through the system print queue (CUPS); no QUEUE: the default")
     certificate.add_argument("--paper", choices=["a4", "letter"], default="a4")
     certificate.add_argument("--copies", type=int, default=1)
+    add_login_arguments(certificate)
     certificate.set_defaults(func=_print_certificate)
     tag = printing_sub.add_parser("tag", help="the authenticity tag")
     tag.add_argument("inspection_id", type=int)
@@ -35,6 +38,7 @@ def register(subparsers: Any) -> None:
     tag.add_argument("--printer", metavar="QUEUE", nargs="?", const="",
                      help="print through the system print queue (CUPS); no QUEUE: the default")
     tag.add_argument("--copies", type=int, default=1)
+    add_login_arguments(tag)
     tag.set_defaults(func=_print_tag)
 
     zpl = subparsers.add_parser("zpl", help="raw ZPL to a network label printer")
@@ -71,9 +75,10 @@ def _print_certificate(args: argparse.Namespace) -> int:
         raise BadInput("Give -o OUT.pdf to write the certificate or --printer to print it.")
     station, service = _service()
     try:
-        printouts = service.printouts
-        made = printouts.certificate(args.inspection_id, args.paper, args.copies)
-        _deliver(printouts, made, args)
+        with logged_in(station, args, Permission.PRINT) as actor:
+            printouts = service.printouts
+            made = printouts.certificate(args.inspection_id, args.paper, args.copies)
+            _deliver(printouts, made, args, actor)
     finally:
         station.close()
     return 0
@@ -88,23 +93,25 @@ def _print_tag(args: argparse.Namespace) -> int:
         raise BadInput("Brother QL raster goes to the label printer (--send), not to the print queue.")
     station, service = _service()
     try:
-        printouts = service.printouts
-        made = printouts.tag(args.inspection_id, args.size, args.fmt, args.copies)
-        _deliver(printouts, made, args)
-        if args.send:
-            print(f"printed on {printouts.send_to_label_printer(made, args.send)}")
+        with logged_in(station, args, Permission.PRINT) as actor:
+            printouts = service.printouts
+            made = printouts.tag(args.inspection_id, args.size, args.fmt, args.copies)
+            _deliver(printouts, made, args, actor)
+            if args.send:
+                print(f"printed on {printouts.send_to_label_printer(made, args.send, actor)}")
     finally:
         station.close()
     return 0
 
 
-def _deliver(printouts: Any, made: Any, args: argparse.Namespace) -> None:
-    """-o writes an export (counted once the file is safely written); --printer prints through CUPS."""
+def _deliver(printouts: Any, made: Any, args: argparse.Namespace, actor: Any) -> None:
+    """-o writes an export (counted once the file is safely written); --printer prints through CUPS;
+    each recorded with who did it."""
     if args.output:
-        printouts.export(made, Path(args.output))
+        printouts.export(made, Path(args.output), actor)
         print(f"wrote {args.output}")
     if args.printer is not None:
-        job = printouts.print_on_system(made, args.printer)
+        job = printouts.print_on_system(made, args.printer, actor)
         print(f"printed: job {job}")
 
 

@@ -31,7 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from inspector.errors import BadInput
+from inspector.errors import BadInput, PermissionDenied
 from inspector.security.roles import Actor, Permission
 
 if TYPE_CHECKING:
@@ -40,8 +40,8 @@ if TYPE_CHECKING:
 PIN_VARIABLE = "INSPECTOR_PIN"
 
 
-def add_login_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--as", dest="user", required=True, metavar="BADGE_OR_NAME",
+def add_login_arguments(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    parser.add_argument("--as", dest="user", required=required, metavar="BADGE_OR_NAME",
                         help="who runs this command (badge code or name)")
     parser.add_argument("--pin", help=f"that user's PIN (default: ${PIN_VARIABLE}, else asked)")
 
@@ -57,6 +57,9 @@ def pin_from(args: argparse.Namespace) -> str:
 
 def log_in(station: StationServices, args: argparse.Namespace, permission: Permission | None = None) -> Actor:
     """The logged-in actor, refused unless their current role has `permission`."""
+    if not getattr(args, "user", None):
+        raise PermissionDenied(f"Log in with --as BADGE --pin PIN: only a user who may {permission or 'act'} "
+                               "can do this.")
     actor = station.users.login(args.user, pin_from(args))
     if permission is not None:
         try:

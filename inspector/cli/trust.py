@@ -28,6 +28,8 @@ def register(subparsers: Any) -> None:
     export.set_defaults(func=_keys_export)
     trust = keys_sub.add_parser("import", help="trust a deployment's trust file (from `keys export`)")
     trust.add_argument("file")
+    # Needed at a station; a verifier's computer without a database of its own has no users to ask.
+    add_login_arguments(trust, required=False)
     trust.set_defaults(func=_keys_import)
     listing = keys_sub.add_parser("list", help="the deployment's station keys and their state")
     listing.set_defaults(func=_keys_list)
@@ -50,6 +52,7 @@ def register(subparsers: Any) -> None:
     status_sub = status.add_subparsers(dest="status_command", metavar="ACTION")
     status_export = status_sub.add_parser("export", help="write the deployment's signed status list")
     status_export.add_argument("-o", "--output", required=True)
+    add_login_arguments(status_export)
     status_export.set_defaults(func=_status_export)
     status_import = status_sub.add_parser("import", help="take a status list on this computer")
     status_import.add_argument("file")
@@ -132,12 +135,30 @@ def _keys_import(args: argparse.Namespace) -> int:
     from inspector.security.truststore import import_trust_file
 
     settings = load_settings()
-    deployment = import_trust_file(settings.keys_dir, _read(args.file), args.file, _own_prefix(settings))
+    if _records_kept_here(settings):
+        # At a station, trusting a deployment decides which certificates verify there: an admin's decision.
+        station = _station()
+        try:
+            with logged_in(station, args, Permission.MANAGE_KEYS):
+                deployment = import_trust_file(settings.keys_dir, _read(args.file), args.file,
+                                               _own_prefix(settings))
+        finally:
+            station.close()
+    else:
+        deployment = import_trust_file(settings.keys_dir, _read(args.file), args.file, _own_prefix(settings))
     print(
         f"deployment {deployment.prefix} ({deployment.name}) is now trusted with {len(deployment.keys)} "
         "station key(s): its certificates verify here"
     )
     return 0
+
+
+def _records_kept_here(settings: Any) -> bool:
+    """A station (a PostgreSQL database, or a SQLite file that exists), not a verifier-only computer."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database_url)
+    return url.get_backend_name() != "sqlite" or bool(url.database and Path(url.database).exists())
 
 
 def _keys_list(args: argparse.Namespace) -> int:
@@ -197,7 +218,8 @@ def _status_export(args: argparse.Namespace) -> int:
 
     station = _station()
     try:
-        data, voids = export_status(station.ctx)
+        with logged_in(station, args, Permission.EXPORT):
+            data, voids = export_status(station.ctx)
     finally:
         station.close()
     _write(args.output, data)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from inspector.errors import InvalidState, NotFound
 from inspector.security import payload, truststore
+from inspector.security.roles import Actor
 from inspector.security.statuslist import REASON_CATEGORIES, Void
 from inspector.security.verification import INVALID, Verification, void_result
 from inspector.services.context import ServiceContext
@@ -172,12 +173,11 @@ class CertificateService:
         """The tag as it would print now (pdf, zpl or ql); making it records nothing."""
         return self.printouts.tag(inspection_id, size, fmt, copies).data
 
-    def send_tag(self, inspection_id: int, address: str, size: str | None = None,
-                 actor_id: int | None = None) -> str:
+    def send_tag(self, actor: Actor, inspection_id: int, address: str, size: str | None = None) -> str:
         """Print the tag on the label printer (ZPL, or Brother QL raster per `label_language`)."""
         fmt = "ql" if self.ctx.settings.label_language == "brother-ql" else "zpl"
         printouts = self.printouts
-        return printouts.send_to_label_printer(printouts.tag(inspection_id, size, fmt), address, actor_id)
+        return printouts.send_to_label_printer(printouts.tag(inspection_id, size, fmt), address, actor)
 
     # --- verification ----------------------------------------------------------------------
 

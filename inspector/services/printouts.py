@@ -26,6 +26,7 @@ from inspector.printing.network import parse_address, send_zpl
 from inspector.printing.tags import size_dots, tag_pdf
 from inspector.printing.zpl import tag_zpl
 from inspector.security import payload
+from inspector.security.roles import Actor, Permission
 from inspector.services.printout_documents import certificate_document, fail_document, issuer_of
 from inspector.storage.audit import append_event
 from inspector.storage.models import AuditEvent, Certificate
@@ -122,17 +123,19 @@ class Printouts:
 
     # --- printing and exporting (each recorded once it happened) ------------------------------
 
-    def print_on_system(self, printout: Printout, printer: str = "", actor_id: int | None = None) -> str:
+    def print_on_system(self, printout: Printout, printer: str, actor: Actor) -> str:
         """Through the system print queue (CUPS); returns the job id, which the print record keeps."""
+        self.ctx.authorize_now(actor, Permission.PRINT)  # before anything leaves the station
         if printout.fmt == "ql":
             raise BadInput("Brother QL raster goes to the label printer, not to the print queue.")
         # The copies are in the document already (one set of pages per copy, or ZPL's ^PQ).
         job = cups.submit(printout.data, printer, 1, printout.title)
-        self.record_printed(printout, job=job, printer=printer or "default", actor_id=actor_id)
+        self.record_printed(printout, job=job, printer=printer or "default", actor=actor)
         return job
 
-    def send_to_label_printer(self, printout: Printout, address: str, actor_id: int | None = None) -> str:
+    def send_to_label_printer(self, printout: Printout, address: str, actor: Actor) -> str:
         """A ZPL tag to a Zebra on port 9100, or a Brother QL raster; recorded once the printer took it."""
+        self.ctx.authorize_now(actor, Permission.PRINT)
         if printout.fmt == "zpl":
             host, port = parse_address(address)
             send_zpl(printout.data.decode("utf-8"), host, port)
@@ -141,29 +144,33 @@ class Printouts:
             where = send_raster(printout.data, address)
         else:
             raise BadInput("A label printer takes ZPL or Brother QL raster, not a PDF.")
-        self.record_printed(printout, job=where, printer=where, actor_id=actor_id)
+        self.record_printed(printout, job=where, printer=where, actor=actor)
         return where
 
-    def export(self, printout: Printout, path: Path, actor_id: int | None = None) -> Path:
+    def export(self, printout: Printout, path: Path, actor: Actor) -> Path:
         """Write the file (temp file, fsync, rename), then record the export; an export is no print."""
+        self.ctx.authorize_now(actor, Permission.PRINT)
         written = write_safely(Path(path), printout.data)
-        self.record_exported(printout, path=written, actor_id=actor_id)
+        self.record_exported(printout, path=written, actor=actor)
         return written
 
-    def record_printed(self, printout: Printout, *, job: str, printer: str, actor_id: int | None) -> None:
+    def record_printed(self, printout: Printout, *, job: str, printer: str, actor: Actor) -> None:
+        """The print and who printed it (their session checked again, in the recording transaction)."""
         with self.ctx.db.transaction() as session:
+            actor = self.ctx.authorize(session, actor, Permission.PRINT)
             if printout.kind == "certificate":
                 row = session.scalar(select(Certificate).where(Certificate.serial == printout.serial))
                 if row is not None:
                     row.print_count += 1
-            self._event(session, PRINTED[printout.kind], printout, actor_id,
+            self._event(session, PRINTED[printout.kind], printout, actor,
                         {"job": job, "printer": printer})
 
-    def record_exported(self, printout: Printout, *, path: Path, actor_id: int | None) -> None:
+    def record_exported(self, printout: Printout, *, path: Path, actor: Actor) -> None:
         with self.ctx.db.transaction() as session:
-            self._event(session, EXPORTED[printout.kind], printout, actor_id, {"file": Path(path).name})
+            actor = self.ctx.authorize(session, actor, Permission.PRINT)
+            self._event(session, EXPORTED[printout.kind], printout, actor, {"file": Path(path).name})
 
-    def _event(self, session: Session, action: str, printout: Printout, actor_id: int | None,
+    def _event(self, session: Session, action: str, printout: Printout, actor: Actor,
                extra: dict[str, object]) -> None:
         on_certificate = printout.serial is not None
         append_event(
@@ -171,8 +178,8 @@ class Printouts:
             action=action,
             entity="certificate" if on_certificate else "inspection",
             entity_id=printout.serial if on_certificate else printout.inspection_id,
-            actor_id=actor_id,
+            actor_id=actor.user_id,
             station=self.ctx.station_name,
             data={"inspection": printout.inspection_id, "format": printout.fmt, "size": printout.size,
-                  "copies": printout.copies, "reprint": printout.reprint, **extra},
+                  "copies": printout.copies, "reprint": printout.reprint, "by": actor.name, **extra},
         )

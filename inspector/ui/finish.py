@@ -95,7 +95,7 @@ class FinishPage(QWidget):
         self.detail = self._services.inspections.detail(inspection_id)
         self.banner.clear_message()
         self.print_panel.reset(inspection_id, available=self.detail.inspection.finished,
-                               verdict=self.detail.inspection.verdict, actor_id=actor.user_id)
+                               verdict=self.detail.inspection.verdict, actor=actor)
         self._fill()
 
     def _fill(self) -> None:

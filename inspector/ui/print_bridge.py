@@ -17,6 +17,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from inspector.printing import cups
+from inspector.security.roles import Actor
 from inspector.services.station import StationServices
 from inspector.ui.jobs import run_in_background
 from inspector.ui.print_preview import PrintPreviewDialog
@@ -58,7 +59,7 @@ class PrintPanel(QWidget):
         super().__init__(parent)
         self._services = services
         self._inspection_id: int | None = None
-        self._actor_id: int | None = None
+        self._actor: Actor | None = None  # the logged-in user: the services check their session
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         self.print_certificate = QPushButton("Print certificate…")
@@ -75,10 +76,10 @@ class PrintPanel(QWidget):
         self.hide()
 
     def reset(self, inspection_id: int, *, available: bool, verdict: str | None = "pass",
-              actor_id: int | None = None) -> None:
+              actor: Actor | None = None) -> None:
         """A pass prints its certificate and tag; a fail its fail report; an escalated item nothing yet."""
         self._inspection_id = inspection_id
-        self._actor_id = actor_id
+        self._actor = actor
         passed = verdict == "pass"
         self.print_certificate.setText("Print certificate…" if passed else "Print fail report…")
         self.save_pdf.setText("Save certificate PDF…" if passed else "Save fail report PDF…")
@@ -95,12 +96,12 @@ class PrintPanel(QWidget):
         settings = self._services.ctx.settings
         if settings.label_printer:
             printouts = printouts_of(self._services)
-            inspection_id, actor_id, address = self._inspection_id, self._actor_id, settings.label_printer
+            inspection_id, actor, address = self._inspection_id, self._actor, settings.label_printer
             fmt = "ql" if settings.label_language == "brother-ql" else "zpl"
             self.status_label.setText(f"Sending the tag to {address}…")
             run_in_background(
                 lambda: printouts.send_to_label_printer(printouts.tag(inspection_id, None, fmt), address,
-                                                        actor_id),
+                                                        actor),
                 self._on_tag_sent, self._on_tag_failed)
         elif interactive:
             self._make("tag", self._preview)
@@ -166,9 +167,9 @@ class PrintPanel(QWidget):
 
     def _submit(self, printout: Any, printer: str) -> None:
         printouts = printouts_of(self._services)
-        actor_id = self._actor_id
+        actor = self._actor
         self.status_label.setText(f"Sending to {printer or 'the printer'}…")
-        run_in_background(lambda: printouts.print_on_system(printout, printer, actor_id),
+        run_in_background(lambda: printouts.print_on_system(printout, printer, actor),
                           lambda job: self._on_printed(printout, job),
                           lambda exc: self._on_print_failed(printout, exc))
 
@@ -190,7 +191,7 @@ class PrintPanel(QWidget):
         if not path:
             return
         printouts = printouts_of(self._services)
-        actor_id = self._actor_id
-        run_in_background(lambda: printouts.export(printout, Path(path), actor_id),
+        actor = self._actor
+        run_in_background(lambda: printouts.export(printout, Path(path), actor),
                           lambda written: self.status_label.setText(f"Saved {Path(written).name}."),
                           lambda exc: show_error(self, exc))

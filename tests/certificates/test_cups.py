@@ -49,7 +49,7 @@ def on_cups(cups: cups_server.CupsServer, monkeypatch: pytest.MonkeyPatch) -> cu
 def _panel(qtbot: Any, services: StationServices, inspection_id: int, actor: Actor) -> PrintPanel:
     panel = PrintPanel(services)
     qtbot.addWidget(panel)
-    panel.reset(inspection_id, available=True, verdict="pass", actor_id=actor.user_id)
+    panel.reset(inspection_id, available=True, verdict="pass", actor=actor)
     return panel
 
 
@@ -128,11 +128,13 @@ def test_the_command_line_prints_with_copies_and_exports_without_counting(
     monkeypatch.setenv("INSPECTOR_CHECKLISTS_DIR", str(services.ctx.settings.checklists_dir))
     monkeypatch.setenv("INSPECTOR_ASSETS_DIR", str(services.ctx.settings.assets_dir))
     exported = tmp_path / "export.pdf"
-    assert main(["print", "certificate", str(inspection_id), "-o", str(exported)]) == 0
+    alex = ["--as", "B-1", "--pin", "1234"]
+    assert main(["print", "certificate", str(inspection_id), "-o", str(exported), *alex]) == 0
     assert _events(services, "certificate.printed") == []
     assert len(_events(services, "certificate.exported")) == 1
     capsys.readouterr()
-    assert main(["print", "tag", str(inspection_id), "--size", "2x1in", "--copies", "3", "--printer"]) == 0
+    three = ["--size", "2x1in", "--copies", "3"]
+    assert main(["print", "tag", str(inspection_id), *three, *alex, "--printer"]) == 0
     job = capsys.readouterr().out.split("job ")[-1].strip()
     with services.ctx.db.read() as session:
         serial = session.scalars(select(Certificate.serial)).one()
@@ -149,6 +151,6 @@ def test_a_refused_job_is_one_sentence_and_no_print(
     inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-NOQ", ALL_PASS)
     printouts = services.certificates.printouts
     with pytest.raises(PrinterUnavailable) as caught:
-        printouts.print_on_system(printouts.certificate(inspection_id), "no-such-queue")
+        printouts.print_on_system(printouts.certificate(inspection_id), "no-such-queue", people["alex"])
     assert "refused" in str(caught.value) and "\n" not in str(caught.value)
     assert _events(services, "certificate.printed") == []

@@ -46,6 +46,9 @@ def bench2(test_settings: Settings, services: StationServices, tmp_path: Path) -
     station.close()
 
 
+MORGAN = ("--as", "B-2", "--pin", "3456")  # publishing the status list needs a supervisor's login
+
+
 class Cli:
     """`inspector` as run on one computer: its data folder, and a station's database if it has one."""
 
@@ -138,7 +141,7 @@ def test_two_stations_one_deployment_a_verifier_voids_rotation_and_revocation(
     # An overturn at bench-1; bench-2 exports the status list; the verifier imports it: VOID there.
     bench1.reviews.overturn(people["morgan"], at_1, "fail", "Re-inspect: the heel tab font is wrong.")
     status_file = tmp_path / "status.json"
-    assert cli.at(bench2.ctx.settings).run("status", "export", "-o", str(status_file))[0] == 0
+    assert cli.at(bench2.ctx.settings).run("status", "export", "-o", str(status_file), *MORGAN)[0] == 0
     cli.at(None, verifier)
     assert cli.run("status", "import", str(status_file))[0] == 0
     code, out = cli.run("verify", url_1)
@@ -167,7 +170,7 @@ def test_two_stations_one_deployment_a_verifier_voids_rotation_and_revocation(
         assert bench1.certificates.verify(url).status == "valid"
         assert bench2.certificates.verify(url).status == "valid"
     # The verifier learns the new keys from the next status list, without a new trust file.
-    assert cli.at(bench1.ctx.settings).run("status", "export", "-o", str(status_file))[0] == 0
+    assert cli.at(bench1.ctx.settings).run("status", "export", "-o", str(status_file), *MORGAN)[0] == 0
     cli.at(None, verifier)
     assert cli.run("verify", url_2b)[0] == 1  # not yet known here
     assert cli.run("status", "import", str(status_file))[0] == 0
@@ -196,7 +199,7 @@ def test_two_stations_one_deployment_a_verifier_voids_rotation_and_revocation(
     )
     result = bench1.certificates.verify(forged)
     assert result.status == "invalid" and "revoked" in result.reason
-    assert cli.run("status", "export", "-o", str(status_file))[0] == 0
+    assert cli.run("status", "export", "-o", str(status_file), *MORGAN)[0] == 0
     cli.at(None, verifier)
     assert cli.run("status", "import", str(status_file))[0] == 0
     code, out = cli.run("verify", forged)

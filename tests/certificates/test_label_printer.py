@@ -50,8 +50,8 @@ def test_send_tag_delivers_zpl_and_records_the_print(
     inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-Z", ALL_PASS)
     printer = _Printer()
     printer.start()
-    where = services.certificates.send_tag(inspection_id, f"127.0.0.1:{printer.port}", "4x6in",
-                                           actor_id=people["alex"].user_id)
+    where = services.certificates.send_tag(people["alex"], inspection_id, f"127.0.0.1:{printer.port}",
+                                           "4x6in")
     printer.join(timeout=5)
     zpl = printer.received.decode("utf-8")
     with services.ctx.db.read() as session:
@@ -67,7 +67,7 @@ def test_an_unreachable_printer_records_no_print(
     with socket.create_server(("127.0.0.1", 0)) as probe:
         port = probe.getsockname()[1]  # closed at once: nothing listens there
     with pytest.raises(PrinterUnavailable) as caught:
-        services.certificates.send_tag(inspection_id, f"127.0.0.1:{port}")
+        services.certificates.send_tag(people["alex"], inspection_id, f"127.0.0.1:{port}")
     assert "cannot be reached" in str(caught.value)
     assert _tag_prints(services) == 0  # the next tag printed is not called a reprint
 
@@ -83,8 +83,8 @@ def test_brother_ql_gets_its_own_raster_and_it_decodes_at_300_dpi(
     inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-Q", ALL_PASS)
     printer = _Printer()
     printer.start()
-    where = services.certificates.send_tag(inspection_id, f"127.0.0.1:{printer.port}", "62x29mm",
-                                           actor_id=people["alex"].user_id)
+    where = services.certificates.send_tag(people["alex"], inspection_id, f"127.0.0.1:{printer.port}",
+                                           "62x29mm")
     printer.join(timeout=10)
     assert where == f"tcp://127.0.0.1:{printer.port}" and not printer.received.startswith(b"^XA")
     monkeypatch.chdir(tmp_path)  # the reader writes label0001.png into the working folder

@@ -100,14 +100,14 @@ def test_only_prints_count_and_make_reprints(
     inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-2", ALL_PASS)
     printouts = certs.printouts
     made = printouts.certificate(inspection_id)
-    printouts.export(made, tmp_path / "c.pdf")  # an export is no print
+    printouts.export(made, tmp_path / "c.pdf", people["alex"])  # an export is no print
     assert "REPRINT" not in _text(printouts.certificate(inspection_id).data)
-    printouts.record_printed(made, job="office-7", printer="office", actor_id=people["alex"].user_id)
+    printouts.record_printed(made, job="office-7", printer="office", actor=people["alex"])
     assert "REPRINT 1" in _text(printouts.certificate(inspection_id).data)
     tag = printouts.tag(inspection_id, "2x1in")
-    printouts.export(tag, tmp_path / "t.pdf")
+    printouts.export(tag, tmp_path / "t.pdf", people["alex"])
     assert "REPRINT" not in _text(printouts.tag(inspection_id, "2x1in").data)
-    printouts.record_printed(tag, job="office-8", printer="office", actor_id=None)
+    printouts.record_printed(tag, job="office-8", printer="office", actor=people["morgan"])
     assert "REPRINT 1" in _text(printouts.tag(inspection_id, "2x1in").data)
     with services.ctx.db.read() as session:
         assert session.scalar(select(Certificate.print_count)) == 1
@@ -246,13 +246,13 @@ def test_cli_print_verify_and_export(
     monkeypatch.setenv("INSPECTOR_CHECKLISTS_DIR", str(services.ctx.settings.checklists_dir))
     monkeypatch.setenv("INSPECTOR_ASSETS_DIR", str(services.ctx.settings.assets_dir))
     out = tmp_path / "cert.pdf"
-    assert main(["print", "certificate", str(inspection_id), "-o", str(out)]) == 0
+    alex = ["--as", "B-1", "--pin", "1234"]
+    assert main(["print", "certificate", str(inspection_id), "-o", str(out), *alex]) == 0
     assert main(["verify", str(out)]) == 0
     assert "VALID" in capsys.readouterr().out
     tag = tmp_path / "tag.zpl"
-    assert (
-        main(["print", "tag", str(inspection_id), "--size", "2x1in", "--format", "zpl", "-o", str(tag)]) == 0
-    )
+    zpl_args = ["--size", "2x1in", "--format", "zpl", "-o", str(tag)]
+    assert main(["print", "tag", str(inspection_id), *zpl_args, *alex]) == 0
     assert tag.read_text().startswith("^XA")
     assert main(["verify", "INS1:NOTREAL"]) == 1
     services.reviews.overturn(people["morgan"], inspection_id, "fail", "wrong logo")
@@ -260,8 +260,8 @@ def test_cli_print_verify_and_export(
     assert main(["verify", str(out)]) == 1
     assert "VOID" in capsys.readouterr().out
     with pytest.raises(SystemExit):
-        main(["print", "tag", str(inspection_id), "--size", "9x9in", "-o", str(tag)])
+        main(["print", "tag", str(inspection_id), "--size", "9x9in", "-o", str(tag), *alex])
     assert main(["keys", "export", "-o", str(tmp_path / "trust.json")]) == 0
     assert '"format": "inspector-trust/1"' in (tmp_path / "trust.json").read_text()
-    assert main(["print", "certificate", "999", "-o", str(out)]) == 2
+    assert main(["print", "certificate", "999", "-o", str(out), *alex]) == 2
     assert "inspector: There is no inspection 999." in capsys.readouterr().err
