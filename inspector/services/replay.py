@@ -102,13 +102,6 @@ def _inspection_finished(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None
         inspection.update(status="finished", verdict=d.get("verdict"), seq=e.seq)
 
 
-def _taken_over(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
-    """A supervisor took an open inspection over: they hold it from now on (services/inspections.py)."""
-    inspection = exp.inspections.get(_int(e.entity_id) or -1)
-    if inspection is not None:
-        inspection.update(authenticator=d.get("to"), seq=e.seq)
-
-
 def _reviewed(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
     iid = _int(e.entity_id) or -1
     inspection = exp.inspections.get(iid)
