@@ -46,16 +46,14 @@ VERDICT = ParagraphStyle("verdict", parent=BODY, fontName="Helvetica-Bold", font
 SERIAL = ParagraphStyle("serial", parent=BODY, fontName="Helvetica-Bold", fontSize=12, leading=15,
                         alignment=1)
 
-CHECK_MARK = f"<font name='ZapfDingbats' color='{GREEN}'>4</font>"  # a tick in every PDF viewer
-
 
 def status_line(point: Checkpoint) -> str:
     """How a checkpoint reads on a passed item: checked, or checked with a condition note. Never 'fail':
     a note on a minor point of a passed item is about its condition, not its authenticity."""
     if point.outcome == "pass":
-        return f"{CHECK_MARK} <font color='{GREEN}'>Checked</font>"
+        return f"<font color='{GREEN}'>Checked</font>"
     if point.outcome in ("fail", "unsure"):
-        return f"{CHECK_MARK} <font color='{AMBER}'>Checked, with a condition note</font>"
+        return f"<font color='{AMBER}'>Checked, with a condition note</font>"
     return "<font color='#5f6368'>Not recorded</font>"
 
 
@@ -140,11 +138,11 @@ def _checkpoints(doc: CertificateDocument, width: float) -> list[Flowable]:
 
 def how_to_verify(doc: CertificateDocument, width: float) -> Flowable:
     address = short_address(doc.verify_address)
-    opens = f"opens <b>{escape(address)}</b> with this certificate's signed code" if address else "opens"
+    page = f"<b>{escape(address)}</b>" if address else "our verification page"
     steps = [
         "<b>How to verify this certificate</b>",
-        f"1. Scan the QR code with your phone's camera. It {opens}; the page checks the digital "
-        "signature, so an altered certificate shows as not valid.",
+        f"1. Scan the QR code with your phone's camera. It opens {page} with this certificate's "
+        "signed code; the page checks the digital signature, so an altered certificate shows as not valid.",
         f"2. The page must show serial <b>{escape(doc.serial)}</b>, the same item and date, and "
         "<b>valid</b>. If anything differs, or it says <b>void</b>, this certificate is not valid.",
     ]
@@ -192,9 +190,8 @@ def _story(doc: CertificateDocument, width: float) -> list[Flowable]:
             BODY,
         )
     )
-    story += [Spacer(1, 4 * mm), _facts(doc, width)]
+    story += [Spacer(1, 4 * mm), _facts(doc, width), how_to_verify(doc, width)]
     story += _checkpoints(doc, width)
-    story.append(how_to_verify(doc, width))
     return story
 
 
