@@ -12,6 +12,7 @@ from typing import Any
 from inspector.cli.login import add_login_arguments, log_in
 from inspector.config import load_settings
 from inspector.errors import BadInput
+from inspector.services.desk_figures import FIGURES
 
 
 def _login_args(parser: argparse.ArgumentParser) -> None:
@@ -83,6 +84,42 @@ def register(subparsers: Any) -> None:
     scores = calibration_sub.add_parser("scores", help="each authenticator's accuracy on test items")
     _login_args(scores)
     scores.set_defaults(func=_calibration_scores)
+
+    figures = subparsers.add_parser("desk", help="the desk's figures: trends, drill-down, search, matrix")
+    figures_sub = figures.add_subparsers(dest="desk_command", metavar="ACTION")
+    trend = figures_sub.add_parser("trend", help="weekly figures per authenticator, brand or station")
+    _login_args(trend)
+    _period_args(trend)
+    trend.add_argument("--by", choices=["authenticator", "brand", "station"], default="authenticator")
+    trend.add_argument("--name", help="one authenticator (badge or name start), brand or station")
+    trend.add_argument("--csv", action="store_true")
+    trend.set_defaults(func=_desk_trend)
+    drill = figures_sub.add_parser("drill", help="the inspections behind a figure")
+    _login_args(drill)
+    _period_args(drill)
+    drill.add_argument("by", choices=["authenticator", "brand", "station"])
+    drill.add_argument("name")
+    drill.add_argument("figure", choices=list(FIGURES))
+    drill.add_argument("--csv", action="store_true")
+    drill.set_defaults(func=_desk_drill)
+    find = figures_sub.add_parser("search", help="inspections by item code, certificate serial or style code")
+    _login_args(find)
+    find.add_argument("text")
+    find.add_argument("--csv", action="store_true")
+    find.set_defaults(func=_desk_search)
+    matrix = figures_sub.add_parser("matrix", help="authenticator x (their verdict -> reviewer's verdict)")
+    _login_args(matrix)
+    _period_args(matrix)
+    matrix.add_argument("--csv", action="store_true")
+    matrix.set_defaults(func=_desk_matrix)
+    timely = figures_sub.add_parser("timeliness", help="queue age and review turnaround")
+    _login_args(timely)
+    _period_args(timely)
+    timely.set_defaults(func=_desk_timeliness)
+    rate = figures_sub.add_parser("sample-rate", help="show, or set (admin), the blind-review sample rate")
+    _login_args(rate)
+    rate.add_argument("rate", nargs="?", type=float)
+    rate.set_defaults(func=_desk_sample_rate)
 
     appeal = subparsers.add_parser("appeal", help="sellers' appeals of failed or inconclusive inspections")
     appeal_sub = appeal.add_subparsers(dest="appeal_command", metavar="ACTION")
@@ -269,6 +306,94 @@ def _calibration_scores(args: argparse.Namespace) -> int:
     for score in station.calibration.scores(_login(station, args)):
         accuracy = f"{score.accuracy:.0%}" if score.accuracy is not None else "-"
         print(f"{score.authenticator:<20} {score.correct}/{score.inspected} right  {accuracy}")
+    return 0
+
+
+def _write_csv(rows: list[Any]) -> None:
+    from inspector.services.desk_csv import to_csv
+
+    sys.stdout.write(to_csv(rows))
+
+
+def _desk_trend(args: argparse.Namespace) -> int:
+    from inspector.services.desk_figures import weekly_trend
+
+    station = _open()
+    points = weekly_trend(station.ctx, _login(station, args), args.by, args.name,
+                          _date(args.since, "--since"), _date(args.until, "--until"))
+    if args.csv:
+        _write_csv(points)
+        return 0
+    for p in points:
+        rates = p.rates()
+        print(f"{p.week}  {p.name[:20]:<20} {p.inspections:>6}  fail {rates['fail_rate'].text():<32} "
+              f"overturn {rates['overturn_rate'].text()}")
+    return 0
+
+
+def _desk_drill(args: argparse.Namespace) -> int:
+    from inspector.services.desk_figures import drill_down
+
+    station = _open()
+    rows = drill_down(station.ctx, _login(station, args), args.by, args.name, args.figure,
+                      _date(args.since, "--since"), _date(args.until, "--until"))
+    _print_rows(rows, args.csv)
+    return 0
+
+
+def _desk_search(args: argparse.Namespace) -> int:
+    from inspector.services.desk_figures import search
+
+    station = _open()
+    _print_rows(search(station.ctx, _login(station, args), args.text), args.csv)
+    return 0
+
+
+def _print_rows(rows: list[Any], as_csv: bool) -> None:
+    if as_csv:
+        _write_csv(rows)
+        return
+    for r in rows:
+        when = r.finished_at.strftime("%Y-%m-%d %H:%M") if r.finished_at else "-"
+        print(f"{r.inspection_id:>8}  {when}  {r.item_code:<16} {r.brand:<14} {r.authenticator:<16} "
+              f"{r.verdict or '(blind)':<13} {r.serial or ''}".rstrip())
+    print(f"{len(rows)} inspections")
+
+
+def _desk_matrix(args: argparse.Namespace) -> int:
+    from inspector.services.desk_figures import disagreement_matrix
+
+    station = _open()
+    rows = disagreement_matrix(station.ctx, _login(station, args), _date(args.since, "--since"),
+                               _date(args.until, "--until"))
+    if args.csv:
+        _write_csv(rows)
+        return 0
+    for row in rows:
+        cells = ", ".join(f"{a}->{b} {n}" for (a, b), n in sorted(row.cells.items()))
+        print(f"{row.authenticator:<20} agreement {row.agreement().text():<30} {cells}")
+    return 0
+
+
+def _desk_timeliness(args: argparse.Namespace) -> int:
+    from inspector.services.desk_figures import timeliness
+
+    station = _open()
+    t = timeliness(station.ctx, _login(station, args), _date(args.since, "--since"),
+                   _date(args.until, "--until"))
+    print(f"waiting {t.waiting}; oldest {t.oldest_hours} h; median age {t.median_age_hours} h; "
+          f"reviewed {t.reviewed}; median turnaround {t.median_turnaround_hours} h")
+    return 0
+
+
+def _desk_sample_rate(args: argparse.Namespace) -> int:
+    from inspector.services.review_queue import sample_rate, set_sample_rate
+
+    station = _open()
+    actor = _login(station, args)
+    if args.rate is not None:
+        set_sample_rate(station.ctx, actor, args.rate)
+    print(f"blind-review sample rate {sample_rate(station.ctx):g}")
     return 0
 
 

@@ -16,6 +16,7 @@ from inspector.security.roles import Actor, Permission
 from inspector.services import desk_lookup, review_claims
 from inspector.services.context import ServiceContext
 from inspector.services.records import as_utc, now
+from inspector.storage.audit import append_event
 from inspector.storage.models import DeskSetting, Inspection, Item, Review, Station, User
 
 # The sample must not reshuffle between refreshes: a multiplicative hash of the inspection id
@@ -81,6 +82,24 @@ class QueueEntry:
 
 
 SAMPLE_RATE_SETTING = "review_sample_rate"
+
+
+def set_sample_rate(ctx: ServiceContext, actor: Actor, rate: float) -> float:
+    """Set the share of passes and fails sampled for a blind review, for every station (admin; audited)."""
+    if not 0.0 <= rate <= 1.0:
+        raise BadInput("The sample rate is a share between 0 and 1, such as 0.1 for one in ten.")
+    with ctx.db.transaction() as session:
+        actor = ctx.authorize(session, actor, Permission.MANAGE_USERS)  # an admin's setting
+        row = session.get(DeskSetting, SAMPLE_RATE_SETTING)
+        previous = float(row.value) if row is not None else float(ctx.settings.review_sample_rate)
+        if row is None:
+            session.add(DeskSetting(name=SAMPLE_RATE_SETTING, value=repr(float(rate))))
+        else:
+            row.value = repr(float(rate))
+        append_event(session, action="desk.sample_rate", entity="desk_setting", entity_id=SAMPLE_RATE_SETTING,
+                     actor_id=actor.user_id, station=ctx.station_name,
+                     data={"rate": float(rate), "previous": previous})
+    return float(rate)
 
 
 def sample_rate(ctx: ServiceContext) -> float:
@@ -151,7 +170,8 @@ def sample_bucket() -> ColumnElement[int]:
     return (Inspection.id * literal(HASH_MULTIPLIER)) % BUCKETS
 
 
-def _sampled(ctx: ServiceContext, moment: datetime) -> tuple[ColumnElement[bool], list[ColumnElement[int]]]:
+def sampled_condition(ctx: ServiceContext,
+                      moment: datetime) -> tuple[ColumnElement[bool], list[ColumnElement[int]]]:
     """Whether an inspection is in the risk-weighted random sample, and the risk terms."""
     rate = sample_rate(ctx)
     terms = _risk_terms(risk_brands(ctx), _new_authenticator_ids(ctx, moment))
@@ -164,7 +184,7 @@ def _sampled(ctx: ServiceContext, moment: datetime) -> tuple[ColumnElement[bool]
 
 def blind_candidate(ctx: ServiceContext, session: Session, inspection_id: int) -> bool:
     """Whether a pass or fail is reviewed blind: a second opinion was asked for, or it is sampled."""
-    sampled, _ = _sampled(ctx, now())
+    sampled, _ = sampled_condition(ctx, now())
     found = session.scalar(select(or_(Inspection.second_opinion.is_(True), sampled))
                            .where(Inspection.id == inspection_id,
                                   Inspection.verdict.in_([Verdict.PASS.value, Verdict.FAIL.value])))
@@ -176,7 +196,7 @@ def _done() -> ColumnElement[bool]:
     return exists().where(Review.inspection_id == Inspection.id, Review.decision != "dispute")
 
 
-def _visible_verdict(sampled: ColumnElement[bool], viewer: int) -> ColumnElement[bool]:
+def visible_verdict(sampled: ColumnElement[bool], viewer: int) -> ColumnElement[bool]:
     """The viewer may know the verdict: not one waiting for a blind review they have not recorded."""
     disputed = exists().where(Review.inspection_id == Inspection.id, Review.decision == "dispute")
     mine = exists().where(Review.inspection_id == Inspection.id, Review.reviewer_id == viewer)
@@ -194,7 +214,7 @@ def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | Non
     if flt.sort not in SORT_KEYS:
         raise BadInput(f"Cannot sort by {flt.sort!r}; use one of {', '.join(SORT_KEYS)}.")
     moment = moment or now()
-    sampled, terms = _sampled(ctx, moment)
+    sampled, terms = sampled_condition(ctx, moment)
     must_review = or_(Inspection.verdict == Verdict.INCONCLUSIVE.value,
                       Inspection.escalated.is_(True), Inspection.second_opinion.is_(True))
     if flt.include_reviewed:
@@ -233,10 +253,10 @@ def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | Non
             raise BadInput(f"Unknown verdict {flt.verdict!r}; use pass, fail or inconclusive.") from exc
         if flt.verdict != Verdict.INCONCLUSIVE.value:
             # Filtering by a verdict the viewer must not know yet would tell it: blind items stay out.
-            conditions.append(_visible_verdict(sampled, viewer))
+            conditions.append(visible_verdict(sampled, viewer))
     sort_column = {
         "finished_at": Inspection.finished_at, "id": Inspection.id, "brand": Inspection.brand,
-        "verdict": case((_visible_verdict(sampled, viewer), Inspection.verdict), else_=literal("")),
+        "verdict": case((visible_verdict(sampled, viewer), Inspection.verdict), else_=literal("")),
         "min_score": Inspection.min_score,
         "declared_value": Inspection.declared_value, "authenticator": User.name, "station": Station.name,
     }[flt.sort]

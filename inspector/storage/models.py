@@ -82,7 +82,7 @@ class Item(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(80), unique=True)
-    style_code: Mapped[str | None] = mapped_column(String(80))
+    style_code: Mapped[str | None] = mapped_column(String(80), index=True)  # migration 0011
     description: Mapped[str] = mapped_column(String(200), default="")
     declared_value: Mapped[float | None] = mapped_column(Float)
     # A known test item slipped into queues to calibrate authenticators; holds the right verdict.

@@ -45,6 +45,13 @@ from tests.desk.test_desk_services import (  # noqa: F401
     test_queue_filters_sorting_and_reviewed_items_leave,
     test_queue_holds_inconclusive_and_second_opinions_but_no_unsampled_pass,
 )
+from tests.desk.test_figures import (  # noqa: F401
+    test_disagreement_matrix_turnaround_and_queue_age,
+    test_drill_down_lists_the_inspections_behind_a_figure_but_never_a_hidden_verdict,
+    test_search_by_item_code_serial_or_style_code,
+    test_the_sample_rate_is_set_at_the_desk_by_an_admin_for_every_station,
+    test_weekly_trend_per_authenticator_and_brand_from_summary_and_live_days,
+)
 from tests.desk.test_queue_declared_value import (  # noqa: F401
     test_inspections_without_a_value_or_score_come_last_in_either_order,
     test_the_value_at_inspection_time_is_the_risk_taken,

@@ -1,0 +1,283 @@
+"""The desk's figures over time and behind each number: weekly trends, drill-down, search.
+
+Weekly trends sum the daily summary (closed days, `analytics_summary`) and read the open days
+live, so a year of trends reads a few thousand summary rows, never a million inspections.
+Drill-down and search list inspections newest first through the (group, finished_at) indexes;
+a verdict a reviewer must not know yet (a blind item) is neither listed by verdict nor shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session
+
+from inspector.errors import BadInput
+from inspector.security.roles import Actor, Permission
+from inspector.services import analytics, analytics_summary, desk_lookup
+from inspector.services.context import ServiceContext
+from inspector.services.rates import Rate
+from inspector.services.records import as_utc, now
+from inspector.services.review_queue import sampled_condition, visible_verdict
+from inspector.storage.models import Certificate, DeskDailyTotal, Inspection, Item, Review, Station, User
+
+FIGURES = ("inspections", "pass", "fail", "inconclusive", "reviewed", "overturned", "calibration")
+DRILL_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    week: date  # the Monday (UTC) the week starts
+    group: str
+    name: str
+    inspections: int
+    passes: int
+    fails: int
+    inconclusive: int
+    reviews: int
+    overturns: int
+
+    def rates(self) -> dict[str, Rate]:
+        return {"pass_rate": Rate(self.passes, self.inspections),
+                "fail_rate": Rate(self.fails, self.inspections),
+                "inconclusive_rate": Rate(self.inconclusive, self.inspections),
+                "overturn_rate": Rate(self.overturns, self.reviews)}
+
+
+@dataclass(frozen=True)
+class InspectionRow:
+    """One inspection behind a figure (or found by a search)."""
+
+    inspection_id: int
+    item_code: str
+    style_code: str | None
+    brand: str
+    authenticator: str
+    station: str
+    finished_at: datetime | None
+    verdict: str  # empty while the viewer must not know it (a blind review of theirs is pending)
+    serial: str | None = None
+
+
+def _monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _group_key(ctx: ServiceContext, group: str, name: str) -> list[str]:
+    """The summary's keys (as text) for what the supervisor typed: a badge or name start, a brand."""
+    if group == "authenticator":
+        return [str(desk_lookup.user_id(ctx, name))]
+    if group == "brand":
+        return desk_lookup.brand_spellings(ctx, name)
+    with ctx.db.read() as session:
+        station = session.scalar(select(Station.id).where(func.lower(Station.name) == name.strip().lower()))
+    if station is None:
+        raise BadInput(f"There is no station named {name!r}.")
+    return [str(station)]
+
+
+def weekly_trend(ctx: ServiceContext, actor: Actor, group: str = "authenticator", name: str | None = None,
+                 since: datetime | None = None, until: datetime | None = None,
+                 *, moment: datetime | None = None) -> list[TrendPoint]:
+    """Per week and group (or one authenticator / brand / station): inspections, verdicts, reviews."""
+    ctx.authorize_now(actor, Permission.VIEW_ANALYTICS)
+    analytics._key(group)  # refuses an unknown group in one sentence
+    moment = moment or datetime.now(UTC)
+    until = until or moment
+    since = since or until - timedelta(weeks=12)
+    keys = _group_key(ctx, group, name) if name else None
+    plan = analytics_summary.plan(ctx, since, until, moment, analytics.daily_totals_query,
+                                  analytics.daily_reviews_query)
+    weeks: dict[tuple[date, str], list[int]] = {}
+
+    def add(day: Any, group_key: Any, values: list[Any], offset: int) -> None:
+        text_key = str(group_key)
+        if keys is not None and text_key not in keys:
+            return
+        into = weeks.setdefault((_monday(analytics_summary._as_date(day)), text_key), [0] * 6)
+        for index, value in enumerate(values):
+            into[offset + index] += int(value or 0)
+
+    with ctx.db.read() as session:
+        if plan.first_day < plan.end_day:
+            query = (select(DeskDailyTotal.day, DeskDailyTotal.group_key, DeskDailyTotal.inspections,
+                            DeskDailyTotal.passes, DeskDailyTotal.fails, DeskDailyTotal.inconclusive,
+                            DeskDailyTotal.reviews, DeskDailyTotal.overturns)
+                     .where(DeskDailyTotal.group_kind == group, DeskDailyTotal.day >= plan.first_day,
+                            DeskDailyTotal.day < plan.end_day))
+            if keys is not None:
+                query = query.where(DeskDailyTotal.group_key.in_(keys))
+            for day, group_key, *values in session.execute(query):
+                add(day, group_key, values, 0)
+        for live_since, live_until in plan.live:
+            if live_since is not None and live_until is not None and live_since >= live_until:
+                continue
+            start = live_since or since
+            end = live_until or until
+            for day, group_key, count, passes, fails, inconclusive, *_ in session.execute(
+                    analytics.daily_totals_query(ctx.db.dialect, group, start, end)):
+                add(day, group_key, [count, passes, fails, inconclusive], 0)
+            for day, group_key, reviews, overturns, *_ in session.execute(
+                    analytics.daily_reviews_query(ctx.db.dialect, group, start, end)):
+                add(day, group_key, [reviews, overturns], 4)
+        names = _names(session, group)
+    return [TrendPoint(week, group, names.get(k, k), *values)
+            for (week, k), values in sorted(weeks.items())]
+
+
+def _names(session: Session, group: str) -> dict[str, str]:
+    if group == "authenticator":
+        return {str(uid): name for uid, name in session.execute(select(User.id, User.name))}
+    if group == "station":
+        return {str(sid): name for sid, name in session.execute(select(Station.id, Station.name))}
+    return {}
+
+
+def _rows_query(visible: ColumnElement[bool]) -> Any:
+    return (select(Inspection.id, Item.code, Item.style_code, Inspection.brand, User.name, Station.name,
+                   Inspection.finished_at, Inspection.verdict, visible.label("visible"))
+            .join(Item, Item.id == Inspection.item_id)
+            .join(User, User.id == Inspection.authenticator_id)
+            .join(Station, Station.id == Inspection.station_id))
+
+
+def _rows(session: Session, query: Any) -> list[InspectionRow]:
+    return [InspectionRow(iid, code, style, brand, who, bench, as_utc(finished), verdict if visible else "")
+            for iid, code, style, brand, who, bench, finished, verdict, visible in session.execute(query)]
+
+
+def drill_down(ctx: ServiceContext, actor: Actor, group: str, name: str, figure: str = "inspections",
+               since: datetime | None = None, until: datetime | None = None,
+               limit: int = DRILL_LIMIT) -> list[InspectionRow]:
+    """The inspections behind one figure of one row (newest first): e.g. ('brand', 'nike', 'fail')."""
+    if figure not in FIGURES:
+        raise BadInput(f"No figure {figure!r}; use one of {', '.join(FIGURES)}.")
+    column = {"authenticator": Inspection.authenticator_id, "brand": Inspection.brand,
+              "station": Inspection.station_id}.get(group)
+    if column is None:
+        raise BadInput(f"Cannot group by {group!r}; use authenticator, brand or station.")
+    keys: list[Any] = _group_key(ctx, group, name)
+    if group != "brand":
+        keys = [int(k) for k in keys]
+    with ctx.db.read() as session:
+        actor = ctx.authorize(session, actor, Permission.VIEW_ANALYTICS)
+        sampled, _ = sampled_condition(ctx, now())
+        visible = visible_verdict(sampled, actor.user_id)
+        conditions: list[ColumnElement[bool]] = [column.in_(keys), Inspection.status == "finished"]
+        if since:
+            conditions.append(Inspection.finished_at >= since)
+        if until:
+            conditions.append(Inspection.finished_at < until)
+        if figure in ("pass", "fail", "inconclusive"):
+            # A blind item's verdict is not told by listing it under one.
+            conditions += [Inspection.verdict == figure, visible]
+        elif figure == "reviewed":
+            conditions.append(exists().where(Review.inspection_id == Inspection.id))
+        elif figure == "overturned":
+            conditions.append(exists().where(Review.inspection_id == Inspection.id,
+                                             Review.decision == "overturn"))
+        elif figure == "calibration":
+            conditions.append(Item.calibration_verdict.is_not(None))
+        query = (_rows_query(visible).where(and_(*conditions))
+                 .order_by(Inspection.finished_at.desc(), Inspection.id.desc())
+                 .limit(max(1, min(limit, 5000))))
+        return _rows(session, query)
+
+
+def search(ctx: ServiceContext, actor: Actor, text: str, limit: int = DRILL_LIMIT) -> list[InspectionRow]:
+    """Inspections of the item with this code, of the certificate with this serial, or of this style code."""
+    wanted = text.strip()
+    if not wanted:
+        raise BadInput("Type an item code, a certificate serial or a style code.")
+    with ctx.db.read() as session:
+        actor = ctx.authorize(session, actor, Permission.VIEW_ANALYTICS)
+        sampled, _ = sampled_condition(ctx, now())
+        by_serial = select(Certificate.inspection_id).where(Certificate.serial == wanted).scalar_subquery()
+        matches = or_(Item.code == wanted, Item.style_code == wanted, Inspection.id == by_serial)
+        query = (_rows_query(visible_verdict(sampled, actor.user_id)).where(matches)
+                 .order_by(Inspection.finished_at.desc(), Inspection.id.desc())
+                 .limit(max(1, min(limit, 5000))))
+        rows = _rows(session, query)
+        serials = dict(session.execute(select(Certificate.inspection_id, Certificate.serial).where(
+            Certificate.inspection_id.in_([r.inspection_id for r in rows]),
+            Certificate.voided_at.is_(None))).all()) if rows else {}
+    return [InspectionRow(**{**r.__dict__, "serial": serials.get(r.inspection_id)}) for r in rows]
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    """One authenticator's reviewed inspections by their own verdict and the reviewer's."""
+
+    authenticator: str
+    cells: dict[tuple[str, str], int]  # (first verdict, reviewer's verdict) -> reviews
+
+    @property
+    def reviews(self) -> int:
+        return sum(self.cells.values())
+
+    def agreement(self) -> Rate:
+        return Rate(sum(n for (a, b), n in self.cells.items() if a == b), self.reviews)
+
+
+def disagreement_matrix(ctx: ServiceContext, actor: Actor, since: datetime | None = None,
+                        until: datetime | None = None) -> list[MatrixRow]:
+    """Authenticator x (their verdict -> the reviewer's verdict), reviews recorded in the period."""
+    conditions: list[ColumnElement[bool]] = [Review.stage == "review"]
+    if since:
+        conditions.append(Review.created_at >= since)
+    if until:
+        conditions.append(Review.created_at < until)
+    first = func.coalesce(Review.previous_verdict, Inspection.first_verdict)
+    query = (select(User.name, first, Review.verdict, func.count())
+             .join(Inspection, Inspection.id == Review.inspection_id)
+             .join(User, User.id == Inspection.authenticator_id)
+             .where(and_(*conditions)).group_by(User.name, first, Review.verdict))
+    rows: dict[str, dict[tuple[str, str], int]] = {}
+    with ctx.db.read() as session:
+        ctx.authorize(session, actor, Permission.VIEW_ANALYTICS)
+        for name, mine, theirs, count in session.execute(query):
+            rows.setdefault(name, {})[(str(mine), str(theirs))] = int(count)
+    return [MatrixRow(name, cells) for name, cells in sorted(rows.items())]
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    waiting: int
+    oldest_hours: float | None
+    median_age_hours: float | None
+    reviewed: int
+    median_turnaround_hours: float | None  # finish to the first deciding review
+
+
+def timeliness(ctx: ServiceContext, actor: Actor, since: datetime | None = None,
+               until: datetime | None = None) -> Timeliness:
+    """Queue age (now) and review turnaround (reviews recorded in the period)."""
+    from inspector.services.review_queue import QueueFilter, review_queue
+
+    moment = now()
+    waiting = review_queue(ctx, actor, QueueFilter(sort="finished_at", descending=False, limit=5000))
+    ages = sorted((moment - e.finished_at).total_seconds() / 3600 for e in waiting if e.finished_at)
+    conditions: list[ColumnElement[bool]] = [Review.decision != "dispute"]
+    if since:
+        conditions.append(Review.created_at >= since)
+    if until:
+        conditions.append(Review.created_at < until)
+    first_review = (select(Review.inspection_id, func.min(Review.created_at).label("at"))
+                    .where(and_(*conditions)).group_by(Review.inspection_id).subquery())
+    with ctx.db.read() as session:
+        ctx.authorize(session, actor, Permission.VIEW_ANALYTICS)
+        pairs = session.execute(select(Inspection.finished_at, first_review.c.at)
+                                .join(first_review, first_review.c.inspection_id == Inspection.id)).all()
+    turnarounds = sorted(((as_utc(at) or moment) - (as_utc(done) or moment)).total_seconds() / 3600
+                         for done, at in pairs)
+    return Timeliness(len(waiting), round(ages[-1], 2) if ages else None,
+                      round(_median(ages), 2) if ages else None, len(turnarounds),
+                      round(_median(turnarounds), 2) if turnarounds else None)
+
+
+def _median(values: list[float]) -> float:
+    middle = len(values) // 2
+    return values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
