@@ -48,6 +48,7 @@ def _read(args: argparse.Namespace) -> int:
     for found in reading.fields:
         box = found.box
         note = f"  (read {found.read})" if found.corrected else ""
+        note += f"  (the label also shows {', '.join(found.others)})" if found.others else ""
         print(f"{found.kind:<10} {found.value:<16} at {box.x},{box.y},{box.w},{box.h}  "
               f"confidence {found.confidence:.2f}  from {found.source}{note}")
     for code in reading.codes:

@@ -12,7 +12,7 @@ import difflib
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from inspector.domain.checklist import Checklist, gtin_valid, normalise_code
 from inspector.domain.patterns import full_match
@@ -100,16 +100,24 @@ def by_pattern(text: str, patterns: Sequence[str]) -> str | None:
 def style_code(lines: Sequence[TextLine], checklist: Checklist | None) -> tuple[Field, int] | None:
     """The style code and how sure the registry makes it (3 listed, 2 corrected to listed, 1 pattern)."""
     best: tuple[int, float, Field] | None = None
+    seen: set[str] = set()
     for token in tokens(lines):
         found = _style_candidate(token, checklist)
         if found is None:
             continue
         rank, value = found
+        if rank > 0:
+            seen.add(value)
         key = (rank, token.line.confidence)
         if best is None or key > best[:2]:
             corrected = value != normalise_code(token.text)
             best = (rank, token.line.confidence, token.field("style_code", value, corrected))
-    return (best[2], best[0]) if best else None
+    if best is None:
+        return None
+    # A label showing a second code of the brand (a genuine code printed beside a fake one) is not
+    # read as the better-looking one alone: the others go with the field, to be flagged.
+    field = replace(best[2], others=tuple(sorted(seen - {best[2].value})))
+    return field, best[0]
 
 
 def _style_candidate(token: Token, checklist: Checklist | None) -> tuple[int, str] | None:

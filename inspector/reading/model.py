@@ -61,6 +61,7 @@ class Field:
     source: str  # "text" or the code format it came from
     read: str = ""  # the words on the label it was taken from
     corrected: bool = False  # look-alike characters were corrected by the registry
+    others: tuple[str, ...] = ()  # other values of this kind the label also shows
 
 
 @dataclass(frozen=True)

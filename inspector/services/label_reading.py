@@ -88,10 +88,12 @@ class LabelReadingService:
             others.pop(target, None)
             target_step = checklist.step(target)
             check = check_value(checklist, target_step, field.value, others)
+            problems = list(check.problems) + [
+                f"the photo also shows {kind.replace('_', ' ')} {other}" for other in field.others]
             box = field.box
             values.append(ReadValue(target, target_step.title, kind, field.value,
                                     (box.x, box.y, box.w, box.h), field.confidence, field.corrected,
-                                    field.read, tuple(check.facts), tuple(check.problems)))
+                                    field.read, tuple(check.facts), tuple(problems)))
         missing = tuple(kind for kind, (_target, field) in found.items() if field is None)
         return PhotoReading(inspection_id, step_id, reading.width, reading.height, tuple(values),
                             missing, time.perf_counter() - started)

@@ -102,3 +102,14 @@ def test_a_step_that_reads_nothing_or_a_bad_photo_is_one_sentence(bench) -> None
         station.reading.read_photo(alex, inspection_id, "swoosh", b"")
     with pytest.raises(BadInput, match="not a readable image"):
         station.reading.read_photo(alex, inspection_id, "box-label", b"garbage")
+
+
+def test_a_size_tag_printing_two_style_codes_is_flagged(bench) -> None:
+    station, alex, inspection_id = bench
+    station.inspections.record_step(alex, inspection_id, "box-label", "pass", value="555088-101")
+    two = LabelSpec("size_tag", "nike-air-jordan-1-high",
+                    ("US 10  UK 9", "MADE IN VIETNAM", "555088-101", "555088-100"), {}, "dejavu-sans")
+    reading = read_step(station, alex, inspection_id, "size-tag", photo(two, 15))
+    style = next(v for v in reading.values if v.kind == "style_code")
+    assert style.problems == ("the photo also shows style code 555088-100",)
+    assert [r.step_id for r in station.reading.confirm(alex, reading)] == ["country"]

@@ -75,3 +75,13 @@ def test_evidence_box_is_the_part_of_the_line_holding_the_value(shipped: list[Ch
     assert style.box.y == 50 and style.box.h == 40
     assert 100 + 320 * 6 // 16 - 1 <= style.box.x <= 100 + 320 * 6 // 16 + 1
     assert style.box.x + style.box.w == 420
+
+
+def test_a_label_with_a_second_code_of_the_brand_keeps_both(shipped: list[Checklist]) -> None:
+    """A forger printing a genuine code beside the fake one does not get the genuine one alone."""
+    aj1 = checklist(shipped, "nike-air-jordan-1-high")
+    style = next(f for f in recognise(lines("555088-100", "STYLE 555088-101"), [], aj1)
+                 if f.kind == "style_code")
+    assert (style.value, style.others) == ("555088-101", ("555088-100",))
+    alone = next(f for f in recognise(lines("555088-101", "US 10"), [], aj1) if f.kind == "style_code")
+    assert alone.others == ()
