@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -68,13 +68,14 @@ def main() -> int:
     photo = cv2.imencode(".jpg", texture, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes()
     thumb = thumbnail(photo)
     content = payload.CertificatePayload(
-        serial="0100012345",
+        deployment="ACME",
+        serial_number=12345,
+        status_index=12345,
         item_code="DD1391-100-000123",
         brand="Nike",
         model="Dunk Low Panda",
         verdict="pass",
-        issued_on=date(2026, 11, 23),
-        station="bench-1",
+        issued_at=datetime(2026, 11, 23, 10, 0, tzinfo=UTC),
         key_id=key.key_id,
     )
     checkpoints = tuple(Checkpoint(f"Checkpoint {n}", "pass", "", thumb) for n in range(8))

@@ -3,14 +3,15 @@
 The bitstring has one bit per status index (bit 0 is the most significant bit of the first byte,
 as in the W3C Bitstring Status List); a set bit means void. It travels GZIP-compressed and
 multibase base64url (`u` + base64url without padding) inside a statement signed by a key of the
-deployment, with the date it was made, a short list of the voids (serial, date, a reason category a
-buyer may see) and the deployment's current key statements, so that verifiers learn rotated and
+deployment, with the date it was made, the voids' dates and reason categories a buyer may see (grouped,
+a few bytes a void) and the deployment's current key statements, so that verifiers learn rotated and
 revoked keys with each status update. docs/certificate-format.md is the spec.
 """
 
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -36,18 +37,38 @@ REASON_CATEGORIES = {
 
 @dataclass(frozen=True)
 class Void:
-    serial: str
     index: int
     voided_on: str  # YYYY-MM-DD
     reason: str  # a category from REASON_CATEGORIES' values
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "serial": self.serial,
-            "index": self.index,
-            "voided_on": self.voided_on,
-            "reason": self.reason,
-        }
+
+def group_voids(voids: Iterable[Void]) -> list[dict[str, Any]]:
+    """[{voided_on, reason, gaps}] per day and reason category (its code): a few bytes a void.
+
+    `gaps` lists the group's status indices in ascending order as differences: the first index,
+    then each index minus the one before (short numbers where voids are many).
+    """
+    codes = {text: code for code, text in REASON_CATEGORIES.items()}
+    groups: dict[tuple[str, str], list[int]] = {}
+    for void in voids:
+        groups.setdefault((void.voided_on, codes.get(void.reason, "withdrawn")), []).append(void.index)
+    out = []
+    for (day, reason), indices in sorted(groups.items()):
+        ordered = sorted(indices)
+        gaps = [ordered[0]] + [b - a for a, b in itertools.pairwise(ordered)]
+        out.append({"voided_on": day, "reason": reason, "gaps": gaps})
+    return out
+
+
+def ungroup_voids(groups: Iterable[Any]) -> dict[int, Void]:
+    voids = {}
+    for group in groups:
+        reason = REASON_CATEGORIES.get(str(group["reason"]), str(group["reason"]))
+        index = 0
+        for gap in group["gaps"]:
+            index += int(gap)
+            voids[index] = Void(index, str(group["voided_on"]), reason)
+    return voids
 
 
 def encode_bits(indices: Iterable[int], size: int) -> str:
@@ -75,7 +96,7 @@ class StatusList:
     deployment: str
     issued_at: datetime
     bits: bytes
-    voids: dict[str, Void]  # by serial
+    voids: dict[int, Void]  # by status index
     signed_by: str
     key_statements: tuple[Signed, ...]
 
@@ -98,7 +119,7 @@ def make_status_file(
             "kid": key.key_id,
             "size": list_size(highest_index),
             "encoded_list": encode_bits((v.index for v in voids), list_size(highest_index)),
-            "voids": [v.to_json() for v in sorted(voids, key=lambda v: v.index)],
+            "voids": group_voids(voids),
             "keys": [s.to_json() for _, s in sorted(deployment.keys.values(), key=lambda k: k[0].kid)],
         },
         key,
@@ -145,10 +166,10 @@ def parse_status_file(
         why = probe.keys[kid][0].may_sign_at(issued_at)
         if why is not None:
             raise BadInput(f"{source} cannot be trusted: {why}.")
-    voids = {}
-    for item in content.get("voids") or []:
-        void = Void(str(item["serial"]), int(item["index"]), str(item["voided_on"]), str(item["reason"]))
-        voids[void.serial] = void
+    try:
+        voids = ungroup_voids(content.get("voids") or [])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BadInput(f"{source} has a damaged list of voids.") from exc
     return StatusList(
         prefix, issued_at, decode_bits(str(content.get("encoded_list"))), voids, kid, key_statements
     )

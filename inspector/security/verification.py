@@ -104,7 +104,7 @@ def verify_code(
     status = (statuses or {}).get(p.deployment)
     if status is None:
         return Verification(VALID, "The signature is genuine.", p, station=station, deployment_name=name)
-    void = status.voids.get(p.serial)
+    void = status.voids.get(p.status_index)
     if status.is_void(p.status_index) or void is not None:
         return void_result(p, status.issued_at, void, station, name)
     return Verification(

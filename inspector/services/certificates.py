@@ -218,7 +218,7 @@ class CertificateService:
                     result.payload,
                 )
             if row.voided_at is not None:
-                void = Void(row.serial, row.id, f"{_as_date(row.voided_at).date()}",
+                void = Void(row.id, f"{_as_date(row.voided_at).date()}",
                             row.void_category or REASON_CATEGORIES["withdrawn"])
                 return void_result(result.payload, now, void, result.station, result.deployment_name)
             return replace(

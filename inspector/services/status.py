@@ -20,7 +20,7 @@ def export_status(ctx: ServiceContext) -> tuple[bytes, int]:
         key, deployment = trust.signing_key(session)
         rows = session.scalars(select(Certificate).where(Certificate.voided_at.is_not(None))).all()
         voids = [
-            Void(row.serial, row.id, _day(row.voided_at), row.void_category or REASON_CATEGORIES["withdrawn"])
+            Void(row.id, _day(row.voided_at), row.void_category or REASON_CATEGORIES["withdrawn"])
             for row in rows
         ]
         highest = session.scalar(select(func.max(Certificate.id))) or 0

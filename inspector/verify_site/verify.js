@@ -106,6 +106,18 @@ async function loadStatus(statusFile, deployment) {
   return status;
 }
 
+// What a buyer is told for each reason category (docs/certificate-format.md, section 6).
+const REASONS = {
+  fail: "not authentic (overturned on review)",
+  inconclusive: "authenticity could not be confirmed (overturned on review)",
+  withdrawn: "certificate withdrawn by the issuer",
+};
+
+function voidIndices(group) {
+  let index = 0;
+  return (group.gaps || []).map((gap) => (index += gap));
+}
+
 function windowProblem(key, when) {
   if (when < parseTime(key.not_before)) return "it is dated before its signing key was in use";
   if (key.revoked_at && when >= parseTime(key.revoked_at)) return "it is dated after its signing key was revoked";
@@ -166,9 +178,9 @@ async function verify(text, trust) {
   const freshness = `Status as of ${new Date(status.issuedAt).toISOString().slice(0, 16).replace("T", " ")} UTC.`;
   const byte = p.index >> 3;
   const bit = byte < status.bits.length && (status.bits[byte] >> (7 - (p.index & 7))) & 1;
-  const listed = (status.voids || []).find((v) => v.serial === p.serial);
+  const listed = (status.voids || []).find((group) => voidIndices(group).includes(p.index));
   if (bit || listed) {
-    const why = listed ? ` on ${listed.voided_on}: ${listed.reason}` : "";
+    const why = listed ? ` on ${listed.voided_on}: ${REASONS[listed.reason] || listed.reason}` : "";
     return { verdict: "VOID", summary: `This certificate was withdrawn${why}. The item is not certified.`, p, key, freshness };
   }
   return { verdict: "VALID", summary: `Genuine certificate from ${deployment.name}; it has not been withdrawn.`, p, key, freshness };
