@@ -18,6 +18,7 @@ from pydantic import Field, ValidationError, create_model
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
 from inspector.errors import BadInput
+from inspector.private_files import owner_only_folder
 
 APP_NAME = "inspector"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -80,8 +81,14 @@ class Settings:
     from_environment: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def ensure_folders(self) -> None:
-        for folder in (self.home, self.photo_dir, self.keys_dir):
-            folder.mkdir(parents=True, exist_ok=True)
+        """The data folder and the keys owner-only (0700); the photo folder too when it lives in the data
+        folder (a configured share keeps its own modes: stations of other users read it)."""
+        owner_only_folder(self.home)
+        owner_only_folder(self.keys_dir)
+        if self.photo_dir.resolve().is_relative_to(self.home.resolve()):
+            owner_only_folder(self.photo_dir)
+        else:
+            self.photo_dir.mkdir(parents=True, exist_ok=True)
 
     @property
     def checkpoints_path(self) -> Path:

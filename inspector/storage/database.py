@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from inspector.errors import StorageUnavailable
+from inspector.private_files import owner_only_sqlite
 from inspector.storage.db_errors import describe
 
 T = TypeVar("T")
@@ -61,7 +62,8 @@ def make_engine(url: str, *, for_writing: bool = True, **kwargs: Any) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            # Readable by the station's own user only (issue 14: inspector.db was world-readable).
+            owner_only_sqlite(Path(parsed.database))
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         begin = _sqlite_begin_immediate if for_writing else _sqlite_begin_deferred
