@@ -20,13 +20,19 @@ REPORT_FIELDS = ("reference", "photo", "aligned", "score", "regions", "worst_reg
 
 def register(subparsers: Any) -> None:
     compare = subparsers.add_parser(
-        "compare", help="align PHOTO onto REFERENCE and compare them",
-        description="Align PHOTO onto REFERENCE and compare them. Exit 0 when it compared "
-                    "(even if it could not align), 2 on bad input.")
-    compare.add_argument("reference", metavar="REFERENCE")
+        "compare", help="align PHOTO onto REFERENCE (a file or a folder of genuine references) "
+                        "and compare them",
+        description="Align PHOTO onto REFERENCE and compare them. REFERENCE may be a folder of "
+                    "photographs of the same checkpoint on different genuine units (a set): the "
+                    "photo is aligned with the one it matches best, and what varies between "
+                    "them is not flagged; boxes are in the first file's pixels (by name). Exit 0 "
+                    "when it compared (even if it could not align), 2 on bad input.")
+    compare.add_argument("reference", metavar="REFERENCE_OR_FOLDER")
     compare.add_argument("photo", metavar="PHOTO")
     compare.add_argument("--region", metavar="x,y,w,h",
                          help="compare only this box of the reference (reference pixels)")
+    compare.add_argument("--ignore", metavar="x,y,w,h", action="append", default=[],
+                         help="leave this box out (variable print); may be given several times")
     compare.add_argument("--heatmap", metavar="OUT.png", help="write the difference heatmap")
     compare.add_argument("--json", action="store_true", help="print one JSON object")
     compare.set_defaults(func=_compare)
@@ -51,7 +57,8 @@ def _compare(args: argparse.Namespace) -> int:
     from inspector.vision.compare import compare_files, parse_region
 
     region = parse_region(args.region) if args.region else None
-    result = compare_files(args.reference, args.photo, region=region)
+    ignore = [parse_region(box) for box in args.ignore]
+    result = compare_files(args.reference, args.photo, region=region, ignore=ignore)
     if args.heatmap:
         _write_heatmap(result, Path(args.heatmap))
     if args.json:

@@ -70,6 +70,9 @@ class Region(_Strict):
 
 class CompareSettings(_Strict):
     region: Region | None = None
+    # Boxes left out of the comparison: print that differs on every genuine unit (size,
+    # serial, barcode digits).
+    ignore: list[Region] = Field(default_factory=list, max_length=32)
     threshold: float = Field(default=0.75, ge=0.0, le=1.0)
     colour: bool = True
 

@@ -95,15 +95,25 @@ def _duplicate_step_problems(name: str, data: dict[object, object]) -> list[Chec
     return problems
 
 
-def _region(step: dict[object, object]) -> tuple[int, int, int, int] | None:
-    compare = step.get("compare")
-    region = compare.get("region") if isinstance(compare, dict) else None
+def _box(region: object) -> tuple[int, int, int, int] | None:
     if isinstance(region, dict):
         region = [region.get(k) for k in ("x", "y", "w", "h")]
     if isinstance(region, list) and len(region) == 4 and all(type(v) is int for v in region):
         x, y, w, h = region
         return (x, y, w, h)
     return None
+
+
+def _regions(step: dict[object, object]) -> list[tuple[str, tuple[int, int, int, int]]]:
+    """(field, box) of the compare region and of each ignored box, as written."""
+    compare = step.get("compare")
+    if not isinstance(compare, dict):
+        return []
+    boxes = [("compare.region", _box(compare.get("region")))]
+    ignore = compare.get("ignore")
+    if isinstance(ignore, list):
+        boxes += [(f"compare.ignore[{index}]", _box(box)) for index, box in enumerate(ignore)]
+    return [(field, box) for field, box in boxes if box is not None]
 
 
 def _reference_problems(name: str, data: dict[object, object], assets_dir: Path) -> list[ChecklistProblem]:
@@ -113,7 +123,7 @@ def _reference_problems(name: str, data: dict[object, object], assets_dir: Path)
         references = step.get("references")
         if not isinstance(references, list):
             continue
-        region = _region(step)
+        regions = _regions(step)
         for reference in references:
             if not isinstance(reference, str) or not reference.strip():
                 continue
@@ -133,12 +143,11 @@ def _reference_problems(name: str, data: dict[object, object], assets_dir: Path)
                 problems.append(ChecklistProblem(name, step_name, "references",
                                                  f"reference image {reference} is not a readable image"))
                 continue
-            if region is not None:
-                x, y, w, h = region
+            for field, (x, y, w, h) in regions:
                 if x + w > width or y + h > height:
                     problems.append(ChecklistProblem(
-                        name, step_name, "compare.region",
-                        f"region {list(region)} lies outside {reference} ({width}x{height})"))
+                        name, step_name, field,
+                        f"region {[x, y, w, h]} lies outside {reference} ({width}x{height})"))
     return problems
 
 

@@ -44,10 +44,29 @@ class ComparisonService:
             raise NotFound(f"The reference image {path.name} for {step.title} is missing.")
         return path
 
+    def reference_set_paths(self, inspection_id: int, step_id: str) -> list[Path]:
+        """Every genuine reference of the step (a set: the first is the frame boxes are in)."""
+        count = self._step_reference_count(inspection_id, step_id)
+        return [self.reference_path(inspection_id, step_id, index) for index in range(count)]
+
+    def _step_reference_count(self, inspection_id: int, step_id: str) -> int:
+        with self.ctx.db.read() as session:
+            inspection = session.get(Inspection, inspection_id)
+            if inspection is None:
+                raise NotFound(f"There is no inspection {inspection_id}.")
+            step = self.ctx.checklist_by_hash(session, inspection.checklist_hash).step(step_id)
+        return len(step.references)
+
     def compare_photo(self, actor: Actor, photo_id: int, reference_index: int = 0) -> ComparisonOutcome:
-        """Slow (tens to hundreds of ms): the window calls this from a worker thread."""
-        from inspector.vision.compare import DECODE_MIN_SIDE, compare
-        from inspector.vision.imageio import decode_image_with_size, load_image_with_size
+        """Slow (tens to hundreds of ms): the window calls this from a worker thread.
+
+        The photo is compared with the step's whole reference set (`reference_index` is kept
+        for callers; the set decides which reference the photo matches best).
+        """
+        del reference_index
+        from inspector.vision.compare import compare_to_set
+        from inspector.vision.imageio import decode_image_with_size
+        from inspector.vision.reference_set import DECODE_MIN_SIDE, load_set, oriented
 
         with self.ctx.db.read() as session:
             actor = self.ctx.authorize(session, actor, Permission.INSPECT)
@@ -58,15 +77,18 @@ class ComparisonService:
             assert inspection is not None
             step = self.ctx.checklist_by_hash(session, inspection.checklist_hash).step(photo.step_id)
             sha256, inspection_id = photo.sha256, inspection.id
-        reference_file = self.reference_path(inspection_id, step.id, reference_index)
-        reference, reference_size = load_image_with_size(reference_file, min_side=DECODE_MIN_SIDE)
+        reference_files = self.reference_set_paths(inspection_id, step.id)
+        reference_file = reference_files[0]
+        # Prepared once per set (decoded, features, natural variation) while its files stay.
+        prepared = load_set(reference_files)
         data = self.ctx.photos.read(sha256)
         # Reduced (DCT-scaled) decoding: a 12 MP JPEG decodes ~3x faster and the comparison
         # works at ~1000 px anyway; sizes are passed so regions stay in full pixels.
         image, photo_size = decode_image_with_size(data, min_side=DECODE_MIN_SIDE)
         region = step.compare.region.as_tuple() if step.compare and step.compare.region else None
-        result = compare(reference, image, region=region, reference_size=reference_size,
-                         photo_size=photo_size)
+        ignore = [box.as_tuple() for box in step.compare.ignore] if step.compare else []
+        result = compare_to_set(prepared, image, region=region, ignore=ignore,
+                                photo_size=oriented(image, photo_size))
         # The photo is decoded here anyway: its certificate thumbnail then costs ~1 ms, not a decode.
         if self.ctx.photos.read_thumbnail(sha256) is None:
             made = thumbnail_of(image)

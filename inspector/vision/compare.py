@@ -13,23 +13,29 @@ import cv2
 import numpy as np
 
 from inspector.errors import BadInput
-from inspector.vision.difference import difference_map, local_density
-from inspector.vision.imageio import DEFAULT_MAX_PIXELS, load_image_with_size
+from inspector.vision.grid import align_onto_grid, fit_non_rigid, local_difference
+from inspector.vision.imageio import DEFAULT_MAX_PIXELS
+from inspector.vision.reference_set import (
+    COMPARE_SIDE,
+    DECODE_MIN_SIDE,
+    PreparedSet,
+    load_set,
+    prepare_set,
+    reference_files,
+)
 from inspector.vision.registration import (
     WORK_SIDE,
     Features,
+    Registration,
     coverage,
     detect_features,
-    refine_by_tracking,
     register,
     resize_long_side,
-    resize_long_side_matrix,
     scale_matrix,
 )
 
-# The difference map is computed at this long side: fine enough for a 1% change (~45 px),
-# coarse enough that registration error, noise and JPEG do not show.
-COMPARE_SIDE = 512
+__all__ = ["COMPARE_SIDE", "DECODE_MIN_SIDE", "Comparison", "FlaggedRegion", "compare",
+           "compare_files", "compare_to_set", "parse_region"]
 # Local density at or above this counts as "fully different" (score 0).
 DENSITY_FULL_SCALE = 0.5
 # Regions are flagged where local density exceeds this (score below 1 - FLAG_LEVEL/FULL_SCALE).
@@ -40,11 +46,6 @@ MAX_REGIONS = 8
 # contour). Boxing the sharp map instead cut a replaced patch down to the part that differs most.
 BOX_SHARE = 0.5
 GROW_SHARE = 0.25
-# JPEGs are decoded at 1/2, 1/4 or 1/8 size while their long side stays above this: a 4000 px
-# file decodes at 1000 px (DCT scaling), several times faster than a full decode.
-DECODE_MIN_SIDE = 960
-# The guided second pass may move the reference's corners by at most this share of its side.
-TRACK_MAX_SHIFT = 0.02
 MIN_COVERAGE = 0.5
 Region = tuple[int, int, int, int]
 
@@ -112,20 +113,6 @@ class Comparison:
         homography = np.array(self.homography) @ np.linalg.inv(scale_matrix(self._photo_scale))
         return cv2.warpPerspective(self._photo, homography, self.reference_size,
                                    flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-
-
-def _warp_to_grid(photo_work: np.ndarray, warp: np.ndarray, grid_size: tuple[int, int]
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Warp at twice the grid size then area-average down (bilinear warping alone aliases)."""
-    grid_w, grid_h = grid_size
-    double = scale_matrix(2.0) @ warp
-    warped2 = cv2.warpPerspective(photo_work, double, (2 * grid_w, 2 * grid_h),
-                                  flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT)
-    warped = cv2.resize(warped2, grid_size, interpolation=cv2.INTER_AREA)
-    valid2 = cv2.warpPerspective(np.full(photo_work.shape[:2], 255, np.uint8), double,
-                                 (2 * grid_w, 2 * grid_h), flags=cv2.INTER_NEAREST)
-    valid = cv2.resize(valid2, grid_size, interpolation=cv2.INTER_AREA) >= 250
-    return warped, cv2.erode(valid.astype(np.uint8), np.ones((5, 5), np.uint8))
 
 
 def parse_region(text: str) -> Region:
@@ -199,93 +186,108 @@ def compare(
     photo: np.ndarray,
     *,
     region: Region | None = None,
+    ignore: list[Region] | None = None,
     reference_size: tuple[int, int] | None = None,
     photo_size: tuple[int, int] | None = None,
     reference_features: Features | None = None,
 ) -> Comparison:
     """Align `photo` onto `reference` (BGR uint8 arrays) and compare them.
 
-    `region` (x, y, w, h in full reference pixels) limits the comparison to a region of interest.
+    `region` (x, y, w, h in full reference pixels) limits the comparison to a region of
+    interest; `ignore` lists boxes left out (variable print: size, serial, barcode digits).
     `reference_size` / `photo_size`: full (width, height) when the arrays were decoded reduced,
-    so boxes and the homography come out in full-size pixels. `reference_features` may be
-    precomputed with detect_features(reference) when one reference serves many photos.
+    so boxes and the homography come out in full-size pixels. `reference_features` is accepted
+    for callers that computed them (they are recomputed: a prepared set holds its own).
     """
     started = time.perf_counter()
-    ref_h, ref_w = reference.shape[:2]
-    full_ref = reference_size or (ref_w, ref_h)
+    del reference_features
+    prepared = prepare_set([reference], [reference_size] if reference_size else None)
+    result = compare_to_set(prepared, photo, region=region, ignore=ignore, photo_size=photo_size)
+    result.elapsed_ms = (time.perf_counter() - started) * 1000.0
+    return result
+
+
+def _best_registration(prepared: PreparedSet, photo_features: Features
+                       ) -> tuple[int, Registration]:
+    """The reference the photo aligns with best (most inliers), and that registration."""
+    best: tuple[int, Registration] | None = None
+    for index, reference in enumerate(prepared.references):
+        registration = register(reference.features, photo_features)
+        if best is None or (registration.ok and (not best[1].ok
+                                                 or registration.inliers > best[1].inliers)):
+            best = (index, registration)
+    assert best is not None
+    return best
+
+
+def compare_to_set(
+    prepared: PreparedSet,
+    photo: np.ndarray,
+    *,
+    region: Region | None = None,
+    ignore: list[Region] | None = None,
+    photo_size: tuple[int, int] | None = None,
+) -> Comparison:
+    """Align `photo` with the genuine reference it matches best, compare, and discount what
+    varies naturally between the set's references. Boxes are in the first reference's pixels.
+    """
+    started = time.perf_counter()
+    first = prepared.first
+    ref_w = first.image.shape[1]
+    full_ref = prepared.full_size
     full_photo = photo_size or (photo.shape[1], photo.shape[0])
     ref_array_scale = ref_w / full_ref[0]  # array = full * scale
     photo_array_scale = photo.shape[1] / full_photo[0]
 
-    ref_work, _ = resize_long_side(reference, WORK_SIDE)
     photo_work, _ = resize_long_side(photo, WORK_SIDE)
-    ref_features = reference_features or detect_features(ref_work, original_size=(ref_w, ref_h))
-    registration = register(ref_features, detect_features(
-        photo_work, original_size=(photo.shape[1], photo.shape[0])))
+    photo_features = detect_features(photo_work, original_size=(photo.shape[1], photo.shape[0]))
+    best, registration = _best_registration(prepared, photo_features)
 
     def finish(**values: Any) -> Comparison:
         elapsed = (time.perf_counter() - started) * 1000.0
         return Comparison(elapsed_ms=elapsed, reference_size=full_ref, _photo=photo,
                           _photo_scale=photo_array_scale, **values)
 
+    def full_homography(array_homography: np.ndarray) -> np.ndarray:
+        # Array-pixel homography -> full-size homography for the contract.
+        full = (np.linalg.inv(scale_matrix(ref_array_scale)) @ array_homography
+                @ scale_matrix(photo_array_scale))
+        return full / full[2, 2]
+
     if not registration.ok or registration.homography is None:
         return finish(aligned=False, score=0.0, regions=[], homography=None,
                       message=registration.message)
-    # Array-pixel homography -> full-size homography for the contract.
-    homography_full = (np.linalg.inv(scale_matrix(ref_array_scale)) @ registration.homography
-                       @ scale_matrix(photo_array_scale))
-    homography_full /= homography_full[2, 2]
-    shown = coverage(homography_full, full_ref, full_photo)
+    matched = prepared.references[best]
+    homography = matched.to_first @ registration.homography  # photo array -> first reference
+    shown = coverage(full_homography(homography), full_ref, full_photo)
     if shown < MIN_COVERAGE:
-        return finish(aligned=False, score=0.0, regions=[], homography=homography_full.tolist(),
+        return finish(aligned=False, score=0.0, regions=[],
+                      homography=full_homography(homography).tolist(),
                       coverage=shown, message=f"could not compare — the photo shows only "
                       f"{shown:.0%} of the reference; photograph the whole label")
 
-    ref_small, _ = resize_long_side(ref_work, COMPARE_SIDE)
-    grid_h, grid_w = ref_small.shape[:2]
-    # Exact per-axis pixel mappings (array -> working size -> grid): the tracked refinement
-    # is accurate to a fraction of a pixel, so a rounded height must not shift it.
-    grid_from_array = (resize_long_side_matrix(ref_work.shape[1::-1], COMPARE_SIDE)
-                       @ resize_long_side_matrix((ref_w, ref_h), WORK_SIDE))
-    work_from_photo = resize_long_side_matrix(photo.shape[1::-1], WORK_SIDE)
-    # photo work pixels -> compare-grid pixels
-    warp = grid_from_array @ registration.homography @ np.linalg.inv(work_from_photo)
-    warped_small, valid = _warp_to_grid(photo_work, warp, (grid_w, grid_h))
-    # Second, guided pass: with the photo on the reference grid, corners tracked over the whole
-    # label correct what ORB matches bunched in one part of the frame extrapolate to the far
-    # corners (5-10 px at 1024 px). It replaced an ECC step, which made those cases worse.
-    correction = refine_by_tracking(cv2.cvtColor(ref_small, cv2.COLOR_BGR2GRAY),
-                                    cv2.cvtColor(warped_small, cv2.COLOR_BGR2GRAY), valid,
-                                    max_shift=TRACK_MAX_SHIFT * max(grid_w, grid_h))
-    if correction is not None:
-        warp = np.linalg.inv(correction) @ warp
-        warped_small, valid = _warp_to_grid(photo_work, warp, (grid_w, grid_h))
-        array_homography = np.linalg.inv(grid_from_array) @ warp @ work_from_photo
-        homography_full = (np.linalg.inv(scale_matrix(ref_array_scale)) @ array_homography
-                           @ scale_matrix(photo_array_scale))
-        homography_full /= homography_full[2, 2]
-    # Outside the photo, borrow the reference's pixels: smoothing then cannot smear the black
-    # border of the warp into the difference map along the photo's edges.
-    outside = valid == 0
-    warped_small[outside] = ref_small[outside]
-
+    warped, valid, homography = align_onto_grid(matched.grid, prepared.grid_from_array,
+                                                photo_work, photo.shape, homography)
+    homography_full = full_homography(homography)
+    # Genuine units differ a little in shape and print placement: fit that out (clamped).
+    warped = fit_non_rigid(matched.grid, warped, valid)
+    grid_w, grid_h = prepared.grid_size
     # The label's own outline mixes with the background in any photo: skip a thin border.
     edge = max(2, round(0.006 * max(grid_w, grid_h)))
     valid[:edge, :] = 0
     valid[-edge:, :] = 0
     valid[:, :edge] = 0
     valid[:, -edge:] = 0
-    grid_scale = grid_from_array[0, 0] * ref_array_scale  # grid = full * grid_scale
+    grid_scale = prepared.grid_from_array[0, 0] * ref_array_scale  # grid = full * grid_scale
     mask = valid & _region_mask(region, full_ref, grid_scale, (grid_h, grid_w))
+    for box in ignore or []:
+        mask &= 1 - _region_mask(box, full_ref, grid_scale, (grid_h, grid_w))
     if not mask.any():
         return finish(aligned=True, score=0.0, regions=[], homography=homography_full.tolist(),
                       coverage=shown, message="the region of interest is not in the photo")
-    difference = difference_map(ref_small, warped_small, mask)
-    # Window ~ the side of a 0.5% patch: a real change fills it, misregistered edges do not.
-    density = local_density(difference, mask, sigma=0.025 * max(grid_w, grid_h))
-    # What the whole photo differs by (lighting, blur, noise) is not a local change: subtract it.
-    baseline_level = float(np.median(density[::4, ::4][mask[::4, ::4] > 0]))
-    density = np.maximum(density - baseline_level, 0.0)
+    density = local_difference(matched.grid, warped, mask)
+    if prepared.natural is not None:
+        density = np.maximum(density - prepared.natural, 0.0)
     regions = _flag_regions(density, grid_scale, full_ref)
     score = _score(float(density.max()))
     message = "no differences found" if not regions else f"{len(regions)} region(s) differ"
@@ -298,29 +300,23 @@ def compare_files(
     photo_path: str | os.PathLike[str],
     *,
     region: Region | None = None,
+    ignore: list[Region] | None = None,
     max_pixels: int = DEFAULT_MAX_PIXELS,
 ) -> Comparison:
-    """compare() two image files; JPEGs are decoded reduced (DCT scaling) to ~working size.
+    """compare() a photo file with a reference file or a folder of genuine references.
 
-    `elapsed_ms` includes decoding. BadInput for unreadable, truncated, empty or huge files.
+    JPEGs are decoded reduced (DCT scaling) to ~working size; a reference set is prepared once
+    and kept while its files are unchanged. `elapsed_ms` includes decoding.
+    BadInput for unreadable, truncated, empty or huge files.
     """
+    from inspector.vision.imageio import load_image_with_size
+    from inspector.vision.reference_set import oriented
+
     started = time.perf_counter()
-    reference, reference_size = load_image_with_size(
-        reference_path, max_pixels=max_pixels, min_side=DECODE_MIN_SIDE)
+    prepared = load_set(reference_files(reference_path), max_pixels=max_pixels)
     photo, photo_size = load_image_with_size(
         photo_path, max_pixels=max_pixels, min_side=DECODE_MIN_SIDE)
-    reference_size = _oriented(reference, reference_size)
-    photo_size = _oriented(photo, photo_size)
-    result = compare(reference, photo, region=region, reference_size=reference_size,
-                     photo_size=photo_size)
+    result = compare_to_set(prepared, photo, region=region, ignore=ignore,
+                            photo_size=oriented(photo, photo_size))
     result.elapsed_ms = (time.perf_counter() - started) * 1000.0
     return result
-
-
-def _oriented(image: np.ndarray, header_size: tuple[int, int]) -> tuple[int, int]:
-    """The decoder applies EXIF rotation; swap the header's size when it did."""
-    height, width = image.shape[:2]
-    header_w, header_h = header_size
-    if (width > height) != (header_w > header_h) and width != height:
-        return header_h, header_w
-    return header_w, header_h

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 
@@ -19,6 +21,13 @@ ROBUST_MATCH_LEVEL = 60
 # reference level above this to white, or crush one below the other to black.
 CLIP_PLAUSIBLE_HIGH = 140
 CLIP_PLAUSIBLE_LOW = 110
+# A pixel that some pixel of the other image within this radius matches is not a change: what
+# genuine units and the non-rigid fit leave (an edge 1-2 px off) is explained by a small shift.
+SHIFT_TOLERANCE = 2
+# After that tolerance, a mean gap of this many 8-bit levels (worst channel) over a
+# PATCH_SIDE patch counts as fully different.
+TOLERANT_FULL_SCALE = 40.0
+PATCH_SIDE = 5
 
 
 def match_histograms(source: np.ndarray, target: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -100,7 +109,40 @@ def clipped_pixels(photo: np.ndarray, reference: np.ndarray, plain_change: np.nd
     return cv2.dilate(clipped, np.ones((3, 3), np.uint8)) > 0
 
 
-def difference_map(reference: np.ndarray, photo: np.ndarray, mask: np.ndarray) -> np.ndarray:
+def shift_tolerant_difference(reference: np.ndarray, photo: np.ndarray,
+                              radius: int = SHIFT_TOLERANCE) -> np.ndarray:
+    """0..1 per pixel: the difference of small patches around it, at the best of the shifts
+    up to `radius` px. Print or an edge a pixel or two off matches at some shift; new content
+    (other glyphs, a patch from elsewhere, another colour) matches at none.
+    """
+    height, width = reference.shape[:2]
+    pad = radius
+    padded = cv2.copyMakeBorder(photo, pad, pad, pad, pad, cv2.BORDER_REPLICATE)
+    best = np.full((height, width), np.inf, np.float32)
+    for dy in range(-radius, radius + 1):
+        for dx in range(-radius, radius + 1):
+            if dx * dx + dy * dy > radius * radius + 1:
+                continue
+            shifted = padded[pad + dy:pad + dy + height, pad + dx:pad + dx + width]
+            gap = cv2.absdiff(reference, shifted).max(axis=2).astype(np.float32)
+            np.minimum(best, cv2.blur(gap, (PATCH_SIDE, PATCH_SIDE)), out=best)
+    return np.clip(best / TOLERANT_FULL_SCALE, 0.0, 1.0)
+
+
+def _plainly_same(photo: np.ndarray, reference: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """`mask` without the pixels (dilated) that plainly differ after tone matching.
+
+    Smoothed first, so that edges softened by blur or a sub-pixel shift are not left out.
+    """
+    plain = cv2.absdiff(cv2.GaussianBlur(photo, (0, 0), 2.0),
+                        cv2.GaussianBlur(reference, (0, 0), 2.0)).max(axis=2)
+    changed = cv2.dilate((plain > ROBUST_MATCH_LEVEL).astype(np.uint8), np.ones((5, 5), np.uint8))
+    return mask & (1 - changed)
+
+
+def difference_map(reference: np.ndarray, photo: np.ndarray, mask: np.ndarray,
+                   even_light: Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+                   | None = None) -> np.ndarray:
     """Per-pixel dissimilarity 0..1 of two aligned BGR uint8 images of the same size.
 
     Both are lightly smoothed first so noise, JPEG blocks and mild blur do not count; colour
@@ -110,13 +152,16 @@ def difference_map(reference: np.ndarray, photo: np.ndarray, mask: np.ndarray) -
     normalised = match_histograms(photo, reference, mask)
     # A large change (a painted blotch) skews the histograms and with them every other colour;
     # match again without the pixels that plainly differ.
-    # Smoothed first, so that edges softened by blur or a sub-pixel shift are not left out.
-    plain = cv2.absdiff(cv2.GaussianBlur(normalised, (0, 0), 2.0),
-                        cv2.GaussianBlur(reference, (0, 0), 2.0)).max(axis=2)
-    changed = cv2.dilate((plain > ROBUST_MATCH_LEVEL).astype(np.uint8), np.ones((5, 5), np.uint8))
-    kept = mask & (1 - changed)
+    kept = _plainly_same(normalised, reference, mask)
     if kept.sum() > 0.5 * mask.sum():
         normalised = match_histograms(photo, reference, kept)
+    if even_light is not None:
+        # Tones first (the camera's curve), then the lamp's slow gradient and shadows on them,
+        # measured where nothing plainly changed (a blotch is not a shadow).
+        kept = _plainly_same(normalised, reference, mask)
+        if kept.sum() > 0.5 * mask.sum():
+            normalised = match_histograms(even_light(reference, normalised, kept), reference,
+                                          kept)
     plain_change = cv2.absdiff(cv2.GaussianBlur(normalised, (0, 0), 2.0),
                                cv2.GaussianBlur(reference, (0, 0), 2.0)) > ROBUST_MATCH_LEVEL
     ref_smooth = cv2.GaussianBlur(reference, (0, 0), 1.0)
@@ -128,6 +173,8 @@ def difference_map(reference: np.ndarray, photo: np.ndarray, mask: np.ndarray) -
                                cv2.GaussianBlur(normalised, (0, 0), COLOUR_SIGMA))
     colour = np.clip(chroma / CHROMA_FULL_SCALE, 0.0, 1.0)
     combined = np.maximum(structural, colour)
+    # Only what no small shift explains: SSIM alone flags every edge that moved a pixel.
+    combined = np.minimum(combined, shift_tolerant_difference(ref_smooth, photo_smooth))
     combined[(mask == 0) | clipped_pixels(photo, reference, plain_change)] = 0.0
     return combined.astype(np.float32)
 

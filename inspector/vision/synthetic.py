@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -25,13 +25,29 @@ class Nuisance:
     blur_sigma: float = 0.0  # Gaussian blur, photo pixels
     jpeg_quality: int | None = None
     margin: float = 0.15  # background around the label, share of its size
+    # Uneven light: a lamp on one side makes brightness vary by +-`gradient` across the frame
+    # along `gradient_angle_deg`; a soft shadow darkens by `shadow` (0..1) around `shadow_at`
+    # (share of the frame), `shadow_size` across (share of the frame's long side).
+    gradient: float = 0.0
+    gradient_angle_deg: float = 0.0
+    shadow: float = 0.0
+    shadow_at: tuple[float, float] = (0.5, 0.5)
+    shadow_size: float = 0.3
+    # Per-channel gains (B, G, R) of the camera's white balance.
+    white_balance: tuple[float, float, float] = (1.0, 1.0, 1.0)
 
     @staticmethod
     def random(rng: np.random.Generator, *, max_tilt: float = 15.0,
-               scale_range: tuple[float, float] = (0.5, 2.0)) -> Nuisance:
-        """A nuisance drawn from the ranges the benchmark states."""
+               scale_range: tuple[float, float] = (0.5, 2.0),
+               uneven_light: bool = False) -> Nuisance:
+        """A nuisance drawn from the ranges the benchmark states.
+
+        `uneven_light` adds a lighting gradient (up to +-15% across the frame), a soft shadow
+        (darkening 0-30%) and a white balance off by up to +-12% per channel; it draws after
+        the other values, so without it the random stream is the one recorded figures used.
+        """
         low, high = np.log(scale_range[0]), np.log(scale_range[1])
-        return Nuisance(
+        nuisance = Nuisance(
             tilt_deg=float(rng.uniform(0, max_tilt)),
             tilt_axis_deg=float(rng.uniform(0, 180)),
             rotation_deg=float(rng.uniform(-180, 180)),
@@ -43,6 +59,17 @@ class Nuisance:
             blur_sigma=float(rng.uniform(0, 1.5)),
             jpeg_quality=int(rng.integers(60, 91)),
             margin=float(rng.uniform(0.05, 0.25)),
+        )
+        if not uneven_light:
+            return nuisance
+        return replace(
+            nuisance,
+            gradient=float(rng.uniform(0.0, 0.15)),
+            gradient_angle_deg=float(rng.uniform(0, 360)),
+            shadow=float(rng.uniform(0.0, 0.3)),
+            shadow_at=(float(rng.uniform(0, 1)), float(rng.uniform(0, 1))),
+            shadow_size=float(rng.uniform(0.2, 0.6)),
+            white_balance=(float(rng.uniform(0.88, 1.12)), 1.0, float(rng.uniform(0.88, 1.12))),
         )
 
 
@@ -118,7 +145,7 @@ def apply_lighting(image: np.ndarray, nuisance: Nuisance, rng: np.random.Generat
     levels = np.arange(256, dtype=np.float64) / 255.0
     curve = 255.0 * levels ** nuisance.gamma
     curve = (curve - 128.0) * nuisance.contrast + 128.0 + nuisance.brightness
-    out = cv2.LUT(image, np.clip(curve, 0, 255).astype(np.uint8))
+    out = cv2.LUT(_uneven_light(image, nuisance), np.clip(curve, 0, 255).astype(np.uint8))
     if nuisance.blur_sigma > 0.05:
         out = cv2.GaussianBlur(out, (0, 0), nuisance.blur_sigma)
     if nuisance.noise_sigma > 0.05 and fast_noise:
@@ -127,6 +154,40 @@ def apply_lighting(image: np.ndarray, nuisance: Nuisance, rng: np.random.Generat
         noise = np.asarray(rng.normal(0, nuisance.noise_sigma, size=out.shape), np.float32)
         out = np.clip(out.astype(np.float32) + noise, 0, 255).astype(np.uint8)
     return out
+
+
+def light_field(size: tuple[int, int], nuisance: Nuisance) -> np.ndarray | None:
+    """Gain per pixel (float32, H x W) of the lamp's gradient and the soft shadow, or None."""
+    if nuisance.gradient <= 0 and nuisance.shadow <= 0:
+        return None
+    width, height = size
+    long_side = max(width, height)
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    angle = np.radians(nuisance.gradient_angle_deg)
+    along = (xs - width / 2) * np.cos(angle) + (ys - height / 2) * np.sin(angle)
+    half_extent = 0.5 * (abs(width * np.cos(angle)) + abs(height * np.sin(angle)))
+    gain = 1.0 + nuisance.gradient * along / max(half_extent, 1.0)
+    if nuisance.shadow > 0:
+        # A soft-edged blob (an object between the lamp and the item): Gaussian fall-off.
+        cx, cy = nuisance.shadow_at[0] * width, nuisance.shadow_at[1] * height
+        radius = max(nuisance.shadow_size * long_side / 2, 1.0)
+        blob = np.exp(-((xs - cx) ** 2 + (ys - cy) ** 2) / (2 * radius * radius))
+        gain *= 1.0 - nuisance.shadow * blob
+    return gain.astype(np.float32)
+
+
+def _uneven_light(image: np.ndarray, nuisance: Nuisance) -> np.ndarray:
+    """The lamp's gradient, a soft shadow and the white balance, on linear-ish levels."""
+    gain = light_field((image.shape[1], image.shape[0]), nuisance)
+    balanced = nuisance.white_balance != (1.0, 1.0, 1.0)
+    if gain is None and not balanced:
+        return image
+    out = image.astype(np.float32)
+    if gain is not None:
+        out *= gain[..., None] if out.ndim == 3 else gain
+    if balanced and out.ndim == 3:
+        out *= np.asarray(nuisance.white_balance, np.float32)
+    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
 
 
 def jpeg_roundtrip(image: np.ndarray, quality: int) -> np.ndarray:
