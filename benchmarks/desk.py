@@ -55,7 +55,8 @@ def inspection_rows(count: int, first_user: int, seed: int = 7) -> Iterator[tupl
         yield (n, n, "bench", 1, "h" * 64, rng.choice(BRANDS),
                first_user + rng.randrange(AUTHENTICATORS), 1 + rng.randrange(STATIONS), "finished",
                verdict, None, "", rng.random() < 0.01, verdict == "inconclusive",
-               round(rng.uniform(0.3, 1.0), 3), None, _stamp(started), _stamp(finished), next(values))
+               round(rng.uniform(0.3, 1.0), 3), None, _stamp(started), _stamp(finished), next(values),
+               verdict)
 
 
 def item_rows(count: int, seed: int = 11) -> Iterator[tuple[Any, ...]]:
@@ -79,7 +80,7 @@ def review_rows(count: int, first_user: int, seed: int = 13) -> Iterator[tuple[A
 INSPECTION_COLUMNS = ("id, item_id, checklist_id, checklist_version, checklist_hash, brand, "
                       "authenticator_id, station_id, status, verdict, fail_reason, summary, "
                       "second_opinion, escalated, min_score, current_step, started_at, finished_at, "
-                      "declared_value")
+                      "declared_value, first_verdict")
 ITEM_COLUMNS = "id, code, style_code, description, declared_value, calibration_verdict, created_at"
 REVIEW_COLUMNS = ("id, inspection_id, reviewer_id, decision, verdict, previous_verdict, reason, blind, "
                   "created_at")
@@ -269,7 +270,69 @@ def run_suite(ctx: Any) -> None:
                                            today[1]))
 
 
-def bench(url: str, rows: int, reuse: bool) -> None:
+def run_issue16(ctx: Any) -> dict[str, float]:
+    """Issue 16's budget (<= 100 ms at 1,000,000): the queue with any filter, drill-down, weekly trends."""
+    from inspector.services import desk_figures
+
+    sup = session_for(ctx, 1)
+    month = (datetime(2025, 6, 1, tzinfo=UTC), datetime(2025, 7, 1, tzinfo=UTC))
+    year = (YEAR_START, datetime(2026, 1, 1, tzinfo=UTC))
+    flt = review_queue.QueueFilter
+    results: dict[str, float] = {}
+    queue_cases: list[tuple[str, review_queue.QueueFilter]] = [
+        ("queue: newest 200, whole year", flt()),
+        ("queue: one month", flt(since=month[0], until=month[1])),
+        ("queue: one station, one month", flt(since=month[0], until=month[1], station="bench-3")),
+        ("queue: one authenticator by name start", flt(authenticator="auth-07")),
+        ("queue: one brand in lower case", flt(brand="rolex")),
+        ("queue: verdict fail (blind items left out)", flt(verdict="fail")),
+        ("queue: one brand, verdict fail", flt(brand="Rolex", verdict="fail")),
+        ("queue: verdict inconclusive, one month",
+         flt(since=month[0], until=month[1], verdict="inconclusive")),
+        ("queue: sorted by verdict, one month", flt(since=month[0], until=month[1], sort="verdict")),
+        ("queue: one month sorted by min score", flt(since=month[0], until=month[1], sort="min_score",
+                                                     descending=False)),
+        ("queue: one month by declared value, highest first",
+         flt(since=month[0], until=month[1], sort="declared_value")),
+        ("queue: whole year, reviewed included", flt(include_reviewed=True)),
+    ]
+    for label, queue_filter in queue_cases:
+        results[label] = timed(label, lambda f=queue_filter: review_queue.review_queue(ctx, sup, f))
+    drill_cases = [
+        ("drill-down: an authenticator's fails, whole year",
+         ("authenticator", "auth-07", "fail", None, None)),
+        ("drill-down: a brand's inconclusive, one month", ("brand", "gucci", "inconclusive", *month)),
+        ("drill-down: a station's inspections, one month", ("station", "bench-3", "inspections", *month)),
+        ("drill-down: an authenticator's overturned, whole year",
+         ("authenticator", "auth-07", "overturned", None, None)),
+        ("drill-down: a brand's calibration items, whole year",
+         ("brand", "Rolex", "calibration", None, None)),
+    ]
+    for label, (group, name, figure, since, until) in drill_cases:
+        results[label] = timed(label, lambda g=group, n=name, f=figure, s=since, u=until:
+                               desk_figures.drill_down(ctx, sup, g, n, f, s, u))
+    results["search: item code"] = timed("search: item code",
+                                         lambda: desk_figures.search(ctx, sup, "IT00500000"))
+    once("weekly trends: summary fill of every closed day (inspector db upgrade), once",
+         lambda: analytics_service.fill_summary(ctx.db))
+    for group in analytics_service.GROUPS:
+        label = f"weekly trend by {group}: whole year"
+        results[label] = timed(label, lambda g=group: desk_figures.weekly_trend(
+            ctx, sup, g, None, *year, moment=datetime(2026, 1, 1, 12, tzinfo=UTC)))
+    label = "weekly trend of one authenticator: whole year"
+    results[label] = timed(label, lambda: desk_figures.weekly_trend(
+        ctx, sup, "authenticator", "auth-07", *year, moment=datetime(2026, 1, 1, 12, tzinfo=UTC)))
+    label = "weekly trend by brand: 12 weeks + today live"
+    results[label] = timed(label, lambda: desk_figures.weekly_trend(
+        ctx, sup, "brand", None, datetime(2025, 9, 1, tzinfo=UTC), datetime(2025, 11, 24, 15, tzinfo=UTC),
+        moment=datetime(2025, 11, 24, 15, tzinfo=UTC)))
+    worst = max(results, key=lambda k: results[k])
+    verdict = "met" if results[worst] <= 100 else "MISSED"
+    print(f"  worst: {worst} {results[worst]:.1f} ms; budget 100 ms: {verdict}")
+    return results
+
+
+def bench(url: str, rows: int, reuse: bool, issue16_only: bool = False) -> None:
     settings = load_settings().with_changes(database_url=url)
     ctx = open_context(settings)
     with ctx.db.engine.connect() as conn:
@@ -283,7 +346,9 @@ def bench(url: str, rows: int, reuse: bool) -> None:
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
     else:
         print(f"reusing {have:,} inspections in {ctx.db.dialect}")
-    run_suite(ctx)
+    if not issue16_only:
+        run_suite(ctx)
+    run_issue16(ctx)
     ctx.db.dispose()
 
 
@@ -295,21 +360,23 @@ def main() -> None:
     parser.add_argument("--pg-local", action="store_true",
                         help="start a loopback PostgreSQL (tests/postgres_server.py) when no URL is given")
     parser.add_argument("--skip-sqlite", action="store_true")
+    parser.add_argument("--issue16-only", action="store_true",
+                        help="only the queue, drill-down, search and weekly-trend timings of issue 16")
     args = parser.parse_args()
     os.environ.setdefault("INSPECTOR_HOME", "/tmp/inspector-desk-bench-home")
     if not args.skip_sqlite:
         if not args.reuse and args.db.exists():
             args.db.unlink()
-        bench(f"sqlite:///{args.db}", args.rows, args.reuse)
+        bench(f"sqlite:///{args.db}", args.rows, args.reuse, args.issue16_only)
     pg_url = os.environ.get("INSPECTOR_BENCH_PG_URL")
     if pg_url:
-        bench(pg_url, args.rows, args.reuse)
+        bench(pg_url, args.rows, args.reuse, args.issue16_only)
     elif args.pg_local:
         from tests.postgres_server import remove_server, start_server
 
         server = start_server()
         try:
-            bench(server.create_database("desk"), args.rows, False)
+            bench(server.create_database("desk"), args.rows, False, args.issue16_only)
         finally:
             remove_server(server)
     else:

@@ -116,6 +116,11 @@ def register(subparsers: Any) -> None:
     _login_args(timely)
     _period_args(timely)
     timely.set_defaults(func=_desk_timeliness)
+    accuracy = figures_sub.add_parser("accuracy", help="the published-accuracy report per brand (PDF)")
+    _login_args(accuracy)
+    _period_args(accuracy)
+    accuracy.add_argument("-o", "--output", type=Path, required=True)
+    accuracy.set_defaults(func=_desk_accuracy)
     rate = figures_sub.add_parser("sample-rate", help="show, or set (admin), the blind-review sample rate")
     _login_args(rate)
     rate.add_argument("rate", nargs="?", type=float)
@@ -383,6 +388,20 @@ def _desk_timeliness(args: argparse.Namespace) -> int:
                    _date(args.until, "--until"))
     print(f"waiting {t.waiting}; oldest {t.oldest_hours} h; median age {t.median_age_hours} h; "
           f"reviewed {t.reviewed}; median turnaround {t.median_turnaround_hours} h")
+    return 0
+
+
+def _desk_accuracy(args: argparse.Namespace) -> int:
+    from inspector.services.accuracy import accuracy_pdf
+
+    station = _open()
+    pdf = accuracy_pdf(station.ctx, _login(station, args), _date(args.since, "--since"),
+                       _date(args.until, "--until"))
+    try:
+        args.output.write_bytes(pdf)
+    except OSError as exc:
+        raise BadInput(f"Cannot write {args.output} ({exc.strerror}).") from exc
+    print(f"wrote {args.output}")
     return 0
 
 

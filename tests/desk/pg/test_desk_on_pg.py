@@ -14,6 +14,9 @@ from inspector.services import analytics_summary
 from inspector.services.station import StationServices
 from inspector.storage.models import Inspection
 from tests.desk.conftest import Finisher
+from tests.desk.test_accuracy_report import (  # noqa: F401
+    test_false_pass_false_fail_and_inconclusive_per_brand,
+)
 from tests.desk.test_analytics_figures import (  # noqa: F401
     test_a_part_of_the_period_counts_only_its_inspections_and_reviews,
     test_analytics_figures_are_exact,
