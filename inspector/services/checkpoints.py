@@ -166,7 +166,8 @@ class Written:
 def write_checkpoint(ctx: ServiceContext, out: Path | None = None) -> Written:
     """Sign the log's current root into the checkpoint folder (and `out`), after checking it."""
     key = signing.station_key(ctx.settings)
-    trusted = signing.log_keys(ctx.settings)
+    with ctx.db.read() as session:
+        trusted, _unapproved = signing.accepted_keys(ctx, session)
     trusted.setdefault(key.key_id, key.public_key)
     previous = latest_checkpoint(ctx, trusted)
     with ctx.db.read() as session:

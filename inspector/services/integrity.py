@@ -72,7 +72,8 @@ class IntegrityReport:
 
 def verify_integrity(ctx: ServiceContext, checkpoint_file: Path | None = None) -> IntegrityReport:
     """Everything `inspector audit verify` checks; `checkpoint_file` is a checkpoint held elsewhere."""
-    trusted = signing.log_keys(ctx.settings)
+    with ctx.db.read() as session:
+        trusted, unapproved = signing.accepted_keys(ctx, session)
     held: list[checkpoints.Checkpoint] = []
     log_problems: list[str] = []
     if checkpoint_file is not None:
@@ -95,6 +96,7 @@ def verify_integrity(ctx: ServiceContext, checkpoint_file: Path | None = None) -
         roots: dict[int, bytes] = {}
         signatures = 0
         seen_signed = False
+        pending: dict[str, int] = {}
         for event in iter_events(session):
             if chain.feed(event) is not None:
                 break
@@ -107,6 +109,8 @@ def verify_integrity(ctx: ServiceContext, checkpoint_file: Path | None = None) -
                 unsigned = checkpoints.signature_problem(event, trusted)
                 if unsigned:
                     log_problems.append(f"audit event #{event.seq} ({event.action}) {unsigned}")
+                elif event.signature and event.signature[:16] in unapproved:
+                    pending[event.signature[:16]] = pending.get(event.signature[:16], 0) + 1
         if chain.broken is None:
             log_problems += _tree_problems(session, chain, held, roots)
         record_problems, compared = replay.compare(session)
@@ -117,8 +121,12 @@ def verify_integrity(ctx: ServiceContext, checkpoint_file: Path | None = None) -
             select(Comparison.heatmap_sha256).where(Comparison.heatmap_sha256.is_not(None))
             .order_by(Comparison.id)
         ).all()
-    notes = () if held else ("note: no checkpoint held: a rewrite of the whole log would not show; "
-                             "write one with `inspector audit checkpoint`",)
+    notes = tuple(f"note: {count} events signed by station {unapproved[kid]}'s key {kid}, registered in "
+                  f"the log but not approved by the deployment's root (`inspector keys approve {kid}`)"
+                  for kid, count in sorted(pending.items()))
+    if not held:
+        notes += ("note: no checkpoint held: a rewrite of the whole log would not show; "
+                  "write one with `inspector audit checkpoint`",)
     checked, bad_photo = _check_photos(ctx, photos, heatmaps)
     bad_thumbnails = tuple(thumbnails.replaced(ctx, {row[1] for row in photos}))
     return IntegrityReport(chain.count, chain.broken, checked, bad_photo, tuple(log_problems), findings,
