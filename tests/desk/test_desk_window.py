@@ -245,3 +245,44 @@ def test_the_queue_follows_claims_and_reviews_made_at_another_desk(
     finally:
         other.close()
     queue.stop_polling()
+
+
+def test_analytics_drill_down_search_trend_csv_and_a_chart_of_thirty(
+        qtbot, window: MainWindow, services: StationServices, finished: Finisher, tmp_path: Path) -> None:
+    import csv
+
+    # Every pass and fail is sampled for a blind review in this window: only the inconclusive one's
+    # verdict may be listed under its figure.
+    failed = finished("AN-1", UNSURE)
+    finished("AN-2")
+    window.show_start()
+    assert log_in(qtbot, window, "B-2", "3456")
+    _desk_button(window).click()
+    desk = window.desk  # type: ignore[attr-defined]
+    desk.tabs.setCurrentWidget(desk.analytics)
+    tab = desk.analytics
+    qtbot.waitUntil(lambda: bool(tab.rows), timeout=WAIT_MS)
+    assert not tab.rate_button.isVisibleTo(window)  # a supervisor does not set the sample rate
+    fail_cell = tab.table.item(0, 6)
+    assert fail_cell.text() == "50% (1/2)" and "95% interval" in fail_cell.toolTip()
+    tab.table.cellDoubleClicked.emit(0, 6)  # the inspections behind "Inconclusive"
+    qtbot.waitUntil(lambda: tab.views.currentWidget() is tab.inspections, timeout=WAIT_MS)
+    assert [tab.inspections.item(r, 0).text() for r in range(tab.inspections.rowCount())] == [str(failed)]
+    tab.export_csv(tmp_path / "drill.csv")
+    assert [row["item_code"] for row in csv.DictReader((tmp_path / "drill.csv").open())] == ["AN-1"]
+    tab.inspections.cellDoubleClicked.emit(0, 0)  # opens it for review
+    assert desk.tabs.currentWidget() is desk.review and desk.review.inspection_id == failed
+    desk.tabs.setCurrentWidget(tab)
+    tab.search_edit.setText("AN-2")
+    tab.search()
+    qtbot.waitUntil(lambda: tab.inspections.rowCount() == 1 and tab.inspections.item(0, 2).text() == "AN-2",
+                    timeout=WAIT_MS)
+    tab.trend()
+    qtbot.waitUntil(lambda: tab.views.currentWidget() is tab.trends and tab.trends.rowCount() == 1,
+                    timeout=WAIT_MS)
+    # Thirty names: one readable line each, the chart grows (and scrolls) instead of squeezing them.
+    names = [f"Authenticator number {n:02d}" for n in range(30)]
+    tab.chart.set_data("Fail rate", [(name, 0.1, (0.02, 0.3), 40) for name in names], percent=True)
+    assert tab.chart.row_height() > tab.chart.fontMetrics().height()
+    assert tab.chart.minimumHeight() >= 30 * tab.chart.row_height()
+    assert not tab.chart.grab().isNull()

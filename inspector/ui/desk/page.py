@@ -31,6 +31,7 @@ class DeskPage(QWidget):
         self.tabs.addTab(self.analytics, "Analytics")
         self.tabs.addTab(self.calibration, "Calibration")
         self.queue.open_requested.connect(self.open_inspection)
+        self.analytics.open_requested.connect(self.open_inspection)  # from a drill-down or a search
         self.review.next_requested.connect(self.open_next)
         self._position = 0  # where the open inspection stood in the queue
         self.review.reviewed.connect(lambda _id: self.queue.refresh())
@@ -54,6 +55,7 @@ class DeskPage(QWidget):
         self.actor = actor
         for part in (self.queue, self.review, self.analytics, self.calibration):
             part.actor = actor
+        self.analytics.on_shown()
         if actor.can(Permission.REVIEW):
             self.queue.refresh()
 
