@@ -9,7 +9,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from inspector.errors import PermissionDenied
@@ -48,26 +48,36 @@ def _live_session(session: Session, actor: Actor | None, station: str) -> tuple[
     if actor is None or not isinstance(actor, Actor) or not actor.token:
         raise PermissionDenied(NOT_LOGGED_IN)
     row = session.scalar(select(LoginSession).where(LoginSession.token_hash == token_digest(actor.token)))
-    if row is None or row.ended_at is not None or _aware(row.expires_at) <= datetime.now(UTC):
+    user = session.get(User, row.user_id) if row is not None else None
+    if row is None or user is None:
+        raise PermissionDenied(SESSION_ENDED)
+    if user.id != actor.user_id:
+        raise PermissionDenied("This login is not the user it claims to be; log in again.")
+    if not user.active:
+        raise PermissionDenied(f"{user.name}'s account is switched off; ask an admin.")
+    if row.ended_at is not None or _aware(row.expires_at) <= datetime.now(UTC):
         raise PermissionDenied(SESSION_ENDED)
     if row.station != station:
         raise PermissionDenied(f"This login belongs to station {row.station}; log in at this station.")
-    user = session.get(User, row.user_id)
-    if user is None or user.id != actor.user_id:
-        raise PermissionDenied("This login is not the user it claims to be; log in again.")
     return row, user
 
 
 def authorize(session: Session, actor: Actor | None, permission: Permission | None, station: str) -> Actor:
     """The verified actor (role and name re-read now), or PermissionDenied with one sentence."""
     _row, user = _live_session(session, actor, station)
-    if not user.active:
-        raise PermissionDenied(f"{user.name}'s account is switched off; ask an admin.")
     role = Role(user.role)
     if permission is not None and permission not in GRANTS[role]:
         raise PermissionDenied(f"{user.name} ({role}) may not {permission}.")
     assert actor is not None
     return Actor(user.id, user.name, role, user.badge_code, token=actor.token)
+
+
+def end_all_sessions(session: Session, user_id: int) -> int:
+    """End every open session of the user (switched off): how many were open."""
+    result = session.execute(update(LoginSession).where(LoginSession.user_id == user_id,
+                                                        LoginSession.ended_at.is_(None))
+                             .values(ended_at=datetime.now(UTC)))
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 def end_session(session: Session, actor: Actor, station: str) -> int | None:

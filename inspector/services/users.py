@@ -109,7 +109,10 @@ class UserService:
             actor = self.ctx.authorize(session, actor, Permission.MANAGE_USERS)
             user = self._user(session, user_id)
             user.active = active
-            self._event(session, "user.activated" if active else "user.deactivated", user, actor.user_id)
+            # Switched off ends their logins too: switching back on does not revive an old session.
+            ended = 0 if active else identity.end_all_sessions(session, user.id)
+            self._event(session, "user.activated" if active else "user.deactivated", user, actor.user_id,
+                        **({} if active else {"sessions_ended": ended}))
             return _view(user)
 
     def set_role(self, actor: Actor, user_id: int, role: Role | str) -> UserView:

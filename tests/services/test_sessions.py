@@ -76,6 +76,10 @@ def test_a_switched_off_users_session_is_refused(services: StationServices, peop
         _start(services, alex)
     with pytest.raises(PermissionDenied, match="switched off"):
         services.users.login("B-1", "1234")
+    services.users.set_active(people["admin"], alex.user_id, True)  # back on: the old login stays ended
+    with pytest.raises(PermissionDenied, match="ended"):
+        _start(services, alex)
+    _start(services, services.users.login("B-1", "1234"))
 
 
 def test_a_role_change_takes_effect_on_the_next_call(services: StationServices,
