@@ -286,3 +286,36 @@ def test_analytics_drill_down_search_trend_csv_and_a_chart_of_thirty(
     assert tab.chart.row_height() > tab.chart.fontMetrics().height()
     assert tab.chart.minimumHeight() >= 30 * tab.chart.row_height()
     assert not tab.chart.grab().isNull()
+
+
+def test_an_appeal_recorded_and_decided_at_the_desk(
+        qtbot, window: MainWindow, services: StationServices, finished: Finisher,
+        photo_bytes: bytes, tmp_path: Path) -> None:
+    failed = finished("AW-1", ONE_FAIL)
+    (tmp_path / "seller.jpg").write_bytes(photo_bytes)
+    window.show_start()
+    assert log_in(qtbot, window, "B-9", "9999")  # Ada, who had no part in the inspection
+    _desk_button(window).click()
+    desk = window.desk  # type: ignore[attr-defined]
+    desk.tabs.setCurrentWidget(desk.appeals)
+    tab = desk.appeals
+    tab.inspection_edit.setText(str(failed))
+    tab.record()
+    assert "needs the seller's reason" in tab.banner.text()
+    tab.seller_reason_edit.setText("Bought at the brand's store")
+    tab.photo_paths = [tmp_path / "seller.jpg"]
+    tab.record()
+    assert "recorded" in tab.banner.text() and tab.table.rowCount() == 1
+    assert tab.table.item(0, 4).text() == "1"  # one photo
+    tab.table.selectRow(0)
+    tab.outcome_box.setCurrentText("reversed")
+    tab.decide()
+    assert "needs a reason" in tab.banner.text()
+    tab.reason_edit.setText("Receipt and batch code match")
+    tab.decide()
+    assert "reversed" in tab.banner.text() and tab.table.rowCount() == 0
+    with services.ctx.db.read() as session:
+        inspection = session.get(Inspection, failed)
+        assert inspection is not None and inspection.verdict == "pass"
+        assert session.scalar(select(Certificate).where(Certificate.inspection_id == failed,
+                                                        Certificate.voided_at.is_(None))) is not None

@@ -8,6 +8,7 @@ from inspector.security.roles import Actor, Permission
 from inspector.services.integrity import IntegrityReport, verify_integrity
 from inspector.services.station import StationServices
 from inspector.ui.desk.analytics_tab import AnalyticsTab
+from inspector.ui.desk.appeals_tab import AppealsTab
 from inspector.ui.desk.calibration_tab import CalibrationTab
 from inspector.ui.desk.queue_tab import QueueTab
 from inspector.ui.desk.review_panel import ReviewPanel
@@ -25,11 +26,14 @@ class DeskPage(QWidget):
         self.review = ReviewPanel(services)
         self.analytics = AnalyticsTab(services)
         self.calibration = CalibrationTab(services)
+        self.appeals = AppealsTab(services)
         self.tabs = QTabWidget()
         self.tabs.addTab(self.queue, "Review queue")
         self.tabs.addTab(self.review, "Review")
         self.tabs.addTab(self.analytics, "Analytics")
         self.tabs.addTab(self.calibration, "Calibration")
+        self.tabs.addTab(self.appeals, "Appeals")
+        self.appeals.open_requested.connect(self.open_inspection)
         self.queue.open_requested.connect(self.open_inspection)
         self.analytics.open_requested.connect(self.open_inspection)  # from a drill-down or a search
         self.review.next_requested.connect(self.open_next)
@@ -53,7 +57,7 @@ class DeskPage(QWidget):
     def on_shown(self, actor: Actor) -> None:
         """Called by the window each time the page opens: the services check roles on every call."""
         self.actor = actor
-        for part in (self.queue, self.review, self.analytics, self.calibration):
+        for part in (self.queue, self.review, self.analytics, self.calibration, self.appeals):
             part.actor = actor
         self.analytics.on_shown()
         if actor.can(Permission.REVIEW):
@@ -84,6 +88,8 @@ class DeskPage(QWidget):
             self.analytics.refresh()
         elif widget is self.calibration:
             self.calibration.refresh()
+        elif widget is self.appeals:
+            self.appeals.refresh()
 
     def check_integrity(self) -> None:
         """Recompute the audit chain and photo hashes off the GUI thread; show the first broken record."""
