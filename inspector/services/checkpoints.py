@@ -207,6 +207,8 @@ def _checked_root(session: Session, base: int, size: int,
         tree.prefetch(lambda stored: merkle.range_hash(stored, 0, base))
     leaves: list[bytes] = []
     prev = session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == base)) if base else GENESIS
+    signed_seen = base > 0 and session.scalar(select(AuditEvent.seq).where(
+        AuditEvent.signature.is_not(None), AuditEvent.seq <= base).limit(1)) is not None
     for event in iter_events(session, after=base):
         if event.seq > size:
             break
@@ -216,7 +218,9 @@ def _checked_root(session: Session, base: int, size: int,
         if event.seq != base + len(leaves) + 1 or event.prev_hash != prev or recomputed != event.hash:
             raise InvalidState(f"No checkpoint written: audit event #{event.seq} ({event.action}) "
                                "breaks the chain; run `inspector audit verify`.")
-        problem = signature_problem(event, trusted)
+        # Events before the first signed one predate signing (an upgraded database): as audit verify.
+        signed_seen = signed_seen or event.signature is not None
+        problem = signature_problem(event, trusted) if signed_seen else None
         if problem:
             raise InvalidState(f"No checkpoint written: audit event #{event.seq} ({event.action}) {problem}.")
         leaves.append(leaf_of(event.hash))

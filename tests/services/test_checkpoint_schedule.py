@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
+from inspector.config import Settings
+from inspector.errors import InvalidState
 from inspector.security.roles import Role
 from inspector.services.checkpoint_schedule import CheckpointTimer
-from inspector.services.station import StationServices
+from inspector.services.checkpoints import write_checkpoint
+from inspector.services.integrity import verify_integrity
+from inspector.services.station import StationServices, open_station
+from inspector.storage import migrate
+from inspector.storage.audit import append_event
+from inspector.storage.database import Database
 
 
 def _files(services: StationServices) -> list[str]:
@@ -24,3 +33,24 @@ def test_the_timer_writes_only_when_the_log_grew(services: StationServices) -> N
     assert len(_files(services)) == 2 and first[0] in _files(services)
     latest = (services.ctx.settings.checkpoints_path / "latest.txt").read_text()
     assert latest == (services.ctx.settings.checkpoints_path / _files(services)[-1]).read_text()
+
+
+def test_events_from_before_signing_do_not_stop_checkpoints_but_a_later_unsigned_one_does(
+        test_settings: Settings) -> None:
+    old = Database(test_settings.database_url)  # an upgraded database: its old events carry no signature
+    migrate.upgrade(old.engine)
+    for number in range(3):
+        with old.transaction() as session:
+            append_event(session, action="old.event", entity="thing", entity_id=number, actor_id=None)
+    old.dispose()
+    station = open_station(test_settings)
+    try:
+        assert write_checkpoint(station.ctx).checkpoint.size >= 3
+        assert verify_integrity(station.ctx).ok
+        station.ctx.db.set_audit_signer(None)  # now an unsigned event after signed ones: forged
+        with station.ctx.db.transaction() as session:
+            append_event(session, action="review.overturn", entity="inspection", entity_id=1, actor_id=None)
+        with pytest.raises(InvalidState, match=r"\(review.overturn\) is not signed by any station"):
+            write_checkpoint(station.ctx)
+    finally:
+        station.close()
