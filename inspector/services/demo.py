@@ -48,10 +48,10 @@ class DemoSummary:
 
 def photograph(reference: np.ndarray, rng: random.Random) -> bytes:
     """A bench photo of a genuine item: on a plain mat under a soft light, placed by hand (slight
-    tilt and turn), a soft shadow, lens softness and sensor grain, JPEG (services/demo_photos.py)."""
+    tilt and turn), a soft shadow and sensor grain, JPEG (services/demo_photos.py)."""
     nuisance = Nuisance(
         tilt_deg=rng.uniform(0, 8), tilt_axis_deg=rng.uniform(0, 180),
-        rotation_deg=rng.uniform(-6, 6), scale=rng.uniform(0.8, 1.0),
+        rotation_deg=rng.uniform(-6, 6), scale=rng.uniform(0.92, 1.05),
         brightness=rng.uniform(-8, 8), noise_sigma=rng.uniform(1.5, 3), margin=rng.uniform(0.12, 0.22),
     )
     photo, _ = bench_photo(reference, nuisance, np.random.default_rng(rng.randrange(1 << 30)),

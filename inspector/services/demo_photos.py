@@ -51,10 +51,11 @@ def bench_photo(reference: np.ndarray, nuisance: Nuisance, rng: np.random.Genera
     lit_item = item.astype(np.float32) * 0.94 + 8.0  # a little flatter than the scan-like reference
     # The item catches the same light, more evenly: it lies flat and nearer the lamp than the mat's
     # far corners (a strong ramp across a plain label also reads as a difference to the comparison).
-    item_light = (1.0 + (light - 1.0) * 0.3)[..., None]
+    item_light = (1.0 + (light - 1.0) * 0.15)[..., None]
     photo = lit_item * item_light * edge + mat * light[..., None] * (1.0 - edge)
     photo = np.clip(photo + nuisance.brightness, 0, 255).astype(np.uint8)
-    photo = cv2.GaussianBlur(photo, (0, 0), max(0.5, nuisance.blur_sigma))  # lens softness
+    if nuisance.blur_sigma > 0.05:  # lens softness when asked; even 0.5 px blurs fine barcode bars
+        photo = cv2.GaussianBlur(photo, (0, 0), nuisance.blur_sigma)  # into a flagged difference
     grain = np.empty(photo.shape, np.int16)
     cv2.randn(grain, 0, max(1.0, nuisance.noise_sigma))  # type: ignore[call-overload]
     photo = cv2.add(photo, grain, dtype=cv2.CV_8U)
