@@ -17,7 +17,7 @@ import numpy as np
 from inspector.reading.model import Box, TextLine
 
 # With limit type "max" RapidOCR shrinks only images larger than this (it raises the limit to
-# 960/1500/2000 by the image's size itself); the reader hands it images of at most 960 px.
+# 960/1500/2000 by the image's size itself); the reader hands it images of at most 640 px.
 DETECT_SIDE = 960
 # A line the recogniser is less sure of than this is dropped (RapidOCR's default is 0.5).
 MIN_CONFIDENCE = 0.5

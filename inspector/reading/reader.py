@@ -14,11 +14,12 @@ from inspector.reading.fields import choose_checklist, recognise
 from inspector.reading.model import Code, LabelReading, TextLine
 from inspector.vision.imageio import decode_image_with_size
 
-# Codes are decoded at most this size (long side), text is read at most at OCR_SIDE: print on a
-# label photographed whole is large enough there, and the text detector's time grows with the
-# area (a 12 MP label photo read at 1600 px took ~5x as long as at 960 px, with the same text).
-READ_SIDE = 1600
-OCR_SIDE = 960
+# Codes are decoded at most this size (long side), text is read at most at OCR_SIDE: the text
+# detector's time grows with the area. 24 dev labels pasted at 40 % of a 12 MP frame's width:
+# 69/71 fields at 960, 800 and 640 px, CPU per photo 594 / 455 / 379 ms median. A label should
+# fill at least about a third of the frame's width (the capture ghost asks for more).
+READ_SIDE = 1000
+OCR_SIDE = 640
 
 
 def read_label(image: np.ndarray, checklists: Sequence[Checklist] = (), *,

@@ -108,6 +108,7 @@ class InspectionPage(QWidget):
         self.read_values.clear()
         self._load(inspection_id)
         assert self.detail is not None
+        self.read_values.warm_up(self.detail.checklist)
         inspection = self.detail.inspection
         state = "Resumed" if resumed else "Started"
         self.header.setText(

@@ -15,6 +15,8 @@ from PySide6.QtCore import QRect, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from inspector.domain.checklist import Checklist
+from inspector.reading.engine import shared_engine
 from inspector.security.roles import Actor
 from inspector.services.label_reading import PhotoReading
 from inspector.services.station import StationServices
@@ -74,6 +76,12 @@ class ReadValuesPanel(QWidget):
 
         wanted = self._wanted
         run_in_background(read, lambda made: self._on_read(wanted, *made), self._on_failed)
+
+    def warm_up(self, checklist: Checklist) -> None:
+        """Load the OCR models in the background when a checklist reads labels (~1 s once), so
+        the first label photo is read as fast as the others."""
+        if any(step.reads for step in checklist.steps):
+            run_in_background(shared_engine, lambda _engine: None, lambda _exc: None)
 
     def value_for(self, inspection_id: int, step_id: str) -> str | None:
         """The value read for `step_id` (a step the authenticator moves to after the photo)."""
