@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from inspector.errors import BadInput
@@ -174,13 +174,15 @@ def drill_down(ctx: ServiceContext, actor: Actor, group: str, name: str, figure:
         if figure in ("pass", "fail", "inconclusive"):
             # A blind item's verdict is not told by listing it under one.
             conditions += [Inspection.verdict == figure, visible]
-        elif figure == "reviewed":
-            conditions.append(exists().where(Review.inspection_id == Inspection.id))
-        elif figure == "overturned":
-            conditions.append(exists().where(Review.inspection_id == Inspection.id,
-                                             Review.decision == "overturn"))
+        elif figure in ("reviewed", "overturned"):
+            # From the reviews (a few percent of inspections), not an EXISTS per inspection.
+            wanted = select(Review.inspection_id)
+            if figure == "overturned":
+                wanted = wanted.where(Review.decision == "overturn")
+            conditions.append(Inspection.id.in_(wanted))
         elif figure == "calibration":
-            conditions.append(Item.calibration_verdict.is_not(None))
+            # Few items: their inspections are found through the item index.
+            conditions.append(Inspection.item_id.in_(select(Item.id).where(Item.calibration_verdict.is_not(None))))
         query = (_rows_query(visible).where(and_(*conditions))
                  .order_by(Inspection.finished_at.desc(), Inspection.id.desc())
                  .limit(max(1, min(limit, 5000))))
@@ -195,16 +197,23 @@ def search(ctx: ServiceContext, actor: Actor, text: str, limit: int = DRILL_LIMI
     with ctx.db.read() as session:
         actor = ctx.authorize(session, actor, Permission.VIEW_ANALYTICS)
         sampled, _ = sampled_condition(ctx, now())
-        by_serial = select(Certificate.inspection_id).where(Certificate.serial == wanted).scalar_subquery()
-        matches = or_(Item.code == wanted, Item.style_code == wanted, Inspection.id == by_serial)
-        query = (_rows_query(visible_verdict(sampled, actor.user_id)).where(matches)
+        # Three index seeks (item code, style code, serial), then the inspections of what they found:
+        # one OR across three tables would read every inspection.
+        items = select(Item.id).where(or_(Item.code == wanted, Item.style_code == wanted)).limit(5000)
+        item_ids = list(session.scalars(items))
+        by_serial = list(session.scalars(
+            select(Certificate.inspection_id).where(Certificate.serial == wanted)))
+        if not item_ids and not by_serial:
+            return []
+        query = (_rows_query(visible_verdict(sampled, actor.user_id))
+                 .where(or_(Inspection.item_id.in_(item_ids), Inspection.id.in_(by_serial)))
                  .order_by(Inspection.finished_at.desc(), Inspection.id.desc())
                  .limit(max(1, min(limit, 5000))))
         rows = _rows(session, query)
-        serials = dict(session.execute(select(Certificate.inspection_id, Certificate.serial).where(
+        valid = dict(session.execute(select(Certificate.inspection_id, Certificate.serial).where(
             Certificate.inspection_id.in_([r.inspection_id for r in rows]),
             Certificate.voided_at.is_(None))).all()) if rows else {}
-    return [InspectionRow(**{**r.__dict__, "serial": serials.get(r.inspection_id)}) for r in rows]
+    return [InspectionRow(**{**r.__dict__, "serial": valid.get(r.inspection_id)}) for r in rows]
 
 
 @dataclass(frozen=True)

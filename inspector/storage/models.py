@@ -120,6 +120,8 @@ class Inspection(Base):
         # Migration 0006: the queue sorted by declared value, and filtered by brand and verdict.
         Index("ix_inspections_declared_value", "declared_value", "finished_at"),
         Index("ix_inspections_brand_verdict_finished", "brand", "verdict", "finished_at"),
+        # Migration 0012: the queue filtered by pass or fail holds only escalated ones (blind items out).
+        Index("ix_inspections_verdict_escalated_finished", "verdict", "escalated", "finished_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
