@@ -48,6 +48,31 @@ def test_compare_json_through_the_real_command(pair: tuple[Path, Path]) -> None:
     assert payload["elapsed_ms"] > 0
 
 
+def test_compare_a_folder_of_references_keeps_the_contract(
+        tmp_path: Path, pair: tuple[Path, Path], reference: np.ndarray,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "set"
+    folder.mkdir()
+    write_jpeg(folder / "a.jpg", reference, 95)
+    shifted = cv2.warpAffine(reference, np.float32([[1, 0, 2], [0, 1, 1]]), reference.shape[1::-1],
+                             borderMode=cv2.BORDER_REFLECT)
+    write_jpeg(folder / "b.jpg", shifted, 95)
+    assert main(["compare", str(folder), str(pair[1]), "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert list(payload) == ["aligned", "score", "regions", "homography", "elapsed_ms"]
+    assert payload["aligned"] is True and payload["regions"]
+    # --ignore over the flagged box leaves it out.
+    worst = payload["regions"][0]
+    box = f"{worst['x'] - 20},{worst['y'] - 20},{worst['w'] + 40},{worst['h'] + 40}"
+    assert main(["compare", str(folder), str(pair[1]), "--json", "--ignore", box]) == 0
+    ignored = json.loads(capsys.readouterr().out)
+    assert all(not (r["x"] >= worst["x"] - 20 and r["y"] >= worst["y"] - 20
+                    and r["x"] + r["w"] <= worst["x"] + worst["w"] + 20
+                    and r["y"] + r["h"] <= worst["y"] + worst["h"] + 20)
+               for r in ignored["regions"])
+    assert ignored["score"] > payload["score"]
+
+
 def test_compare_not_aligned_still_exits_0(tmp_path: Path, reference: np.ndarray,
                                            other_photo: np.ndarray,
                                            capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -112,3 +113,33 @@ def test_bad_region_text(text: str) -> None:
 def test_region_outside_reference(reference: np.ndarray, rng: np.random.Generator) -> None:
     with pytest.raises(BadInput, match="outside the reference"):
         compare(reference, make_probe(reference, NUISANCE, rng).photo, region=(900, 900, 10, 10))
+
+
+def test_match_scale_is_calibrated_and_flags_below_80() -> None:
+    """100% within what genuine photos typically differ by, 80% at the flag level, 0% solid."""
+    from inspector.vision.compare import (
+        DENSITY_FULL_SCALE,
+        FLAG_LEVEL,
+        GENUINE_TYPICAL,
+        MATCH_AT_FLAG,
+        _score,
+    )
+
+    assert _score(0.0) == _score(GENUINE_TYPICAL) == 1.0
+    assert _score(FLAG_LEVEL) == pytest.approx(MATCH_AT_FLAG)
+    assert _score(DENSITY_FULL_SCALE) == 0.0
+    levels = np.linspace(0, 1, 101)
+    scores = [_score(float(level)) for level in levels]
+    assert all(a >= b for a, b in itertools.pairwise(scores))
+
+
+def test_regions_exactly_when_match_is_below_80(reference: np.ndarray,
+                                                rng: np.random.Generator) -> None:
+    for alteration in (None, "mark"):
+        probe = make_probe(reference, Nuisance(tilt_deg=5, rotation_deg=10, noise_sigma=2,
+                                               gradient=0.12, white_balance=(1.08, 1.0, 0.92),
+                                               jpeg_quality=85),
+                           rng, alteration=alteration, change_share=0.03)
+        result = compare(reference, probe.photo)
+        assert bool(result.regions) == (result.score < 0.8), (alteration, result.score)
+        assert bool(result.regions) == (alteration is not None)
