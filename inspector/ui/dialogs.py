@@ -26,6 +26,7 @@ SHORTCUTS = (
     ("U", "Unsure (write a note, Enter)"),
     ("N / → / Page Down", "Next step"),
     ("B / ← / Page Up", "Previous step"),
+    ("Enter", "Record the values read from a label photo (size, UPC, country...)"),
     ("+ / -", "Zoom the comparison in / out"),
     ("Esc", "Leave a text field (then the one-letter keys work again)"),
     ("Ctrl+Enter", "Finish: summary and verdict; confirm on the summary"),

@@ -82,3 +82,23 @@ def test_a_bad_image_is_one_sentence_and_exit_2(tmp_path, capsys: pytest.Capture
     assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
     assert main(["read", str(tmp_path / "missing.jpg")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_an_unknown_checklist_is_one_sentence(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "label.jpg"
+    path.write_bytes(jpeg(render_label(BOX)))
+    assert main(["read", str(path), "--checklist", "no-such-list"]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "inspector: There is no checklist 'no-such-list' (see `inspector checklists list`).")
+
+
+def test_inspector_read_text_output_names_each_field(tmp_path, capsys: pytest.CaptureFixture[str],
+                                                     engine: OcrEngine) -> None:
+    path = tmp_path / "label.jpg"
+    path.write_bytes(jpeg(render_label(BOX)))
+    assert main(["read", str(path), "--checklist", "nike-air-jordan-1-high"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "checklist: nike-air-jordan-1-high"
+    kinds = {line.split()[0]: line.split()[1] for line in out[1:4]}
+    assert kinds == {"style_code": "555088-101", "size": "10", "upc": "195866000025"}
+    assert any(line.startswith("code       EAN13: 0195866000025") for line in out)

@@ -57,4 +57,3 @@ def test_label_photos_fill_and_check_values_without_typing(qtbot, shipped_statio
     assert page.panel.value() == "555088-100"
     assert "differs from box label" in page.read_values.text.text()
     assert "differs from box label" in page.panel.value_check.text()
-    qtbot.wait(50)
