@@ -108,7 +108,7 @@ def latest_checkpoint(ctx: ServiceContext, trusted: dict[str, Ed25519PublicKey])
 
 
 def compare(ctx: ServiceContext, session: Session, checkpoint: Checkpoint,
-            trusted: dict[str, Ed25519PublicKey] | None = None) -> Finding:
+            trusted: dict[str, Ed25519PublicKey] | None = None, tree: StoredTree | None = None) -> Finding:
     """Does the log (its stored tree) still extend this checkpoint? O(log n) reads when it does."""
     if checkpoint.origin != ctx.settings.log_origin:
         return Finding("invalid", f"the checkpoint is of the log {checkpoint.origin!r}, "
@@ -118,7 +118,7 @@ def compare(ctx: ServiceContext, session: Session, checkpoint: Checkpoint,
     if size < checkpoint.size:
         return Finding("truncated", f"TRUNCATED: the log holds {size} events but {signed}: "
                                     f"events #{size + 1} to #{checkpoint.size} were removed")
-    tree = StoredTree(session)
+    tree = tree or StoredTree(session)
     tree.prefetch_proof(checkpoint.size, size)
     try:
         matches = checkpoint.size == 0 or tree.root(checkpoint.size) == checkpoint.root
@@ -167,18 +167,19 @@ def write_checkpoint(ctx: ServiceContext, out: Path | None = None) -> Written:
     """Sign the log's current root into the checkpoint folder (and `out`), after checking it."""
     key = signing.station_key(ctx.settings)
     with ctx.db.read() as session:
-        trusted, _unapproved = signing.accepted_keys(ctx, session)
+        # Pending station keys count too, so the deployment's approvals need not be re-read here.
+        trusted, _unapproved = signing.accepted_keys(ctx, session, refresh=False)
     trusted.setdefault(key.key_id, key.public_key)
     previous = latest_checkpoint(ctx, trusted)
     with ctx.db.read() as session:
         size = log_size(session)
-        checked = 0
+        tree = StoredTree(session)  # the nodes read for the proof serve the new root as well
         if previous is not None:
-            finding = compare(ctx, session, previous, trusted)
+            finding = compare(ctx, session, previous, trusted, tree)
             if not finding.ok:
                 raise InvalidState(f"No checkpoint written: {finding.message}.")
         base = previous.size if previous else 0
-        root, checked = _checked_root(session, base, size, trusted)
+        root, checked = _checked_root(session, base, size, trusted, tree)
     checkpoint = Checkpoint(origin=ctx.settings.log_origin, size=size, root=root,
                             time=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"))
     text = checkpoint_note.sign(checkpoint, key)
@@ -198,11 +199,11 @@ def write_checkpoint(ctx: ServiceContext, out: Path | None = None) -> Written:
     return Written(checkpoint, text, out or path, checked)
 
 
-def _checked_root(session: Session, base: int, size: int,
-                  trusted: dict[str, Ed25519PublicKey]) -> tuple[bytes, int]:
+def _checked_root(session: Session, base: int, size: int, trusted: dict[str, Ed25519PublicKey],
+                  tree: StoredTree | None = None) -> tuple[bytes, int]:
     """The root over the first `size` events, with every event after `base` checked: its link, hash,
     signature and stored leaf; the part after `base` is recomputed from the events themselves."""
-    tree = StoredTree(session)
+    tree = tree or StoredTree(session)
     if base:
         tree.prefetch(lambda stored: merkle.range_hash(stored, 0, base))
     leaves: list[bytes] = []

@@ -52,8 +52,8 @@ def _log_keys(keys_dir: Path, *_stamps: object) -> dict[str, Ed25519PublicKey]:
     return keys.trusted_keys(keys_dir)
 
 
-def accepted_keys(ctx: ServiceContext,
-                  session: Session) -> tuple[dict[str, Ed25519PublicKey], dict[str, str]]:
+def accepted_keys(ctx: ServiceContext, session: Session,
+                  refresh: bool = True) -> tuple[dict[str, Ed25519PublicKey], dict[str, str]]:
     """(every key whose event signatures count, {key id: station} of those not approved by the root).
 
     Reading the deployment first refreshes this computer's copy of the root-certified station keys."""
@@ -61,8 +61,9 @@ def accepted_keys(ctx: ServiceContext,
 
     # No deployment yet (an empty database), or its root is not the one this station pinned: the keys
     # as they are (the certificate service says what is wrong with the deployment).
-    with contextlib.suppress(InspectorError):
-        DeploymentKeys(ctx).deployment(session)
+    if refresh:
+        with contextlib.suppress(InspectorError):
+            DeploymentKeys(ctx).deployment(session)
     trusted = log_keys(ctx.settings)
     registered = station_keys_in_log(session)
     unapproved = {kid: station for kid, (_key, station) in registered.items() if kid not in trusted}
