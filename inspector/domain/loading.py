@@ -156,6 +156,11 @@ def _read_yaml(text: str, name: str) -> dict[object, object]:
         raise ChecklistError([ChecklistProblem(name, None, None,
                                                f"is larger than {MAX_CHECKLIST_BYTES // 1000} kB")])
     try:
+        # Aliases (*name) let 1 kB of YAML stand for billions of nodes ("billion laughs"): a checklist
+        # never needs them, so a file that uses one is refused before anything is built.
+        if any(isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)):
+            raise ChecklistError([ChecklistProblem(name, None, None,
+                                                   "uses YAML aliases (*name), which checklists may not")])
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

@@ -10,13 +10,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from inspector.config import Settings
-from inspector.errors import InspectorError
+from inspector.errors import BadInput
 from inspector.printing.scan import codes_in_file
 from inspector.security import payload, truststore
 from inspector.security.keys import PRIVATE_KEY_FILE
 from inspector.security.statuslist import StatusList
 from inspector.security.trustlist import Deployment
-from inspector.security.verification import INVALID, Verification, verify_code
+from inspector.security.verification import Verification, verify_code
 
 
 def _looks_like_code(text: str) -> bool:
@@ -24,19 +24,17 @@ def _looks_like_code(text: str) -> bool:
 
 
 def code_from_input(code_or_file: str) -> str | Verification:
-    """The payload text, or an INVALID verification saying why none could be read."""
+    """The payload text, or an INVALID verification for text that is not a certificate code. A file
+    that cannot be read, or holds no code, raises BadInput: "could not read" is not "forged"."""
     text = code_or_file.strip()
     if _looks_like_code(text):
         return payload.payload_from_text(text)
     path = Path(code_or_file)
     if not path.is_file():
         return verify_code(text, {})  # says in one sentence why this is not a certificate code
-    try:
-        found = [c for c in codes_in_file(path) if _looks_like_code(c)]
-    except InspectorError as exc:
-        return Verification(INVALID, str(exc))
+    found = [c for c in codes_in_file(path) if _looks_like_code(c)]
     if not found:
-        return Verification(INVALID, f"No certificate QR code could be read in {path.name}.")
+        raise BadInput(f"No certificate QR code could be read in {path.name}.")
     return payload.payload_from_text(found[0])
 
 

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import io
-import os
-import resource
 import shutil
 import struct
 import subprocess
-import sys
 import warnings
 import zipfile
 from pathlib import Path
@@ -23,8 +20,7 @@ from inspector.security.roles import Actor
 from inspector.services.evidence import MANIFEST, build_bundle, verify_bundle
 from inspector.services.station import StationServices
 from tests.desk.conftest import UNSURE, Finisher
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.helpers.cli_run import run_cli
 
 
 @pytest.fixture
@@ -151,12 +147,8 @@ def test_the_command_answers_a_bomb_with_exit_2_in_bounded_memory(bundle: bytes,
     bomb.write_bytes(_zip([*_members(bundle), ("photos/bomb.jpg", b"\0" * (600 * 2**20))]))
     forged = tmp_path / "forged.zip"
     forged.write_bytes(_zip([(n, b"fake" if n.startswith("photos/") else c) for n, c in _members(bundle)]))
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_")}
-    env["INSPECTOR_HOME"] = str(tmp_path / "verifier")
     for path, code in ((bomb, 2), (forged, 1)):
-        result = subprocess.run([sys.executable, "-m", "inspector.cli.main", "evidence", "verify", str(path)],
-                                capture_output=True, text=True, env=env, cwd=REPO, timeout=60)
+        result = run_cli(tmp_path / "verifier", "evidence", "verify", str(path))
         assert result.returncode == code, result.stderr
         assert "Traceback" not in result.stderr
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    assert peak_kb < 1024 * 1024, f"a verifier process peaked at {peak_kb // 1024} MB"
+        assert result.peak_mb < 1024, f"the verifier peaked at {result.peak_mb:.0f} MB"

@@ -1,4 +1,4 @@
-"""Checklist patterns run in linear time; those that need backtracking are refused when a checklist loads."""
+"""Checklists from untrusted hands: linear-time patterns, no backtracking constructs, no alias bombs."""
 
 from __future__ import annotations
 
@@ -41,3 +41,15 @@ def test_patterns_that_need_backtracking_are_named_when_loading(pattern: str) ->
 
 def test_matching_ignores_case_as_before() -> None:
     assert full_match(r"TR\d{4}-\d{3}", "tr1000-001") and not full_match(r"TR\d{4}", "TR1000-001")
+
+
+def test_a_billion_laughs_checklist_is_refused_before_it_expands() -> None:
+    laughs = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for level in "bcdefghi":
+        previous = chr(ord(level) - 1)
+        laughs.append(f"{level}: &{level} [" + ",".join([f"*{previous}"] * 9) + "]")
+    text = CHECKLIST + "\n".join(f"x{line}" for line in laughs) + "\n"
+    started = time.perf_counter()
+    with pytest.raises(ChecklistInvalid, match="aliases"):
+        parse_checklist_text(text, "laughs.yaml")
+    assert time.perf_counter() - started < 5.0  # 9^9 nodes, were they expanded, would not be
