@@ -90,7 +90,7 @@ class Comparison:
     _photo_scale: float = field(default=1.0, repr=False)  # photo array = full photo * scale
 
     def to_dict(self) -> dict[str, Any]:
-        """Exactly the DESIGN.md contract of `inspector compare --json`."""
+        """Exactly the contract of `inspector compare --json` (docs/design.md)."""
         return {
             "aligned": self.aligned,
             "score": round(float(self.score), 4),

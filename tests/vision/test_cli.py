@@ -30,7 +30,7 @@ def pair(tmp_path: Path, reference: np.ndarray) -> tuple[Path, Path]:
 
 
 def test_compare_json_through_the_real_command(pair: tuple[Path, Path]) -> None:
-    """The installed entry point, in a fresh process, prints exactly the DESIGN.md object."""
+    """The installed entry point, in a fresh process, prints exactly the object docs/design.md specifies."""
     completed = subprocess.run(
         [sys.executable, "-c", "import sys; from inspector.cli.main import main; "
          "sys.exit(main())", "compare", str(pair[0]), str(pair[1]), "--json"],
