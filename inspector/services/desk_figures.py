@@ -66,6 +66,13 @@ def _monday(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def _week_of(dialect: str, day: Any) -> Any:
+    """The Monday of a date column's week, as a date (PostgreSQL) or 'YYYY-MM-DD' text (SQLite)."""
+    if dialect == "postgresql":
+        return func.date(func.date_trunc("week", day))
+    return func.date(day, "-6 days", "weekday 1")
+
+
 def _group_key(ctx: ServiceContext, group: str, name: str) -> list[str]:
     """The summary's keys (as text) for what the supervisor typed: a badge or name start, a brand."""
     if group == "authenticator":
@@ -103,11 +110,15 @@ def weekly_trend(ctx: ServiceContext, actor: Actor, group: str = "authenticator"
 
     with ctx.db.read() as session:
         if plan.first_day < plan.end_day:
-            query = (select(DeskDailyTotal.day, DeskDailyTotal.group_key, DeskDailyTotal.inspections,
-                            DeskDailyTotal.passes, DeskDailyTotal.fails, DeskDailyTotal.inconclusive,
-                            DeskDailyTotal.reviews, DeskDailyTotal.overturns)
+            # Summed per week in the database: a year by 40 authenticators is ~2,000 rows, not 14,600.
+            week = _week_of(ctx.db.dialect, DeskDailyTotal.day)
+            query = (select(week, DeskDailyTotal.group_key, func.sum(DeskDailyTotal.inspections),
+                            func.sum(DeskDailyTotal.passes), func.sum(DeskDailyTotal.fails),
+                            func.sum(DeskDailyTotal.inconclusive), func.sum(DeskDailyTotal.reviews),
+                            func.sum(DeskDailyTotal.overturns))
                      .where(DeskDailyTotal.group_kind == group, DeskDailyTotal.day >= plan.first_day,
-                            DeskDailyTotal.day < plan.end_day))
+                            DeskDailyTotal.day < plan.end_day)
+                     .group_by(week, DeskDailyTotal.group_key))
             if keys is not None:
                 query = query.where(DeskDailyTotal.group_key.in_(keys))
             for day, group_key, *values in session.execute(query):
@@ -205,8 +216,10 @@ def search(ctx: ServiceContext, actor: Actor, text: str, limit: int = DRILL_LIMI
             select(Certificate.inspection_id).where(Certificate.serial == wanted)))
         if not item_ids and not by_serial:
             return []
+        found = ([Inspection.item_id.in_(item_ids)] if item_ids else []) + (
+            [Inspection.id.in_(by_serial)] if by_serial else [])
         query = (_rows_query(visible_verdict(sampled, actor.user_id))
-                 .where(or_(Inspection.item_id.in_(item_ids), Inspection.id.in_(by_serial)))
+                 .where(or_(*found))
                  .order_by(Inspection.finished_at.desc(), Inspection.id.desc())
                  .limit(max(1, min(limit, 5000))))
         rows = _rows(session, query)

@@ -196,19 +196,25 @@ def _done() -> ColumnElement[bool]:
     return exists().where(Review.inspection_id == Inspection.id, Review.decision != "dispute")
 
 
-def visible_verdict(sampled: ColumnElement[bool], viewer: int) -> ColumnElement[bool]:
-    """The viewer may know the verdict: not one waiting for a blind review they have not recorded."""
+def visible_verdict(sampled: ColumnElement[bool], viewer: int, *,
+                    decided: bool = True) -> ColumnElement[bool]:
+    """The viewer may know the verdict: not one waiting for a blind review they have not recorded.
+
+    `decided=False` where decided items are out anyway (the queue without reviewed ones).
+    """
     disputed = exists().where(Review.inspection_id == Inspection.id, Review.decision == "dispute")
     mine = exists().where(Review.inspection_id == Inspection.id, Review.reviewer_id == viewer)
     # Column tests first, and each review lookup only where it can matter: a dispute leaves the
     # item escalated until the panel decides, and only a sampled, second-opinion or escalated item
     # was ever hidden. Most rows are decided without touching the reviews table.
     blind_once = or_(Inspection.second_opinion.is_(True), sampled, Inspection.escalated.is_(True))
-    return or_(Inspection.verdict == Verdict.INCONCLUSIVE.value,
-               and_(Inspection.second_opinion.is_(False), ~sampled,
-                    or_(Inspection.escalated.is_(False), ~disputed)),
-               and_(blind_once, _done()),
-               and_(Inspection.escalated.is_(True), mine))
+    branches = [Inspection.verdict == Verdict.INCONCLUSIVE.value,
+                and_(Inspection.second_opinion.is_(False), ~sampled,
+                     or_(Inspection.escalated.is_(False), ~disputed)),
+                and_(Inspection.escalated.is_(True), mine)]
+    if decided:
+        branches.append(and_(blind_once, _done()))
+    return or_(*branches)
 
 
 def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | None = None,
@@ -262,14 +268,15 @@ def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | Non
             raise BadInput(f"Unknown verdict {flt.verdict!r}; use pass, fail or inconclusive.") from exc
         if flt.verdict != Verdict.INCONCLUSIVE.value:
             # Filtering by a verdict the viewer must not know yet would tell it: blind items stay out.
-            conditions.append(visible_verdict(sampled, viewer))
+            conditions.append(visible_verdict(sampled, viewer, decided=flt.include_reviewed))
             if not flt.include_reviewed:
                 # Implied (a waiting pass or fail the viewer may see is an escalated one that was not
                 # sampled): said outright, so the (verdict, escalated, finished_at) index is sought.
                 conditions.append(Inspection.escalated.is_(True))
     sort_column = {
         "finished_at": Inspection.finished_at, "id": Inspection.id, "brand": Inspection.brand,
-        "verdict": case((visible_verdict(sampled, viewer), Inspection.verdict), else_=literal("")),
+        "verdict": case((visible_verdict(sampled, viewer, decided=flt.include_reviewed), Inspection.verdict),
+                        else_=literal("")),
         "min_score": Inspection.min_score,
         "declared_value": Inspection.declared_value, "authenticator": User.name, "station": Station.name,
     }[flt.sort]
