@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import segno
 from reportlab.graphics.barcode.code128 import Code128
@@ -11,6 +13,7 @@ QR_QUIET_MODULES = 4
 CODE128_QUIET_MODULES = 10
 
 
+@functools.lru_cache(maxsize=32)
 def qr_matrix(text: str, ec_level: str = "M") -> np.ndarray:
     """Boolean module matrix (True = dark), without the quiet zone.
 
@@ -18,7 +21,11 @@ def qr_matrix(text: str, ec_level: str = "M") -> np.ndarray:
     mode (zpl.py): the PDF and the label printer then print the same symbol size the layout planned.
     """
     symbol = segno.make_qr(text, error=ec_level.lower(), mode="byte", boost_error=False)
-    return np.array([[bool(cell) for cell in row] for row in symbol.matrix], dtype=bool)
+    matrix = np.array([[bool(cell) for cell in row] for row in symbol.matrix], dtype=bool)
+    # Cached (segno chooses the mask in pure Python: ~10 ms a symbol, and a tag's layout, PDF and ZPL
+    # all ask for it): read-only, so no caller can change the cached symbol.
+    matrix.setflags(write=False)
+    return matrix
 
 
 def draw_qr(canvas: Canvas, matrix: np.ndarray, x: float, y_top: float, module: float) -> None:
