@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +16,8 @@ from inspector.config import Settings, load_settings
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parent.parent
+# How long a test's threads may take to finish after it; a clean shutdown takes milliseconds.
+LEFTOVER_GRACE_MS = 2000
 
 
 @pytest.fixture
@@ -63,3 +68,26 @@ def postgres_server() -> Iterator[object]:
 def pg_url(postgres_server: object) -> str:
     """A fresh empty PostgreSQL database on the test run's server."""
     return postgres_server.create_database()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _no_leftover_threads() -> Iterator[None]:
+    """Fail a test that leaves a thread or a Qt thread-pool task running (napari's conftest does this):
+    a job outliving its test writes into the next test's database or widgets, and hides hangs."""
+    before = set(threading.enumerate())
+    yield
+    problems: list[str] = []
+    if "PySide6.QtCore" in sys.modules:
+        from PySide6.QtCore import QThreadPool
+
+        if not QThreadPool.globalInstance().waitForDone(LEFTOVER_GRACE_MS):
+            problems.append(f"{QThreadPool.globalInstance().activeThreadCount()} thread-pool task(s)")
+    deadline = time.monotonic() + LEFTOVER_GRACE_MS / 1000
+    for thread in set(threading.enumerate()) - before:
+        if isinstance(thread, threading._DummyThread):  # a Qt thread that once called Python: not ours
+            continue
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            problems.append(f"thread {thread.name!r}")
+    if problems:
+        pytest.fail(f"the test left running: {', '.join(problems)}", pytrace=False)
