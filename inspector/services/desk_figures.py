@@ -218,11 +218,12 @@ def search(ctx: ServiceContext, actor: Actor, text: str, limit: int = DRILL_LIMI
             return []
         found = ([Inspection.item_id.in_(item_ids)] if item_ids else []) + (
             [Inspection.id.in_(by_serial)] if by_serial else [])
-        query = (_rows_query(visible_verdict(sampled, actor.user_id))
-                 .where(or_(*found))
-                 .order_by(Inspection.finished_at.desc(), Inspection.id.desc())
-                 .limit(max(1, min(limit, 5000))))
-        rows = _rows(session, query)
+        # No ORDER BY ... LIMIT here: SQLite would walk the finish-time index of every inspection to
+        # avoid a sort; the inspections of at most 5,000 items are sorted here instead.
+        query = _rows_query(visible_verdict(sampled, actor.user_id)).where(or_(*found))
+        rows = sorted(_rows(session, query), key=lambda r: (r.finished_at is not None, r.finished_at,
+                                                            r.inspection_id), reverse=True)
+        rows = rows[:max(1, min(limit, 5000))]
         valid = dict(session.execute(select(Certificate.inspection_id, Certificate.serial).where(
             Certificate.inspection_id.in_([r.inspection_id for r in rows]),
             Certificate.voided_at.is_(None))).all()) if rows else {}

@@ -21,6 +21,7 @@ from inspector.security import keys, safezip
 from inspector.security.roles import Actor, Permission
 from inspector.services import evidence_proofs, records
 from inspector.services.context import ServiceContext
+from inspector.services.reviews import refuse_while_blind
 from inspector.storage.audit import append_event
 from inspector.storage.models import AuditEvent, Inspection, Photo
 
@@ -94,6 +95,8 @@ def build_bundle(ctx: ServiceContext, actor: Actor, inspection_id: int) -> bytes
         row = session.get(Inspection, inspection_id)
         if row is None:
             raise NotFound(f"There is no inspection {inspection_id}.")
+        # The bundle holds the first verdict and every note: not for a reviewer still to judge it blind.
+        refuse_while_blind(ctx, session, row, actor)
         detail = records.inspection_detail(session, ctx, row)
         photo_ids = [str(p) for p in session.scalars(
             select(Photo.id).where(Photo.inspection_id == inspection_id))]

@@ -236,6 +236,21 @@ class ReviewService:
                 pass_hook(session, inspection, actor_id)
 
 
+def refuse_while_blind(ctx: ServiceContext, session: Session, inspection: Inspection, actor: Actor) -> None:
+    """For services that would hand out the first verdict (an evidence bundle): refused, in one neutral
+    sentence, to a reviewer who must still record a blind verdict on it."""
+    if inspection.status != "finished" or not actor.can(Permission.REVIEW):
+        return
+    reviews = review_stage.reviews_of(session, inspection.id)
+    stage = review_stage.stage_of(inspection, reviews)
+    if stage == BLIND and not blind_candidate(ctx, session, inspection.id):
+        return
+    if review_stage.hidden_from(stage, reviews, actor.user_id) and not ownership.took_part(
+            session, inspection, actor.user_id):
+        raise PermissionDenied(f"Inspection {inspection.id} waits for a blind review: record your verdict "
+                               "first.")
+
+
 def keep_first_verdict(session: Session, inspection_id: int, actor_id: int) -> None:
     """Finish hook: the authenticator's own verdict, kept apart from later corrections."""
     inspection = session.get(Inspection, inspection_id)

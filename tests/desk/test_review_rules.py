@@ -13,6 +13,7 @@ from inspector.cli.main import main
 from inspector.errors import BadInput, InvalidState, PermissionDenied
 from inspector.security.roles import Actor, Role
 from inspector.services import review_claims
+from inspector.services.evidence import build_bundle
 from inspector.services.integrity import verify_integrity
 from inspector.services.review_queue import QueueFilter, review_queue
 from inspector.services.station import StationServices, open_station
@@ -79,6 +80,8 @@ def test_a_blind_item_shows_no_verdict_outcome_or_note_anywhere_until_recorded(
     assert all(r.outcome == "" and r.note == "" for r in task.detail.results.values())
     assert task.detail.results["box-label"].value == "TR1000-001"  # evidence stays
     assert services.reviews.history(morgan, failed) == []
+    with pytest.raises(PermissionDenied, match="waits for a blind review"):
+        build_bundle(services.ctx, morgan, failed)  # the evidence zip holds the first verdict
     # No probing: confirming blind is refused, and a verdict without a reason gets the same sentence
     # whether it agrees with the first verdict or not.
     with pytest.raises(BadInput) as confirmed:
