@@ -79,11 +79,16 @@ class DeploymentKeys:
             try:
                 with self.ctx.db.transaction() as session:
                     self._join(session, station_key)
-                return
+                break
             except IntegrityError:
                 continue  # another station created the deployment or registered first: read theirs
-        with self.ctx.db.transaction() as session:
-            self._join(session, station_key)
+        else:
+            with self.ctx.db.transaction() as session:
+                self._join(session, station_key)
+        # Refresh keys/trusted/<PREFIX>.json: what checks audit and evidence signatures from files
+        # alone then knows every certified station key of the deployment.
+        with self.ctx.db.read() as session:
+            self.deployment(session)
 
     def _join(self, session: Session, station_key: keys.SigningKey) -> None:
         record = session.get(DeploymentRecord, 1)
@@ -130,16 +135,9 @@ class DeploymentKeys:
                 kid=entry.kid, public_key=b64url(entry.public_key), station=entry.station, not_before=now
             )
         )
+        # No audit event: the pending key's own signature would not be trusted yet; the approval is
+        # the event that counts (key.approved), signed by an approved station.
         session.flush()
-        append_event(
-            session,
-            action="key.registered",
-            entity="signing_key",
-            entity_id=entry.kid,
-            actor_id=None,
-            station=self.ctx.station_name,
-            data={"station": entry.station},
-        )
 
     def _pin(self, record_root: str) -> None:
         """Trust on first use: the root a station first saw is the only root it accepts afterwards."""

@@ -35,6 +35,7 @@ PLAN_SIZE = 12
 
 class Zygote:
     def __init__(self, warehouse: Warehouse, station: str) -> None:
+        warehouse.approve(station)  # its own key, approved at the station holding the root key
         self.stderr = (warehouse.root / f"{station}.stderr").open("w")
         self.process = subprocess.Popen([sys.executable, "-m", WORKER, "zygote"], cwd=REPO,
                                         env=warehouse.env(station), stdin=subprocess.PIPE,

@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from inspector.config import Settings, load_settings
+from inspector.security.keys import load_or_create
 from inspector.security.roles import Role
 from inspector.services.station import StationServices, open_station
 from inspector.storage.models import AuditEvent, Certificate, Inspection, Item, Photo, StepResult
@@ -71,12 +72,25 @@ class Warehouse:
         finally:
             station.close()
 
+    def approve(self, station: str) -> None:
+        """Each station has its own signing key; an admin approves it at the setup station, which created
+        the deployment and holds its root key (docs/trust.md); until then it issues no certificates."""
+        self.open(station).close()  # registers the station's key, pending
+        kid = load_or_create(self.settings(station).keys_dir).key_id
+        setup = self.open("setup")
+        try:
+            if kid not in {v.kid for v in setup.certificates.trust.key_list() if v.state == "active"}:
+                setup.certificates.trust.approve(setup.users.login("B-9", "9999"), kid)
+        finally:
+            setup.close()
+
     def worker_args(self, prefix: str, count: int, journal: Path, retry_seconds: float = 60) -> list[str]:
         return ["run", "--prefix", prefix, "--count", str(count), "--badge", BADGE, "--pin", PIN,
                 "--journal", str(journal), "--retry-seconds", str(retry_seconds)]
 
     def start_worker(self, station: str, prefix: str, count: int, journal: Path,
                      retry_seconds: float = 60) -> subprocess.Popen[str]:
+        self.approve(station)
         return subprocess.Popen([sys.executable, "-m", WORKER, *self.worker_args(prefix, count, journal,
                                                                                  retry_seconds)],
                                 cwd=REPO, env=self.env(station), stdout=subprocess.PIPE,
