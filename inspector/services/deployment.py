@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inspector.errors import BadInput, InvalidState, NotFound, StorageUnavailable
@@ -38,6 +37,7 @@ from inspector.storage.audit import append_event
 from inspector.storage.models import DeploymentRecord, SigningKeyRecord
 
 ROOT_KEY_FILE = "root-key.pem"
+ROOT_CANDIDATE_FILE = "root-key.new.pem"  # until the deployment naming it is committed
 ROOT_PIN_FILE = "root.pub"
 NEXT_KEY_FILE = "signing-key.next.pem"
 # Capital letters and digits without look-alikes (no I, O, 0, 1): a prefix read aloud or retyped.
@@ -75,26 +75,35 @@ class DeploymentKeys:
     def join(self) -> None:
         """Create the deployment on an empty key list, or register this station's key (pending)."""
         station_key = keys.load_or_create(self.keys_dir)
-        for _attempt in range(2):
-            try:
-                with self.ctx.db.transaction() as session:
-                    self._join(session, station_key)
-                break
-            except IntegrityError:
-                continue  # another station created the deployment or registered first: read theirs
-        else:
-            with self.ctx.db.transaction() as session:
-                self._join(session, station_key)
+        # Retried when another station created the deployment or registered a moment earlier, or the
+        # database asks for it (deadlock, serialisation): the retry then reads theirs.
+        self.ctx.db.run_transaction(lambda session: self._join(session, station_key), retry_on_duplicate=True)
+        self._settle_root()
         # Refresh keys/trusted/<PREFIX>.json: what checks audit and evidence signatures from files
         # alone then knows every certified station key of the deployment.
         with self.ctx.db.read() as session:
             self.deployment(session)
 
+    def _settle_root(self) -> None:
+        """The new root key becomes root-key.pem only once the deployment naming it is committed; a
+        station that lost the race to create the deployment deletes its unused candidate."""
+        candidate = self.keys_dir / ROOT_CANDIDATE_FILE
+        if not candidate.exists():
+            return
+        with self.ctx.db.read() as session:
+            record = session.get(DeploymentRecord, 1)
+            committed = record.root_public_key if record else None
+        key = keys.load_key_file(candidate)
+        if committed == b64url(keys.raw_public_bytes(key.public_key)):
+            keys.write_new_file(self.keys_dir / ROOT_KEY_FILE, keys.private_pem(key))
+        if committed is not None:
+            candidate.unlink(missing_ok=True)
+
     def _join(self, session: Session, station_key: keys.SigningKey) -> None:
         record = session.get(DeploymentRecord, 1)
         now = datetime.now(UTC)
         if record is None:
-            root = keys.load_or_create_file(self.keys_dir / ROOT_KEY_FILE)
+            root = keys.load_or_create_file(self.keys_dir / ROOT_CANDIDATE_FILE)
             prefix = (self.ctx.settings.deployment_prefix or random_prefix()).upper()
             if not DEPLOYMENT_PREFIX.match(prefix):
                 raise BadInput(f"The deployment prefix {prefix!r} must be 3-5 capital letters or digits.")
@@ -110,8 +119,7 @@ class DeploymentKeys:
                     signature=b64url(statement.signature),
                 )
             )
-            session.flush()
-            self._pin(record_root=b64url(keys.raw_public_bytes(root.public_key)))
+            session.flush()  # a station that created it a moment earlier makes this fail: join retries
             entry = key_entry_for(prefix, station_key.public_key, self.ctx.station_name, now)
             self._store_entry(session, entry, root)
             append_event(

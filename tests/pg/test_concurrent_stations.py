@@ -107,6 +107,7 @@ def test_four_stations_seed_the_demo_at_once(pg_url: str, tmp_path: Path) -> Non
                                       stderr=subprocess.PIPE, text=True))
     results = [(proc.wait(timeout=600), proc.stderr.read() if proc.stderr else "") for proc in procs]
     assert [code for code, _ in results] == [0, 0, 0, 0], results
+    _approve_all_stations(pg_url, tmp_path)
     station = open_station(load_settings({"INSPECTOR_HOME": str(tmp_path / "check"),
                                           "INSPECTOR_DATABASE_URL": pg_url,
                                           "INSPECTOR_PHOTO_DIR": str(tmp_path / "shared-photos")}))
@@ -115,5 +116,20 @@ def test_four_stations_seed_the_demo_at_once(pg_url: str, tmp_path: Path) -> Non
             assert session.scalar(select(func.count()).select_from(User)) == 4
             assert session.scalar(select(func.count(func.distinct(Inspection.item_id)))) == 4
         assert verify_integrity(station.ctx).ok
+    finally:
+        station.close()
+
+
+def _approve_all_stations(pg_url: str, tmp_path: Path) -> None:
+    """Each station has its own key; an admin approves the others at the one that created the deployment
+    (it holds the root key, docs/trust.md): then every station's audit events verify."""
+    [root_home] = [p for p in tmp_path.glob("station-*") if (p / "keys" / "root-key.pem").exists()]
+    station = open_station(load_settings({"INSPECTOR_HOME": str(root_home), "INSPECTOR_DATABASE_URL": pg_url,
+                                          "INSPECTOR_PHOTO_DIR": str(tmp_path / "shared-photos")}))
+    try:
+        admin = station.users.login("B-9001", "9999")
+        for view in station.certificates.trust.key_list():
+            if view.state == "pending":
+                station.certificates.trust.approve(admin, view.kid)
     finally:
         station.close()
