@@ -265,3 +265,27 @@ def test_cli_print_verify_and_export(
     assert '"format": "inspector-trust/1"' in (tmp_path / "trust.json").read_text()
     assert main(["print", "certificate", "999", "-o", str(out), *alex]) == 2
     assert "inspector: There is no inspection 999." in capsys.readouterr().err
+
+
+def test_issuer_logo_and_badge_come_from_the_settings(
+    services: StationServices, certs: CertificateService, people: dict[str, Actor], photo_bytes: bytes,
+    tmp_path: Path,
+) -> None:
+    logo = tmp_path / "logo.png"
+    cv2.imwrite(str(logo), np.full((60, 60, 3), (40, 90, 200), np.uint8))
+    inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-L", ALL_PASS)
+    plain = certs.certificate_pdf(inspection_id)
+    services.ctx.settings = services.ctx.settings.with_changes(
+        issuer_name="Southside Checks", issuer_logo=str(logo), authenticator_shown_as="badge")
+    pdf = certs.certificate_pdf(inspection_id)
+    text = _text(pdf)
+    assert "Southside Checks" in text and "badge B-1" in text and "Alex" not in text
+
+    def images(data: bytes) -> int:
+        page = pypdfium2.PdfDocument(data)[0]
+        return sum(1 for obj in page.get_objects() if obj.type == pypdfium2.raw.FPDF_PAGEOBJ_IMAGE)
+
+    assert images(pdf) == images(plain) + 1  # the logo, in the letterhead
+    # A logo that cannot be read is left out, not fatal.
+    services.ctx.settings = services.ctx.settings.with_changes(issuer_logo=str(tmp_path / "missing.png"))
+    assert images(certs.certificate_pdf(inspection_id)) == images(plain)
