@@ -1,9 +1,9 @@
 """Photo thumbnails: a cache beside the photos for the screens, vouched for by the station's signature.
 
-Anyone with the photo folder can replace a cached thumbnail. Each cached thumbnail has a sidecar
-signature over (photo hash, thumbnail hash) by the station key that made it: a document uses the cache
-only when that signature checks, else makes the picture again from the stored photo checked against its
-hash (PhotoStore.read_verified); `inspector audit verify` names a replaced one.
+Anyone with the photo folder can replace a cached thumbnail. Documents never use the cache: they make
+their pictures from the stored photo, checked against its hash (PhotoStore.read_verified). Each cached
+thumbnail has a sidecar signature over (photo hash, thumbnail hash) by the station key that made it,
+so `inspector audit verify` names a replaced one.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import base64
 import hashlib
 from collections.abc import Iterator
 
-from inspector.printing import evidence as crops
 from inspector.security import keys
 from inspector.services import signing
 from inspector.services.context import ServiceContext
@@ -50,17 +49,6 @@ def problem(ctx: ServiceContext, photo_sha256: str, thumbnail: bytes,
     if not keys.signature_valid(public_key, signature, _message(photo_sha256, thumbnail)):
         return "was replaced (its signature does not match it)"
     return None
-
-
-def for_document(ctx: ServiceContext, photo_sha256: str) -> bytes | None:
-    """The thumbnail a certificate may print: the signed cache, else made again from the checked photo."""
-    cached = ctx.photos.read_thumbnail(photo_sha256)
-    if cached is not None and problem(ctx, photo_sha256, cached) is None:
-        return cached
-    made = crops.thumbnail(ctx.photos.read_verified(photo_sha256))
-    if made is not None:
-        cache(ctx, photo_sha256, made)
-    return made
 
 
 def replaced(ctx: ServiceContext, photo_hashes: set[str]) -> Iterator[str]:
