@@ -22,6 +22,12 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--limit", type=int)
     listing.add_argument("--json", action="store_true", help="print a JSON list")
     listing.set_defaults(func=_list_inspections)
+    take_over = inspections_sub.add_parser(
+        "take-over", help="a supervisor takes an open inspection over from its holder (audited)")
+    take_over.add_argument("inspection_id", type=int)
+    take_over.add_argument("--reason", required=True, help="why (the holder went home, ...)")
+    add_login_arguments(take_over)
+    take_over.set_defaults(func=_take_over)
 
     audit = subparsers.add_parser("audit", help="check the audit chain and photo hashes")
     audit_sub = audit.add_subparsers(dest="audit_command", metavar="ACTION")
@@ -80,6 +86,17 @@ def _open() -> Any:
     from inspector.services.station import open_station
 
     return open_station(load_settings())
+
+
+def _take_over(args: argparse.Namespace) -> int:
+    station = _open()
+    try:
+        with logged_in(station, args, Permission.TAKE_OVER) as actor:
+            view = station.inspections.take_over(actor, args.inspection_id, args.reason)
+    finally:
+        station.close()
+    print(f"inspection {view.id} ({view.item.code}) is now held by {actor.name}")
+    return 0
 
 
 def _list_inspections(args: argparse.Namespace) -> int:

@@ -101,3 +101,25 @@ def test_trust_and_status_at_a_station_need_the_right_role(
     assert not status.exists()
     assert main(["status", "export", "-o", str(status), *SUPERVISOR]) == 0
     assert status.stat().st_size > 0
+
+
+def test_a_supervisor_takes_over_an_open_inspection(
+    demo_home: Path, capsys: pytest.CaptureFixture[str],  # noqa: F811
+) -> None:
+    from inspector.services.station import open_station
+
+    station = open_station(load_settings())
+    try:
+        alex = station.users.login("B-1001", "1234")
+        style = next(s.code for c in station.ctx.library.all() for s in c.checklist.registry.style_codes)
+        held = station.inspections.start_or_resume(alex, "HELD-1", style_code=style).inspection.id
+    finally:
+        station.close()
+    reason = ["--reason", "Alex went home"]
+    assert main(["inspections", "take-over", str(held), *reason, "--as", "B-1002", "--pin", "2345"]) == 2
+    assert "may not take over inspections" in capsys.readouterr().err
+    assert main(["inspections", "take-over", str(held), *reason, *SUPERVISOR]) == 0
+    assert "now held by Morgan Supervisor" in capsys.readouterr().out
+    [(actor, data)] = _events("inspection.taken_over")
+    assert data["reason"] == "Alex went home" and data["to"] == actor and data["from"] != actor
+    assert main(["audit", "verify"]) == 0  # the replayed tables agree with the log
