@@ -33,7 +33,8 @@ COLUMNS = ("ID", "Finished", "Verdict", "Brand", "Authenticator", "Station", "Sc
 POLL_MS = 5_000  # how often the tab asks whether anything changed (one indexed max())
 BLIND_TEXT = "blind"  # a blind item's verdict cell: the first verdict is not shown before yours
 # Header column -> the service's sort key, so sorting covers the whole queue, not just this page.
-SORT_KEYS = {0: "id", 1: "finished_at", 2: "verdict", 3: "brand", 4: "authenticator", 5: "station",
+# No sort by verdict: most waiting items are blind, and sorting a period by it reads every candidate.
+SORT_KEYS = {0: "id", 1: "finished_at", 3: "brand", 4: "authenticator", 5: "station",
              6: "min_score", 7: "declared_value"}
 
 
