@@ -355,7 +355,12 @@ class MainWindow(QMainWindow):
     def _restore_geometry(self) -> None:
         # Size and position as plain values: restoreGeometry() would squeeze them onto today's screen.
         size, pos = self._window_state.value("size"), self._window_state.value("pos")
-        self.resize(size if isinstance(size, QSize) else QSize(1440, 900))
+        if isinstance(size, QSize):
+            self.resize(size)
+        else:  # first start: 1440x900, but never larger than the screen (at 1366x768 it hid the header)
+            screen = self.screen()
+            default = QSize(1440, 900)
+            self.resize(default.boundedTo(screen.availableGeometry().size()) if screen else default)
         if isinstance(pos, QPoint):
             self.move(pos)
         self.restore_maximized = self._window_state.value("maximized", False, type=bool)
