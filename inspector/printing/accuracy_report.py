@@ -9,7 +9,7 @@ from datetime import date
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from inspector.printing.documents import Issuer
 from inspector.printing.flowables import escape, page_size, styles
@@ -36,7 +36,7 @@ def accuracy_report_pdf(doc: AccuracyDocument, paper: str = "a4") -> bytes:
                                  bottomMargin=14 * mm)
     width = size[0] - 28 * mm
     small = sheet["BodyText"].clone("small", fontSize=8, leading=10)
-    story: list = [
+    story: list[Flowable] = [
         letterhead(doc.issuer, "Published accuracy", f"as of {doc.as_of.isoformat()}", width),
         Paragraph("Published accuracy per brand", sheet["Title"]),
         Paragraph(escape(f"Dated {doc.as_of.isoformat()}. Period: {doc.period}."), sheet["BodyText"]),

@@ -6,7 +6,7 @@ import io
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from inspector.printing.documents import FailReportDocument
 from inspector.printing.flowables import escape, image_flowable, page_size, styles
@@ -28,7 +28,7 @@ def fail_report_pdf(doc: FailReportDocument, paper: str = "a4") -> bytes:
     )
     reference = f"Inspection {doc.inspection_id}"
     width = page_size(paper)[0] - 36 * mm
-    story: list = [
+    story: list[Flowable] = [
         letterhead(doc.issuer, "Inspection report", reference, width),
         Paragraph(f"Inspection report: {escape(doc.verdict)}", sheet["Title"]),
     ]
@@ -61,7 +61,7 @@ def fail_report_pdf(doc: FailReportDocument, paper: str = "a4") -> bytes:
         rests_on = "the decisions above" if doc.decisions else "the inspection as a whole"
         story.append(Paragraph(f"No single step failed; the verdict rests on {rests_on}.", sheet["BodyText"]))
     for number, step in enumerate(doc.steps, start=1):
-        block: list = [
+        block: list[Flowable] = [
             Paragraph(f"{number}. {escape(step.title)} - <b>{escape(step.outcome)}</b>", sheet["Heading3"]),
             Paragraph(f"<b>Reason:</b> {escape(step.reason or 'not given')}", sheet["BodyText"]),
         ]

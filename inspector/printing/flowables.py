@@ -17,7 +17,8 @@ PAGE_SIZES = {"a4": A4, "letter": LETTER}
 
 def page_size(name: str) -> tuple[float, float]:
     try:
-        return PAGE_SIZES[name.lower()]
+        size: tuple[float, float] = PAGE_SIZES[name.lower()]
+        return size
     except KeyError:
         raise BadInput(f"Unknown paper size {name!r}; use A4 or Letter.") from None
 
@@ -26,7 +27,7 @@ def styles() -> StyleSheet1:
     return getSampleStyleSheet()
 
 
-class QrFlowable(Flowable):
+class QrFlowable(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
     """A QR code of a given side (quiet zone included) drawn as vector modules: sharp at any dpi."""
 
     def __init__(self, text: str, side: float = 40 * mm) -> None:

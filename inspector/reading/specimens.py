@@ -111,7 +111,8 @@ def add_glare(photo: np.ndarray, rng: np.random.Generator, strength: float) -> n
     ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
     spot = np.exp(-((xs - cx) ** 2 + (ys - cy) ** 2) / (2 * radius ** 2)) * strength
     out = photo.astype(np.float32) + spot[..., None] * (255 - photo.astype(np.float32))
-    return np.clip(out, 0, 255).astype(np.uint8)
+    glared: np.ndarray = np.clip(out, 0, 255).astype(np.uint8)
+    return glared
 
 
 def photograph(spec: LabelSpec, rng: np.random.Generator) -> Specimen:

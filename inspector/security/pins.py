@@ -52,4 +52,5 @@ def lock_for(failed_pins: int) -> timedelta | None:
     if failed_pins <= 0 or failed_pins % LOCK_AFTER:
         return None
     runs = failed_pins // LOCK_AFTER
-    return min(FIRST_LOCK * 2 ** min(runs - 1, 30), MAX_LOCK)
+    lock: timedelta = min(FIRST_LOCK * 2 ** min(runs - 1, 30), MAX_LOCK)
+    return lock
