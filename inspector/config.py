@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import MISSING, dataclass, field, fields, replace
@@ -17,6 +15,7 @@ import platformdirs
 from pydantic import Field, ValidationError, create_model
 from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
+from inspector import atomicfile
 from inspector.errors import BadInput
 from inspector.private_files import owner_only_folder
 
@@ -246,22 +245,6 @@ def save_settings(settings: Settings) -> None:
 
 
 def write_private_file(path: Path, data: bytes) -> None:
-    """Temporary file (mode 0600) + fsync + rename: a crash leaves the old file or the new, never half."""
+    """Owner-only (0600), atomically: a crash leaves the old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):  # the rename is durable once the folder is synced
-        folder = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(folder)
-        finally:
-            os.close(folder)
+    atomicfile.replace(path, data, 0o600)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from inspector import atomicfile
 from inspector.errors import BadInput, StorageUnavailable
 
 PRIVATE_KEY_FILE = "signing-key.pem"
@@ -63,56 +63,17 @@ def private_pem(key: SigningKey) -> bytes:
 def write_new_file(path: Path, data: bytes, mode: int = 0o600) -> bool:
     """Write `data` to `path` only if it does not exist yet; False if another writer got there first.
 
-    Written to a temporary file, flushed to disk, then hard-linked into place (link fails if the
-    name exists): a crash leaves either no file or the whole file, never a 0-byte key, and two
-    stations starting at once never overwrite each other's fresh key.
+    A crash leaves either no file or the whole file, never a 0-byte key, and two stations starting
+    at once never overwrite each other's fresh key (inspector.atomicfile).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            return False
-    finally:
-        tmp.unlink(missing_ok=True)
-    _sync_folder(path.parent)
-    return True
+    return atomicfile.write_new(path, data, mode)
 
 
 def replace_file(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Atomically replace `path` (temporary file, fsync, rename): readers see the old or the new file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _sync_folder(path.parent)
-
-
-def _sync_folder(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass  # some file systems cannot fsync a folder; the file itself is on disk
-    finally:
-        os.close(fd)
+    atomicfile.replace(path, data, mode)
 
 
 def load_key_file(path: Path) -> SigningKey:

@@ -11,7 +11,6 @@ extends, truncated, rewritten or forked.
 from __future__ import annotations
 
 import base64
-import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspector import atomicfile
 from inspector.errors import BadInput, InvalidState, StorageUnavailable
 from inspector.security import keys
 from inspector.services import checkpoint_note, signing
@@ -240,6 +240,4 @@ def _checked_root(session: Session, base: int, size: int, trusted: dict[str, Ed2
 
 
 def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    atomicfile.replace(path, text.encode("utf-8"), 0o644)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import errno
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from inspector import atomicfile
 from inspector.errors import BadInput, NotFound, StorageUnavailable
 
 
@@ -107,24 +106,10 @@ class PhotoStore:
 
 
 def _write_atomically(target: Path, data: bytes, *, durable: bool) -> None:
-    """Write to a temporary file beside the target, then rename: readers never see half a file.
-
-    `durable` also syncs to disk and makes the file read-only (photos are evidence; a cache is not).
-    """
+    """Readers never see half a file. `durable` also syncs to disk and makes the file read-only
+    (photos are evidence; a cache is not)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=".incoming-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        if durable:
-            os.chmod(tmp_name, 0o444)
-        os.replace(tmp_name, target)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    atomicfile.replace(target, data, 0o444 if durable else 0o600, durable=durable)
 
 
 def _explain(exc: OSError, root: Path) -> str:

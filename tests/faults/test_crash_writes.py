@@ -226,7 +226,7 @@ def test_kill_at_each_write_of_a_certificate_pdf(passed: tuple[Path, int], tmp_p
             assert exported <= 1
         else:
             assert exported == 0, "an export counted without its file"
-        assert all(name.endswith(".part") for name in leftovers), leftovers
+        assert all(name.endswith(".tmp") for name in leftovers), leftovers
         # The next run writes the whole file and counts it exactly once more.
         with monkeypatch.context() as patch:
             for name, value in _env(copy).items():
