@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
-# The child reports its own peak resident memory after main() returns, on a last stderr line.
-_WRAPPER = ("import resource, sys\n"
+# The child reports its own peak resident memory after main() returns, on a last stderr line. VmHWM, not
+# getrusage's ru_maxrss: Linux carries the parent's resident size at fork into the child's ru_maxrss,
+# so a test holding a big file in memory would be charged to the command it runs.
+_WRAPPER = ("import sys\n"
             "from inspector.cli.main import main\n"
             "code = main(sys.argv[1:])\n"
-            "sys.stderr.write('\\nPEAK_KB %d\\n' % resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+            "peak = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
+            "sys.stderr.write('\\nPEAK_KB %s\\n' % peak)\n"
             "sys.exit(code)\n")
 
 
