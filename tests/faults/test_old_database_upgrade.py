@@ -89,14 +89,18 @@ def test_an_old_database_with_work_is_upgraded_when_the_station_opens(
         ctx = station.ctx
         assert migrate.current_revision(ctx.db.engine) == migrate.head_revision()
         with ctx.db.read() as session:
-            for model in (User, Inspection, StepResult, Photo, AuditEvent):
+            for model in (User, Inspection, StepResult, Photo):
                 assert session.scalar(select(func.count()).select_from(model)) == counts[model.__tablename__]
+            # Every old event is kept; the only new one is this deployment's creation when it first opens
+            # (its root key and serial prefix, docs/trust.md).
+            actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)))
+            assert len(actions) == counts["audit_events"] + 1 and actions[-1] == "deployment.created"
             # Migration 0006 copied each item's declared value onto its inspections.
             values = dict(session.execute(select(Inspection.verdict, Inspection.declared_value)).all())
         assert values == {"inconclusive": 900.0, "pass": 80.0}
         report = verify_integrity(ctx)
         assert report.ok, report.lines()
-        assert report.events_checked == counts["audit_events"] and report.photos_checked == 1
+        assert report.events_checked == counts["audit_events"] + 1 and report.photos_checked == 1
 
         # The people can still log in, and the desk works on the upgraded rows (no random sample, so
         # only what must be reviewed is waiting).
