@@ -59,6 +59,9 @@ class AnalyticsRow:
                 "agreement_rate": Rate(self.blind_agreed, self.blind_reviews),
                 "calibration_accuracy": Rate(self.calibration_right, self.calibration_items)}
 
+# A SELECT of any columns (SQLAlchemy 2.1 types a Select by its column types).
+Rows = Select[*tuple[Any, ...]]
+
 
 def _key(group: str) -> Any:
     if group not in GROUPS:
@@ -116,13 +119,13 @@ def _totals_columns(dialect: str) -> list[Any]:
             func.sum(seconds), func.count(distinct(hour))]
 
 
-def totals_query(dialect: str, group: str, since: datetime | None, until: datetime | None) -> Select:
+def totals_query(dialect: str, group: str, since: datetime | None, until: datetime | None) -> Rows:
     """Counts, verdicts, summed durations and distinct working hours per group, read live."""
     key = _group_column(dialect, group)
     return select(key, *_totals_columns(dialect)).where(and_(*_period(since, until))).group_by(key)
 
 
-def daily_totals_query(dialect: str, group: str, since: datetime, until: datetime) -> Select:
+def daily_totals_query(dialect: str, group: str, since: datetime, until: datetime) -> Rows:
     """The same totals per UTC day: what the summary stores for closed days."""
     key = _group_column(dialect, group)
     day = _day(dialect)
@@ -130,7 +133,7 @@ def daily_totals_query(dialect: str, group: str, since: datetime, until: datetim
             .group_by(day, key))
 
 
-def summary_query(group: str, first_day: date, end_day: date) -> Select:
+def summary_query(group: str, first_day: date, end_day: date) -> Rows:
     """Summed daily totals of whole summarised days [first_day, end_day) per group: the six
     inspection totals, then the four review totals."""
     return (
@@ -163,14 +166,14 @@ def _review_period(since: datetime | None, until: datetime | None) -> ColumnElem
     return and_(true(), *conditions)
 
 
-def reviews_query(group: str, since: datetime | None, until: datetime | None) -> Select:
+def reviews_query(group: str, since: datetime | None, until: datetime | None) -> Rows:
     """Reviews recorded in the period (by when the supervisor reviewed), per group of the inspection."""
     key = _key(group)
     return (select(key, *_review_columns()).join(Inspection, Inspection.id == Review.inspection_id)
             .where(_review_period(since, until)).group_by(key))
 
 
-def daily_reviews_query(dialect: str, group: str, since: datetime, until: datetime) -> Select:
+def daily_reviews_query(dialect: str, group: str, since: datetime, until: datetime) -> Rows:
     """The same review counts per UTC day of the review: what the summary stores for closed days.
 
     Reviews are only ever added, at the time they are recorded, so a closed day's counts never change.
@@ -181,7 +184,7 @@ def daily_reviews_query(dialect: str, group: str, since: datetime, until: dateti
 
 
 def calibration_query(group: str, since: datetime | None, until: datetime | None,
-                      item_ids: list[int]) -> Select:
+                      item_ids: list[int]) -> Rows:
     key = _key(group)
     return (
         select(key, func.count(), calibration.right_answers())

@@ -31,9 +31,11 @@ FILL_BATCH_DAYS = 7
 # in all (a year at 1,000,000 inspections), and nobody waits on its answer.
 UPGRADE_BATCH_DAYS = 31
 
+# A SELECT of any columns (SQLAlchemy 2.1 types a Select by its column types).
+Rows = Select[*tuple[Any, ...]]
 # (dialect, group, since, until) -> per day and group key: inspections' (count, passes, fails,
 # inconclusive, seconds, hours), or reviews' (count, overturns, blind, blind agreed)
-DailyQuery = Callable[[str, str, datetime, datetime], Select]
+DailyQuery = Callable[[str, str, datetime, datetime], Rows]
 INSPECTION_FIELDS = ("inspections", "passes", "fails", "inconclusive", "seconds", "working_hours")
 REVIEW_FIELDS = ("reviews", "overturns", "blind_reviews", "blind_agreed")
 
@@ -45,6 +47,7 @@ class Plan:
     first_day: date
     end_day: date
     live: tuple[tuple[datetime | None, datetime | None], ...]
+
 
 
 def day_start(day: date) -> datetime:

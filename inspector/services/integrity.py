@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector.services import checkpoints, signing, thumbnails
+from inspector.services.checkpoint_note import Checkpoint
 from inspector.services.context import ServiceContext
 from inspector.services.replay import Replay
 from inspector.storage.audit import ChainBreak, ChainChecker, StoredTree, TreeDamaged, iter_events
@@ -74,7 +75,7 @@ def verify_integrity(ctx: ServiceContext, checkpoint_file: Path | None = None) -
     """Everything `inspector audit verify` checks; `checkpoint_file` is a checkpoint held elsewhere."""
     with ctx.db.read() as session:
         trusted, unapproved = signing.accepted_keys(ctx, session)
-    held: list[checkpoints.Checkpoint] = []
+    held: list[Checkpoint] = []
     log_problems: list[str] = []
     if checkpoint_file is not None:
         signed = checkpoints.read_checkpoint(checkpoint_file, trusted)
@@ -133,7 +134,7 @@ def verify_integrity(ctx: ServiceContext, checkpoint_file: Path | None = None) -
                            compared, tuple(record_problems), signatures, bad_thumbnails, notes)
 
 
-def _tree_problems(session: Session, chain: ChainChecker, held: list[checkpoints.Checkpoint],
+def _tree_problems(session: Session, chain: ChainChecker, held: list[Checkpoint],
                    roots: dict[int, bytes]) -> list[str]:
     """The events' own tree must be the stored one, and hash to every held checkpoint's root."""
     problems = []

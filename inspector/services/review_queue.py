@@ -80,6 +80,9 @@ class QueueEntry:
             "claim_expires": self.claim_expires.isoformat() if self.claim_expires else None,
         }
 
+# A SELECT of any columns (SQLAlchemy 2.1 types a Select by its column types).
+Rows = Select[*tuple[Any, ...]]
+
 
 SAMPLE_RATE_SETTING = "review_sample_rate"
 
@@ -218,7 +221,7 @@ def visible_verdict(sampled: ColumnElement[bool], viewer: int, *,
 
 
 def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | None = None,
-                missing: bool | None = None, viewer: int = 0) -> Select:
+                missing: bool | None = None, viewer: int = 0) -> Rows:
     """The SELECT behind the queue (also used by the benchmark for EXPLAIN).
 
     `missing`: for a sort by score or value, only the rows without one (True) or with one (False).

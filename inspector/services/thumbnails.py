@@ -12,6 +12,8 @@ import base64
 import hashlib
 from collections.abc import Iterator
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
 from inspector.security import keys
 from inspector.services import signing
 from inspector.services.context import ServiceContext
@@ -33,7 +35,7 @@ def cache(ctx: ServiceContext, photo_sha256: str, thumbnail: bytes) -> None:
 
 
 def problem(ctx: ServiceContext, photo_sha256: str, thumbnail: bytes,
-            trusted: dict[str, keys.Ed25519PublicKey] | None = None) -> str | None:
+            trusted: dict[str, Ed25519PublicKey] | None = None) -> str | None:
     """None when a trusted station signed this thumbnail for this photo."""
     tag = ctx.photos.read_thumbnail_tag(photo_sha256)
     if not tag:

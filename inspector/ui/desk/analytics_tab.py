@@ -290,7 +290,7 @@ class AnalyticsTab(QWidget):
         """The table on screen: the figures, the inspections, the weekly trend or the matrix."""
         current = self.views.currentWidget()
         if current in (self.inspections, self.trends, self.disagreement):
-            count = current.export_csv(path)  # type: ignore[union-attr]
+            count = current.export_csv(path)
         else:
             path.write_text(to_csv(self.rows), encoding="utf-8")
             count = len(self.rows)
