@@ -36,6 +36,12 @@ def settings(home: Path) -> Settings:
 
 
 @pytest.fixture
+def backend() -> str:
+    """The database the service fixtures use; tests/services parametrises it over SQLite and PostgreSQL."""
+    return "sqlite"
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'test.db'}"
 

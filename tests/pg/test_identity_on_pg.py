@@ -1,4 +1,4 @@
-"""Sessions, lockout and ownership on PostgreSQL: the same tests as tests/services, and attempts at once."""
+"""Sessions and lockout on PostgreSQL with attempts at once (tests/services runs the rest on both)."""
 
 from __future__ import annotations
 
@@ -12,22 +12,6 @@ from inspector.errors import PermissionDenied
 from inspector.security.roles import Actor
 from inspector.services.station import open_station
 from inspector.storage.models import AuditEvent, User
-from tests.services.test_lockout import (  # noqa: F401
-    test_an_admin_unlocks_and_nobody_else_can,
-    test_five_wrong_pins_lock_the_badge_even_against_the_right_pin,
-    test_the_lockout_state_replays_from_the_events,
-)
-from tests.services.test_ownership import (  # noqa: F401
-    jordan,
-    test_a_supervisor_takes_over_audited_and_may_not_review_it_then,
-    test_another_authenticator_cannot_touch_someones_inspection,
-)
-from tests.services.test_sessions import (  # noqa: F401
-    test_a_hand_built_actor_is_refused,
-    test_a_logged_out_or_expired_session_is_refused,
-    test_a_switched_off_users_session_is_refused,
-    test_an_authenticator_claiming_admin_cannot_create_an_admin,
-)
 
 pytestmark = pytest.mark.postgres
 

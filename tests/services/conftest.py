@@ -74,8 +74,17 @@ def make_reference(path: Path, style_prefix: str = "TR") -> np.ndarray:
     return image
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    """The service tests here run on both backends (elsewhere tests/conftest.py's `backend` is SQLite)."""
+    return str(request.param)
+
+
 @pytest.fixture
-def test_settings(settings: Settings, tmp_path: Path) -> Settings:
+def test_settings(settings: Settings, tmp_path: Path, backend: str,
+                  request: pytest.FixtureRequest) -> Settings:
+    if backend == "postgresql" and not settings.database_url.startswith("postgresql"):
+        settings = settings.with_changes(database_url=request.getfixturevalue("pg_url"))
     checklists = tmp_path / "checklists"
     (checklists / "testbrand").mkdir(parents=True)
     (checklists / "testbrand" / "runner.yaml").write_text(CHECKLIST)
