@@ -198,6 +198,24 @@ class InspectionService:
                                "resubmitted_from": [r[0] for r in view.resubmitted_from]})
             return view
 
+    def set_photo_aside(self, actor: Actor, photo_id: int, reason: str = "") -> PhotoView:
+        """Set a photo aside so it can be retaken: it no longer counts for its step or shows at the
+        bench, but its row and its file stay and the audit log says who set it aside and why."""
+        with self.ctx.db.transaction() as session:
+            actor = self.ctx.authorize(session, actor, Permission.INSPECT)
+            photo = session.get(Photo, photo_id)
+            if photo is None:
+                raise NotFound(f"No photo {photo_id}.")
+            inspection = self._held_inspection(session, photo.inspection_id, actor)
+            view = records.photo_view(session, photo)
+            if photo.id in records.set_aside_photo_ids(session, inspection.id):
+                return view  # set aside already: a second press changes nothing
+            append_event(session, action="photo.set_aside", entity="photo", entity_id=photo.id,
+                         actor_id=actor.user_id, station=self.ctx.station_name,
+                         data={"inspection": inspection.id, "step": photo.step_id, "sha256": photo.sha256,
+                               "reason": reason.strip()[:500]})
+            return view
+
     def photo_bytes(self, sha256: str) -> bytes:
         return self.ctx.photos.read(sha256)
 

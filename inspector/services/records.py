@@ -22,6 +22,7 @@ from inspector.services.views import (
     StepResultView,
 )
 from inspector.storage.models import (
+    AuditEvent,
     Certificate,
     Comparison,
     Inspection,
@@ -130,12 +131,27 @@ def latest_values(session: Session, inspection_id: int) -> dict[str, str]:
     return {step: r.value for step, r in latest_results(session, inspection_id).items() if r.value}
 
 
+def set_aside_photo_ids(session: Session, inspection_id: int) -> set[int]:
+    """Photos of the inspection the authenticator set aside (to retake them): their audit events.
+
+    The photo row and its file stay; the log says it no longer counts (services.inspections)."""
+    photo_ids = [str(pid) for pid in
+                 session.scalars(select(Photo.id).where(Photo.inspection_id == inspection_id))]
+    if not photo_ids:
+        return set()
+    return {int(entity_id) for entity_id in session.scalars(
+        select(AuditEvent.entity_id).where(AuditEvent.entity == "photo", AuditEvent.entity_id.in_(photo_ids),
+                                           AuditEvent.action == "photo.set_aside"))}
+
+
 def photo_counts(session: Session, inspection_id: int) -> dict[str, int]:
-    rows = session.execute(
-        select(Photo.step_id, func.count(Photo.id))
-        .where(Photo.inspection_id == inspection_id).group_by(Photo.step_id)
-    )
-    return {step: int(count) for step, count in rows}
+    aside = set_aside_photo_ids(session, inspection_id)
+    counts: dict[str, int] = {}
+    for step_id, photo_id in session.execute(
+            select(Photo.step_id, Photo.id).where(Photo.inspection_id == inspection_id)):
+        if photo_id not in aside:
+            counts[step_id] = counts.get(step_id, 0) + 1
+    return counts
 
 
 def step_states(session: Session, inspection_id: int) -> dict[str, StepState]:
@@ -162,7 +178,10 @@ def inspection_detail(session: Session, ctx: ServiceContext, row: Inspection) ->
     photos: dict[str, list[PhotoView]] = {}
     photo_rows = session.scalars(select(Photo).where(Photo.inspection_id == row.id).order_by(Photo.id))
     photo_ids: list[int] = []
+    aside = set_aside_photo_ids(session, row.id)
     for photo in photo_rows:
+        if photo.id in aside:
+            continue
         photos.setdefault(photo.step_id, []).append(photo_view(session, photo))
         photo_ids.append(photo.id)
     comparisons: dict[int, ComparisonView] = {}

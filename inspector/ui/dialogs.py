@@ -28,6 +28,8 @@ SHORTCUTS = (
     ("B / ← / Page Up", "Previous step"),
     ("Enter", "Record the values read from a label photo (size, UPC, country...)"),
     ("+ / -", "Zoom the comparison in / out"),
+    ("Del", "Set the selected photo aside to retake it"),
+    ("Enter (value)", "Record the step's value (a pass)"),
     ("Esc", "Leave a text field (then the one-letter keys work again)"),
     ("Ctrl+Enter", "Finish: summary and verdict; confirm on the summary"),
     ("Scan a QR", "Scan a certificate or tag QR code anywhere: says valid, invalid or void"),

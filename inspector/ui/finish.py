@@ -89,11 +89,13 @@ class FinishPage(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self._thumbs: dict[str, QIcon] = {}
         self._confirming = False
+        self._unchecked_named: int | None = None
 
     def show_inspection(self, actor: Actor, inspection_id: int) -> None:
         self.actor = actor
         self.detail = self._services.inspections.detail(inspection_id)
         self.banner.clear_message()
+        self._unchecked_named = None
         self.print_panel.reset(inspection_id, available=self.detail.inspection.finished,
                                verdict=self.detail.inspection.verdict, actor=actor)
         self._fill()
@@ -180,6 +182,15 @@ class FinishPage(QWidget):
             return
         actor, inspection_id = self.actor, self.detail.inspection.id
         expected = (self.detail.proposal or self._services.inspections.propose(inspection_id)).verdict
+        unchecked = [step.title for step in self.detail.checklist.steps if step.id not in self.detail.results]
+        if unchecked and self._unchecked_named != inspection_id:
+            # Confirming with steps never looked at takes a second, informed press.
+            self._unchecked_named = inspection_id
+            self.banner.show_message(
+                f"{len(unchecked)} of {len(self.detail.checklist.steps)} steps are not checked: "
+                f"{', '.join(unchecked)}. Press Confirm (Ctrl+Enter) again to record {str(expected).upper()} "
+                "anyway, or Esc to go back to the steps.", "warning")
+            return
         self._confirming = True
         self.confirm_button.setEnabled(False)
         self.banner.show_message("Recording the verdict…", "info")

@@ -153,7 +153,10 @@ class MainWindow(QMainWindow):
 
     def _show(self, widget: QWidget) -> None:
         self.stack.setCurrentWidget(widget)
-        widget.setFocus()
+        if widget is self.inspection:
+            self.inspection.focus_step()
+        else:
+            widget.setFocus()
 
     def _update_header(self) -> None:
         settings = self.services.ctx.settings
@@ -254,7 +257,6 @@ class MainWindow(QMainWindow):
         assert self.actor is not None
         self.inspection.open(self.actor, inspection_id, resumed)
         self._show(self.inspection)
-        self.inspection.setFocus()
         self.inspection_opened.emit(inspection_id, resumed)
         detail = self.inspection.detail
         if resumed and detail is not None and detail.inspection.current_step is None \

@@ -21,12 +21,24 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
 
 # Scanners type a key every 3-8 ms (slow ones 15 ms); people rarely keep several keys under 20 ms.
-SCAN_GAP_MS = 20.0  # the median gap of a scan is at most this
-BREAK_GAP_MS = 50.0  # a longer gap always ends a run: what came before was typed
-HOLD_MS = 70  # keys held without a follow-up for this long are a person's
+SCAN_GAP_MS = 30.0  # the median gap of a scan is at most this (people: 40 ms and slower)
+BREAK_GAP_MS = 80.0  # a longer gap always ends a run: what came before was typed
+HOLD_MS = 100  # keys held without a follow-up for this long are a person's
+# A run already at scanner speed (3+ keys) may stall this long mid-code (a busy USB hub or X server)
+# and go on: people never type three keys 30 ms apart, so the wait costs them nothing.
+HICCUP_MS = 300
 PREFIXED_HOLD_MS = 1000  # a prefixed burst waits this long for its end
 MIN_CODE_LENGTH = 4
 # Widgets with this property set to True take a scan as typed keys with its Enter (the PIN field).
@@ -59,6 +71,13 @@ def is_printable(event: QKeyEvent) -> bool:
     if (modifiers & _CTRL_ALT) == _CTRL_ALT:  # AltGr reported as Ctrl+Alt: still a character
         modifiers &= ~_CTRL_ALT
     return not (modifiers & ~_TEXT_MODIFIERS)
+
+
+def is_text_entry(widget: QObject | None) -> bool:
+    """A field that takes typed characters (one-letter keys must not act while it has the focus)."""
+    if isinstance(widget, QComboBox):
+        return widget.isEditable()
+    return isinstance(widget, QLineEdit | QTextEdit | QPlainTextEdit | QAbstractSpinBox)
 
 
 class ScanDetector(QObject):
@@ -130,14 +149,15 @@ class ScanDetector(QObject):
             self._typing_at_ms = at  # a person still typing: no need to hold this key
             return False
         self._typing_at_ms = None
-        if self._held and at - self._held[-1].at_ms > BREAK_GAP_MS and not self._prefixed():
+        if self._held and at - self._held[-1].at_ms > self._break_gap() and not self._prefixed():
             self.release_held_keys()  # a pause: whatever came before was typed by a person
         self._held.append(_HeldKey(receiver, event.key(), event.modifiers(), event.text(), at))
         if self._typed():
             self._typing_at_ms = at
             self.release_held_keys()
             return True  # released in order, this key with them
-        self._release_timer.start(PREFIXED_HOLD_MS if self._prefixed() else HOLD_MS)
+        self._release_timer.start(PREFIXED_HOLD_MS if self._prefixed() else
+                                  HICCUP_MS if self._scanner_speed() else HOLD_MS)
         return True
 
     def _ends_scan(self, event: QKeyEvent) -> bool:
@@ -156,6 +176,14 @@ class ScanDetector(QObject):
     def _gaps(self) -> list[float]:
         return [b.at_ms - a.at_ms for a, b in zip(self._held, self._held[1:], strict=False)]
 
+    def _scanner_speed(self) -> bool:
+        """Three or more keys so far, at a scanner's pace."""
+        gaps = self._gaps()
+        return len(gaps) >= 2 and statistics.median(gaps) <= SCAN_GAP_MS
+
+    def _break_gap(self) -> float:
+        return HICCUP_MS if self._scanner_speed() else BREAK_GAP_MS
+
     def _typed(self) -> bool:
         """The run so far cannot be a scan: its keys come too slowly (a prefixed run never is)."""
         if self._prefixed() or (self.prefix and self.prefix.startswith(self._text())):
@@ -173,7 +201,7 @@ class ScanDetector(QObject):
         else:
             code = text
             gaps = self._gaps()
-            is_scan = (len(code.strip()) >= MIN_CODE_LENGTH and at - self._held[-1].at_ms <= BREAK_GAP_MS
+            is_scan = (len(code.strip()) >= MIN_CODE_LENGTH and at - self._held[-1].at_ms <= self._break_gap()
                        and bool(gaps) and statistics.median(gaps) <= SCAN_GAP_MS)
         if not is_scan:
             self.release_held_keys()
@@ -199,13 +227,14 @@ class ScanDetector(QObject):
         self._replaying = True
         try:
             for key in held:
-                target: QWidget | None
-                try:
-                    target = key.receiver if key.receiver.isVisible() else None
-                except RuntimeError:  # the widget went away meanwhile
-                    target = None
+                # Where the focus is now, as a keyboard would: a key before this one may have moved
+                # it (U puts the cursor in the note: the next letter belongs to the note).
+                target: QWidget | None = QApplication.focusWidget()
                 if target is None:
-                    target = QApplication.focusWidget() or self._window
+                    try:
+                        target = key.receiver if key.receiver.isVisible() else self._window
+                    except RuntimeError:  # the widget went away meanwhile
+                        target = self._window
                 QApplication.sendEvent(target, QKeyEvent(QEvent.Type.KeyPress, key.key, key.modifiers,
                                                          key.text))
         finally:

@@ -79,6 +79,10 @@ class SettingsDialog(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        for button in buttons.buttons():  # Enter in a field never saves: only a click on Save does
+            if isinstance(button, QPushButton):
+                button.setAutoDefault(False)
+                button.setDefault(False)
         form.addRow(buttons)
 
     def _with_browse(self, field: QWidget, browse) -> QWidget:

@@ -70,3 +70,13 @@ def test_timestamps_not_arrival_decide(qtbot) -> None:
     _press(field, "\r", at, NONE, Qt.Key.Key_Return)
     assert scans == [] and field.text() == "note"
     detector.uninstall()
+
+
+def test_a_scan_that_stalls_mid_code_stays_one_scan(qtbot) -> None:
+    """A busy hub or X server: 200 ms between two halves of a code, each at scanner speed."""
+    detector, field, scans = _setup(qtbot)
+    at = _type(field, [(c, NONE) for c in "7X3K"], 1000, 4)
+    at = _type(field, [(c, NONE) for c in "9142"], at + 200, 4)
+    _press(field, "\r", at, NONE, Qt.Key.Key_Return)
+    assert scans == ["7X3K9142"] and field.text() == ""
+    detector.uninstall()

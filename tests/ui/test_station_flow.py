@@ -136,6 +136,8 @@ def test_whole_inspection_through_the_window(qtbot, window: MainWindow, services
     assert _has_colour(with_ghost, (80, 200, 255)) and not _has_colour(without_ghost, (80, 200, 255))
     inside = [centre, (centre[0] // 2, centre[1]), (centre[0], centre[1] // 2)]
     assert any(with_ghost.pixelColor(*at) != without_ghost.pixelColor(*at) for at in inside)
+    assert QApplication.focusWidget() is page.panel.value_edit  # a value step types into its value
+    qtbot.keyClick(page.panel.value_edit, Qt.Key.Key_Escape)  # leave it: Space is the shutter again
     with qtbot.waitSignal(page.comparison_shown, timeout=WAIT_MS) as compared:
         press(qtbot, window, Qt.Key.Key_Space)
     assert compared.args[0].view.score > 0

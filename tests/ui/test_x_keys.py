@@ -205,7 +205,7 @@ def test_a_scan_on_a_critical_serial_step_fires_no_shortcut(home: XStation) -> N
     home.scan("PQ123456", delay_ms=3)
     shown = home.settle()
     assert shown["results"] == {}  # nothing recorded, no PASS on a critical step
-    assert shown["value"] == "PQ123456" and shown["step"] == "serial"
+    assert shown["value"] == "PQ123456" and shown["step"] == "serial", shown
 
 
 def test_a_note_typed_at_40_ms_keeps_every_character(home: XStation) -> None:
@@ -257,3 +257,28 @@ def test_a_certificate_url_is_verified_not_opened(home: XStation) -> None:
     home.scan(code, delay_ms=3)
     shown = home.wait(lambda s: s["verify_open"])
     assert shown["verify_code"] == code and shown["page"] == "HomePage" and shown["home_code"] == ""
+
+
+def test_the_first_letter_after_u_goes_into_the_note(home: XStation) -> None:
+    _open_watch(home, "WT000105")
+    home.ask("go_to", step="caseback")
+    home.ask("focus", widget="page")
+    home.type("uscratched caseback", delay_ms=40)  # U, then the note at once
+    shown = home.settle()
+    assert shown["note"] == "scratched caseback" and shown["results"] == {}
+
+
+def test_typing_on_a_value_step_goes_into_the_value_not_shortcuts(home: XStation) -> None:
+    shown = _open_watch(home, "WT000106")
+    assert shown["focus"] == "value"  # no click needed
+    home.type("cn42", delay_ms=100)  # C (capture) and N (next step) are letters of the value here
+    shown = home.settle()
+    assert shown["value"] == "cn42" and shown["step"] == "serial" and shown["results"] == {}
+
+
+def test_enter_in_the_value_field_records_the_step(home: XStation) -> None:
+    _open_watch(home, "WT000107")
+    home.type("SN778812", delay_ms=60)
+    home.xdotool("key", "Return")
+    shown = home.wait(lambda s: s["results"].get("serial") == "pass")
+    assert shown["step"] == "caseback"  # on to the next step

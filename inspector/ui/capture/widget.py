@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from inspector.vision.imageio import encode_jpeg
 from inspector.vision.quality import ReferenceFeatures, prepare_reference
 
 TARGET_PX = 44
+AUTO_CAPTURE_STEADY_S = 0.5
+FRESH_FRAMES = 2
 
 
 class CaptureWidget(QWidget):
@@ -49,6 +52,13 @@ class CaptureWidget(QWidget):
         self._notes: list[str] = []
         self._reference_features: ReferenceFeatures | None = None
         self._reference_image: np.ndarray | None = None
+        # After a step change the frames on hand show the step before: capture waits for a new one.
+        self._frames_needed = 0
+        self._capture_on_next_frame = False
+        # Auto-capture: a photo by itself once framing and quality have held steady this long.
+        self.auto_capture = False
+        self._steady_since: float | None = None
+        self._auto_taken = False
 
         self.preview = PreviewWidget()
         self.quality_label = QLabel("")
@@ -123,6 +133,7 @@ class CaptureWidget(QWidget):
         self._camera = camera
         self._show_scene()
         camera.frame_captured.connect(self.preview.show_frame)
+        camera.frame_captured.connect(self._on_frame)
         camera.quality_assessed.connect(self._on_quality_assessed)
         camera.camera_failed.connect(self._on_camera_failed)
         camera.start()
@@ -153,12 +164,36 @@ class CaptureWidget(QWidget):
             self._hot = HotFolder(folder, poll_ms=poll_ms, parent=self)
             self._hot.photo_arrived.connect(self._on_hot_photo)
 
+    def require_fresh_frame(self) -> None:
+        """The scene changed (another step): the next capture uses a frame delivered after now."""
+        # Two frames: one may have been filmed before the change and still be on its way here.
+        self._frames_needed = FRESH_FRAMES
+        self._capture_on_next_frame = False
+        self._steady_since = None
+        self._auto_taken = False
+
+    @property
+    def waiting_for_frame(self) -> bool:
+        """A capture was asked for and waits for the first frame of the new scene."""
+        return self._capture_on_next_frame
+
+    @Slot(object)
+    def _on_frame(self, _frame: object) -> None:
+        self._frames_needed = max(0, self._frames_needed - 1)
+        if self._capture_on_next_frame and not self._frames_needed:
+            self._capture_on_next_frame = False
+            self.capture()
+
     def capture(self) -> Job | None:
         """The shutter: the current full frame, JPEG-encoded in the background, then photo_taken.
 
         Encoding a 12 MP frame takes ~100 ms, too long for the GUI thread. Returns the encoding
-        job, or None when there is no frame yet (no camera, or it has not delivered).
+        job, or None when there is no frame yet (no camera, or it has not delivered) or the frame
+        on hand predates a scene change (then the capture happens on the next frame).
         """
+        if self._frames_needed and self._camera is not None:
+            self._capture_on_next_frame = True
+            return None
         frame = None if self._camera is None else self._camera.latest_frame()
         if frame is None:
             return None
@@ -189,12 +224,27 @@ class CaptureWidget(QWidget):
     @Slot(object)
     def _on_quality_assessed(self, problems: list[str]) -> None:
         self._notes = problems
+        self._maybe_auto_capture(problems)
         if problems:
             self.quality_label.setText("To improve the photo: " + "; ".join(problems) + ".")
             self.quality_label.setStyleSheet("font-size: 15px; color: #e0a030;")
         else:
             self.quality_label.setText("Looks good — capture when ready.")
             self.quality_label.setStyleSheet("font-size: 15px; color: #50c070;")
+
+    def _maybe_auto_capture(self, problems: list[str]) -> None:
+        """With auto-capture on: one photo per scene once framing and quality held ~0.5 s."""
+        if not self.auto_capture or self._auto_taken or self._reference_features is None:
+            return
+        if problems or self._frames_needed:
+            self._steady_since = None
+            return
+        now = time.monotonic()
+        if self._steady_since is None:
+            self._steady_since = now
+        elif now - self._steady_since >= AUTO_CAPTURE_STEADY_S:
+            self._auto_taken = True
+            self.capture()
 
     @Slot(str)
     def _on_camera_failed(self, message: str) -> None:

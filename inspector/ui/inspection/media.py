@@ -49,6 +49,7 @@ class CaptureHost(QWidget):
             # The camera setting: a device number, an image folder or a video file (demos, tests).
             self.live = widget_class(source_factory=lambda: open_source(self._settings.camera), parent=self)
             self.live.photo_taken.connect(self._on_live_photo)
+            self.live.auto_capture = settings.auto_capture
             layout.addWidget(self.live, 1)
             if settings.hot_folder:
                 self.live.watch_folder(settings.hot_folder)
@@ -95,8 +96,16 @@ class CaptureHost(QWidget):
         return self._references[reference]
 
     def capture(self) -> bool:
-        """Take a photo from the live camera; False when there is no frame to take."""
-        return self.live is not None and self.live.capture() is not None
+        """Take a photo from the live camera (after the step changed: from its next frame, not one
+        filmed for the step before); False when there is no camera to take it from."""
+        if self.live is None:
+            return False
+        return self.live.capture() is not None or bool(getattr(self.live, "waiting_for_frame", False))
+
+    def step_changed(self) -> None:
+        """The authenticator moved to another step: the frames on hand show the previous one."""
+        if self.live is not None and hasattr(self.live, "require_fresh_frame"):
+            self.live.require_fresh_frame()
 
     def import_from_file(self) -> None:
         if self.live is not None:
@@ -116,6 +125,8 @@ class CaptureHost(QWidget):
         """Settings changed (dialog, demo station): the next camera start uses the new camera."""
         camera_changed = settings.camera != self._settings.camera
         self._settings = settings
+        if self.live is not None and hasattr(self.live, "auto_capture"):
+            self.live.auto_capture = settings.auto_capture
         if camera_changed and self.live is not None and self.live.camera is not None:
             self.live.start_camera()
 

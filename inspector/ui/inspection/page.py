@@ -9,19 +9,21 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from inspector.domain.checklist import Step
 from inspector.errors import BadInput
 from inspector.security.roles import Actor
+from inspector.services.review_queue import LOW_SCORE
 from inspector.services.station import StationServices
 from inspector.services.views import InspectionDetail, PhotoView, StepResultView
 from inspector.ui.inspection.photo_saver import PhotoSaver
 from inspector.ui.inspection.read_values import ReadValuesPanel
 from inspector.ui.inspection.result_panel import ResultPanel
 from inspector.ui.inspection.step_list import StepList
-from inspector.ui.inspection.step_view import COMPARE_TAB, StepView
+from inspector.ui.inspection.step_view import CAPTURE_TAB, COMPARE_TAB, StepView
 from inspector.ui.jobs import run_in_background
+from inspector.ui.scanner import is_text_entry
 from inspector.ui.widgets import cached_photo_reader, message_for
 
 _KEY_ACTIONS = {
@@ -30,6 +32,7 @@ _KEY_ACTIONS = {
     Qt.Key.Key_N: "next", Qt.Key.Key_Right: "next", Qt.Key.Key_PageDown: "next",
     Qt.Key.Key_B: "previous", Qt.Key.Key_Left: "previous", Qt.Key.Key_PageUp: "previous",
     Qt.Key.Key_Return: "confirm_read", Qt.Key.Key_Enter: "confirm_read",
+    Qt.Key.Key_Delete: "set_aside",
     Qt.Key.Key_Plus: "zoom_in", Qt.Key.Key_Equal: "zoom_in", Qt.Key.Key_Minus: "zoom_out",
 }
 
@@ -50,7 +53,9 @@ class InspectionPage(QWidget):
         self.actor: Actor | None = None
         self.detail: InspectionDetail | None = None
         self.step_id: str | None = None
-        self._confirm_pass_without_photo: str | None = None
+        self._doubt_confirmed: tuple[str, str] | None = None  # (step, doubt) the user passed anyway
+        self._value_problems: tuple[str, list[str]] = ("", [])  # (value, what the brand data says)
+        self._record_after_check = False
         self._photo_bytes: dict[int, bytes] = {}
         self._read_for_thumbnail = cached_photo_reader(services)
         self.photo_saver = PhotoSaver(services, self)
@@ -72,9 +77,11 @@ class InspectionPage(QWidget):
         self.steps.step_chosen.connect(self.go_to)
         self.view = StepView(services.ctx.settings)
         self.view.capture.photo_taken.connect(self.submit_photo)
+        self.view.set_aside_button.clicked.connect(self.set_photo_aside)
         self.panel = ResultPanel()
         self.panel.outcome_chosen.connect(self.record)
         self.panel.value_edited.connect(self._on_value_edited)
+        self.panel.value_entered.connect(self._on_value_entered)
         self.panel.next_requested.connect(lambda: self.step_by(+1))
         self.panel.previous_requested.connect(lambda: self.step_by(-1))
         self.panel.finish_requested.connect(self.request_summary)
@@ -136,18 +143,33 @@ class InspectionPage(QWidget):
     def go_to(self, step_id: str) -> None:
         assert self.detail is not None
         self.step_id = step_id
-        self._confirm_pass_without_photo = None
+        self._doubt_confirmed = None
+        self._value_problems = ("", [])
+        self._record_after_check = False
         steps = self.detail.checklist.steps
         step = self.step()
         number = [s.id for s in steps].index(step_id) + 1
         self.view.show_step(number, len(steps), step, self._reference(step))
-        self.panel.set_step(step, self.detail.results.get(step_id))
+        prefill = self.detail.inspection.item.style_code or "" if step.value is not None \
+            and str(step.value.kind) == "style_code" else ""
+        self.panel.set_step(step, self.detail.results.get(step_id), prefill=prefill)
         read = self.read_values.value_for(self.detail.inspection.id, step_id)
         if read is not None and step_id not in self.detail.results:
             self.panel.set_value(read)
         self.steps.show_detail(self.detail, step_id)
         self._show_step_photos()
-        self.setFocus()
+        self.view.capture.step_changed()
+        if step.value is not None and self.panel.value_edit.text().strip():
+            self._on_value_edited(self.panel.value_edit.text())
+        self.focus_step()
+
+    def focus_step(self) -> None:
+        """A value step types into its value at once (never into shortcuts); other steps take keys."""
+        if self.detail is not None and self.step_id is not None and self.step().value is not None:
+            self.panel.value_edit.setFocus()
+            self.panel.value_edit.selectAll()
+        else:
+            self.setFocus()
 
     def _reference(self, step: Step) -> Path | None:
         if not step.references:
@@ -241,6 +263,30 @@ class InspectionPage(QWidget):
         if self.detail is not None and self.detail.checklist.step(photo.step_id).references:
             self._compare(photo)
 
+    def set_photo_aside(self) -> None:
+        """Set the selected photo aside (audited; its file stays) so the step can be photographed again."""
+        photo_id = self.view.selected_photo_id()
+        if self.detail is None or self.actor is None or photo_id is None:
+            return
+        services, actor, inspection_id = self._services, self.actor, self.inspection_id
+
+        def set_aside() -> InspectionDetail:
+            services.inspections.set_photo_aside(actor, photo_id, "set aside at the bench to retake")
+            return services.inspections.detail(inspection_id)
+
+        def done(detail: InspectionDetail) -> None:
+            if self.detail is None or detail.inspection.id != self.inspection_id:
+                return
+            self.detail = detail
+            self.steps.show_detail(detail, self.step_id)
+            self._show_step_photos(with_comparison=False)
+            self.view.compare.clear()
+            self.view.tabs.setCurrentIndex(CAPTURE_TAB)
+            self.view.banner.show_message("Photo set aside (kept on record): capture it again (Space).",
+                                          "info")
+
+        run_in_background(set_aside, done, self._on_failed)
+
     def _warn_resubmitted(self, photo: PhotoView) -> None:
         items = ", ".join(sorted({code for _id, code, _d in photo.resubmitted_from}))
         self.view.banner.show_message(
@@ -294,13 +340,11 @@ class InspectionPage(QWidget):
         if self.detail is None or self.actor is None or self.step_id is None:
             return
         step = self.step()
-        status = self.steps.status(step.id)
-        if (outcome == "pass" and step.required_photos and status.photos < step.required_photos
-                and self._confirm_pass_without_photo != step.id):
-            self._confirm_pass_without_photo = step.id
-            self.panel.banner.show_message(
-                f"This step needs {step.required_photos} photo(s) and has {status.photos}: passing it "
-                "makes the item inconclusive. Capture (Space), or press P again to pass anyway.", "warning")
+        doubt = self._pass_doubt(step) if outcome == "pass" else None
+        if doubt is not None and self._doubt_confirmed != (step.id, doubt):
+            # One more key to pass anyway: the authenticator sees why before the pass counts.
+            self._doubt_confirmed = (step.id, doubt)
+            self.panel.banner.show_message(f"{doubt} Press P again to pass anyway.", "warning")
             return
         if self._recording:  # a second key press while the first result is being written
             return
@@ -322,6 +366,27 @@ class InspectionPage(QWidget):
 
         self._recording = True
         run_in_background(write, self._on_recorded, self._on_record_failed)
+
+    def _pass_doubt(self, step: Step) -> str | None:
+        """Why a pass of this step deserves a second look, in one sentence; None when it does not."""
+        assert self.detail is not None
+        photos = self.detail.photos.get(step.id, ())
+        if step.required_photos and len(photos) < step.required_photos:
+            return (f"This step needs {step.required_photos} photo(s) and has {len(photos)}: passing it "
+                    "makes the item inconclusive; capture (Space) to add one.")
+        if str(step.severity) not in ("critical", "major"):
+            return None
+        value = self.panel.value()
+        if value is not None and self._value_problems[0] == value and self._value_problems[1]:
+            return f"The brand data contradicts {value}: {self._value_problems[1][0]}."
+        compared = [self.detail.comparisons[p.id] for p in photos if p.id in self.detail.comparisons]
+        if compared:
+            latest = compared[-1]
+            if not latest.aligned:
+                return "The photo could not be aligned on the reference: check it by eye or retake it."
+            if latest.score < LOW_SCORE:
+                return f"The photo is only {latest.score:.0%} similar to the reference."
+        return None
 
     def _on_recorded(self, outcome: tuple[StepResultView, InspectionDetail]) -> None:
         self._recording = False
@@ -366,15 +431,36 @@ class InspectionPage(QWidget):
             self.panel.set_value(value)
 
     def _on_value_edited(self, text: str) -> None:
+        """Check the value against the brand data off the GUI thread; show what it says."""
         if self.detail is None or self.step_id is None or not text.strip():
             self.panel.show_value_check([], [])
             return
-        try:
-            facts, problems = self._services.inspections.check_value(self.inspection_id, self.step_id, text)
-        except Exception as exc:
+        check = self._services.inspections.check_value
+        inspection_id, step_id = self.inspection_id, self.step_id
+
+        def shown(checked: tuple[list[str], list[str]]) -> None:
+            if (self.step_id, self.panel.value_edit.text()) != (step_id, text):
+                return  # typed on meanwhile: a newer check follows
+            facts, problems = checked
+            self._value_problems = (text.strip(), list(problems))
+            self.panel.show_value_check(facts, problems)
+            if self._record_after_check:
+                self._record_after_check = False
+                self.record("pass")
+
+        def refused(exc: BaseException) -> None:
+            self._record_after_check = False
             self.panel.show_value_check([], [message_for(exc)])
-            return
-        self.panel.show_value_check(facts, problems)
+
+        run_in_background(lambda: check(inspection_id, step_id, text), shown, refused)
+
+    def _on_value_entered(self, text: str) -> None:
+        """Enter in the value field records a pass once the value is checked (it may ask once more)."""
+        if self._value_problems[0] == text.strip():
+            self.record("pass")
+        else:
+            self._record_after_check = True
+            self._on_value_edited(text)
 
     def step_by(self, delta: int) -> None:
         if self.detail is None or self.step_id is None:
@@ -401,7 +487,10 @@ class InspectionPage(QWidget):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         action = _KEY_ACTIONS.get(Qt.Key(event.key()))
         if event.key() == Qt.Key.Key_Escape:
-            self.setFocus()
+            self.setFocus()  # leave the text field: the one-letter keys work again
+            return
+        if is_text_entry(QApplication.focusWidget()):
+            super().keyPressEvent(event)  # one-letter keys act only outside text fields
             return
         if action is None or event.modifiers() & (Qt.KeyboardModifier.ControlModifier
                                                   | Qt.KeyboardModifier.AltModifier):
@@ -421,6 +510,8 @@ class InspectionPage(QWidget):
             self.step_by(-1)
         elif action == "confirm_read":
             self.read_values.confirm()
+        elif action == "set_aside":
+            self.set_photo_aside()
         elif action == "zoom_in":
             self.view.compare.zoom(+1)
         elif action == "zoom_out":

@@ -37,6 +37,7 @@ class ResultPanel(QWidget):
 
     outcome_chosen = Signal(str)
     value_edited = Signal(str)
+    value_entered = Signal(str)  # Enter in the value field: check the value, then record a pass
     next_requested = Signal()
     previous_requested = Signal()
     finish_requested = Signal()
@@ -110,7 +111,8 @@ class ResultPanel(QWidget):
         button.clicked.connect(slot)
         return button
 
-    def set_step(self, step: Step, result: StepResultView | None, enabled: bool = True) -> None:
+    def set_step(self, step: Step, result: StepResultView | None, enabled: bool = True,
+                 prefill: str = "") -> None:
         self._step = step
         self.pending = None
         self.banner.clear_message()
@@ -120,6 +122,8 @@ class ResultPanel(QWidget):
             self.value_edit.setText(result.value or "" if result else "")
             self.value_check.setText("")
         self.note_edit.setText(result.note if result else "")
+        if step.value is not None and not self.value_edit.text() and prefill:
+            self.value_edit.setText(prefill)  # typed in the no-match dialog: not asked twice
         index = self.reason_combo.findData(result.fail_reason if result and result.fail_reason else "")
         self.reason_combo.setCurrentIndex(max(0, index))
         if result is None:
@@ -152,18 +156,27 @@ class ResultPanel(QWidget):
     def _on_note_entered(self) -> None:
         if self.pending:
             self.choose(self.pending)
+        else:
+            self.banner.show_message("Press Esc, then P, F or U to record the step with this note.", "info")
 
     def _on_reason_chosen(self, _index: int) -> None:
-        if self.pending == "fail" and self.reason_combo.currentData():
-            self.choose("fail")
+        # Choosing a reason never records: the note may be half written. Enter (or F) records.
+        if self.reason_combo.currentData():
+            self.pending = "fail"
+            self.banner.show_message("Finish the note, then press Enter to record the fail.", "info")
+            self.note_edit.setFocus()
 
     def _on_value_entered(self) -> None:
         self._debounce.stop()
-        self.value_edited.emit(self.value_edit.text())
+        if self.value_edit.text().strip():
+            self.value_entered.emit(self.value_edit.text())
 
     def set_value(self, text: str) -> None:
+        """A scanned value: exactly what was scanned, checked at once; Enter then records."""
         self.value_edit.setText(text)
-        self._on_value_entered()
+        self._debounce.stop()
+        self.value_edited.emit(text)
+        self.value_edit.setFocus()
 
     def show_value_check(self, facts: list[str], problems: list[str]) -> None:
         lines = [f"<span style='color:{theme.PASS}'>✓ {fact}</span>" for fact in facts]

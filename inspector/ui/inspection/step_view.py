@@ -8,9 +8,11 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
+    QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -64,7 +66,13 @@ class StepView(QWidget):
         split.setSizes([400, 600])
         layout.addWidget(split, 1)
 
-        layout.addWidget(QLabel("Photos of this step"))
+        photo_row = QHBoxLayout()
+        photo_row.addWidget(QLabel("Photos of this step"))
+        photo_row.addStretch(1)
+        self.set_aside_button = QPushButton("Set the selected photo aside to retake it  (Del)")
+        self.set_aside_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        photo_row.addWidget(self.set_aside_button)
+        layout.addLayout(photo_row)
         self.photos = QListWidget()
         self.photos.setViewMode(QListWidget.ViewMode.IconMode)
         self.photos.setFlow(QListWidget.Flow.LeftToRight)
@@ -115,6 +123,14 @@ class StepView(QWidget):
                 icon = QIcon(QPixmap.fromImage(thumbnail_image(load(photo.sha256))))
                 self._thumbs[photo.sha256] = icon
             item = QListWidgetItem(icon, f"{photo.source} {photo.captured_at:%H:%M:%S}")
+            item.setData(Qt.ItemDataRole.UserRole, photo.id)
             notes = "; ".join(photo.quality_notes)
             item.setToolTip(notes or "no quality notes")
             self.photos.addItem(item)
+        if self.photos.count():
+            self.photos.setCurrentRow(self.photos.count() - 1)  # the latest: the one to retake
+        self.set_aside_button.setEnabled(self.photos.count() > 0)
+
+    def selected_photo_id(self) -> int | None:
+        item = self.photos.currentItem()
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
