@@ -20,8 +20,8 @@ from inspector.security.roles import Actor
 from inspector.services.station import StationServices
 from inspector.services.views import InspectionDetail, InspectionView
 from inspector.ui import theme
+from inspector.ui.background import run_in_background
 from inspector.ui.inspection.states import state_colour, state_icon, step_status
-from inspector.ui.jobs import run_in_background
 from inspector.ui.print_bridge import PrintPanel
 from inspector.ui.widgets import Banner, cached_photo_reader, message_for, thumbnail_image, title_label
 
@@ -163,7 +163,8 @@ class FinishPage(QWidget):
         def make() -> dict[str, QImage]:
             return {sha256: thumbnail_image(read(sha256), 192) for sha256 in missing}
 
-        run_in_background(make, self._show_thumbnails, lambda _exc: None)
+        run_in_background(make, on_result=self._show_thumbnails,
+                          on_error=lambda exc: self.banner.show_message(message_for(exc), "error"))
 
     def _show_thumbnails(self, images: dict[str, QImage]) -> None:
         for sha256, image in images.items():
@@ -196,8 +197,8 @@ class FinishPage(QWidget):
         self.banner.show_message("Recording the verdict…", "info")
         run_in_background(
             lambda: self._services.inspections.finish(actor, inspection_id, expected=expected),
-            lambda view: self._on_confirmed(actor, view),
-            lambda exc: self._on_refused(actor, inspection_id, exc))
+            on_result=lambda view: self._on_confirmed(actor, view),
+            on_error=lambda exc: self._on_refused(actor, inspection_id, exc))
 
     def _on_refused(self, actor: Actor, inspection_id: int, exc: BaseException) -> None:
         self._confirming = False

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.services.station import StationServices
-from inspector.ui.jobs import run_in_background
+from inspector.ui.background import run_in_background
 from inspector.ui.scanner import TAKES_SCANS
 from inspector.ui.widgets import Banner, message_for, title_label
 
@@ -80,7 +80,7 @@ class FirstRunPage(QWidget):
         self.create_button.setEnabled(False)
         users = self._services.users
         run_in_background(lambda: users.create_first_admin(name, pin, badge or None).name,
-                          self._on_admin_created, self._on_create_failed)
+                          on_result=self._on_admin_created, on_error=self._on_create_failed)
 
     def _on_admin_created(self, name: str) -> None:
         self.create_button.setEnabled(True)
@@ -109,7 +109,8 @@ class FirstRunPage(QWidget):
                     "the demo needs at least one.")
             return str(seed_demo(services, inspections=12, progress=progress))
 
-        run_in_background(seed, self._on_demo_done, self._on_demo_failed, on_progress=self._on_progress)
+        run_in_background(seed, on_result=self._on_demo_done, on_error=self._on_demo_failed,
+                          on_progress=self._on_progress)
 
     def _on_progress(self, line: str) -> None:
         self.progress.setFormat(line)

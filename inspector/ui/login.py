@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFormLayout, QFrame, QHBoxLayout, QLineEdit, QPush
 
 from inspector.security.roles import Actor
 from inspector.services.station import StationServices
-from inspector.ui.jobs import run_in_background
+from inspector.ui.background import run_in_background
 from inspector.ui.scanner import TAKES_SCANS
 from inspector.ui.widgets import Banner, message_for, title_label
 
@@ -91,7 +91,7 @@ class LoginPage(QWidget):
         self.login_button.setEnabled(False)
         who, pin = self.who_edit.text().strip(), self.pin_edit.text()
         run_in_background(lambda: self._services.users.login(who, pin),
-                          self._on_accepted, self._on_refused)
+                          on_result=self._on_accepted, on_error=self._on_refused)
 
     def _on_accepted(self, actor: Actor) -> None:
         self.login_button.setEnabled(True)

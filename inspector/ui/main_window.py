@@ -33,13 +33,12 @@ from inspector.config import save_settings
 from inspector.security.roles import Actor
 from inspector.services.inspections import NeedsChecklist
 from inspector.services.station import StationServices
-from inspector.ui.background import run_in_background
+from inspector.ui.background import run_in_background, wait_for_background
 from inspector.ui.dialogs import ChecklistChooser, ShortcutSheet
 from inspector.ui.finish import FinishPage
 from inspector.ui.first_run import FirstRunPage
 from inspector.ui.home import HomePage
 from inspector.ui.inspection.page import InspectionPage
-from inspector.ui.jobs import wait_for_background
 from inspector.ui.login import LoginPage
 from inspector.ui.scanner import ScanDetector, refuse_scan, shorten
 from inspector.ui.settings_dialog import SettingsDialog

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QHBoxLayout, QLabel, QPushBu
 from inspector.printing import cups
 from inspector.security.roles import Actor
 from inspector.services.station import StationServices
-from inspector.ui.jobs import run_in_background
+from inspector.ui.background import run_in_background
 from inspector.ui.print_preview import PrintPreviewDialog
 from inspector.ui.widgets import show_error
 
@@ -102,7 +102,7 @@ class PrintPanel(QWidget):
             run_in_background(
                 lambda: printouts.send_to_label_printer(printouts.tag(inspection_id, None, fmt), address,
                                                         actor),
-                self._on_tag_sent, self._on_tag_failed)
+                on_result=self._on_tag_sent, on_error=self._on_tag_failed)
         elif interactive:
             self._make("tag", self._preview)
         else:
@@ -128,7 +128,7 @@ class PrintPanel(QWidget):
                 else printouts.tag(inspection_id, None, "pdf")
             return made, render_pages(made.data) if rendered else [], cups.printers() if to_printer else []
 
-        run_in_background(work, lambda made: then(*made), lambda exc: show_error(self, exc))
+        run_in_background(work, on_result=lambda made: then(*made), parent=self)
 
     def _preview(self, printout: Any, pages: list[QImage], printers: list[str]) -> None:
         name = "tag" if printout.kind == "tag" else printout.kind.replace("-", " ")
@@ -157,7 +157,7 @@ class PrintPanel(QWidget):
                 return printouts.tag(inspection_id, printout.size, "pdf", copies)
             return printouts.certificate(inspection_id, copies=copies)
 
-        run_in_background(work, lambda made: self._submit(made, printer), lambda exc: show_error(self, exc))
+        run_in_background(work, on_result=lambda made: self._submit(made, printer), parent=self)
 
     def _print_directly(self, printout: Any, _pages: list[QImage], printers: list[str]) -> None:
         if not printers:
@@ -170,8 +170,8 @@ class PrintPanel(QWidget):
         actor = self._actor
         self.status_label.setText(f"Sending to {printer or 'the printer'}…")
         run_in_background(lambda: printouts.print_on_system(printout, printer, actor),
-                          lambda job: self._on_printed(printout, job),
-                          lambda exc: self._on_print_failed(printout, exc))
+                          on_result=lambda job: self._on_printed(printout, job),
+                          on_error=lambda exc: self._on_print_failed(printout, exc))
 
     def _on_printed(self, printout: Any, job: str) -> None:
         what = "Tag" if printout.kind == "tag" else "Certificate" if printout.kind == "certificate" \
@@ -193,5 +193,5 @@ class PrintPanel(QWidget):
         printouts = printouts_of(self._services)
         actor = self._actor
         run_in_background(lambda: printouts.export(printout, Path(path), actor),
-                          lambda written: self.status_label.setText(f"Saved {Path(written).name}."),
-                          lambda exc: show_error(self, exc))
+                          on_result=lambda written: self.status_label.setText(f"Saved {Path(written).name}."),
+                          parent=self)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from inspector.security import payload
 from inspector.security.verification import INVALID, VALID, VOID, Verification
 from inspector.ui.background import run_in_background
+from inspector.ui.widgets import message_for
 
 # Status colours readable on both themes; the word is always shown too, never colour alone.
 STATUS_COLOURS = {VALID: "#1b8a3a", VOID: "#c26a00", INVALID: "#c62828"}
@@ -101,7 +102,8 @@ class VerifyDialog(QDialog):
         self._show_status("Checking…", None)
         self.details_label.clear()
         self.verify_button.setEnabled(False)
-        run_in_background(self._verify, text, on_result=self._on_result, on_error=self._on_error,
+        run_in_background(self._verify, text, on_result=self._on_result,
+                          on_error=lambda exc: self._on_error(message_for(exc)),
                           on_finished=lambda: self.verify_button.setEnabled(True))
 
     def _on_verify_clicked(self) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from inspector.errors import BadInput
-from inspector.ui import background, jobs
+from inspector.ui import background
 
 
 class _RunsAtOnce:
@@ -30,7 +30,7 @@ def _refuse() -> None:
 def test_an_instant_failure_reaches_the_error_handler(qtbot, instant_pool: None) -> None:
     results: list[object] = []
     errors: list[BaseException] = []
-    jobs.run_in_background(_refuse, results.append, errors.append)
+    background.run_in_background(_refuse, on_result=results.append, on_error=errors.append)
     qtbot.waitUntil(lambda: bool(errors), timeout=2_000)
     assert results == [] and "cannot be reached" in str(errors[0])
     assert background.running_jobs() == 0
@@ -44,15 +44,32 @@ def test_an_instant_result_and_progress_arrive(qtbot, instant_pool: None) -> Non
         progress("half way")
         return 42
 
-    jobs.run_in_background(work, results.append, lambda exc: None, on_progress=lines.append)
+    background.run_in_background(work, on_result=results.append, on_progress=lines.append)
     qtbot.waitUntil(lambda: bool(results), timeout=2_000)
     assert results == [42] and lines == ["half way"]
 
 
 def test_a_real_pool_job_reports_its_error_once(qtbot) -> None:
     errors: list[BaseException] = []
-    jobs.run_in_background(_refuse, lambda _value: None, errors.append)
-    assert jobs.wait_for_background(10_000)
+    background.run_in_background(_refuse, on_error=errors.append)
+    assert background.wait_for_all(10_000)
     qtbot.waitUntil(lambda: bool(errors), timeout=5_000)
     qtbot.wait(50)
     assert len(errors) == 1
+
+
+def test_a_failure_without_a_handler_is_said_in_one_sentence(qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing is dropped silently: the default handler shows the sentence (and logs the traceback)."""
+    shown: list[str] = []
+    monkeypatch.setattr("inspector.ui.widgets.QMessageBox.warning",
+                        lambda _parent, _title, text: shown.append(text))
+    background.run_in_background(_refuse)
+    qtbot.waitUntil(lambda: bool(shown), timeout=5_000)
+    assert shown == ["The label printer at 127.0.0.1:9 cannot be reached."]
+
+
+def test_a_query_op_is_typed_work_with_a_success_handler(qtbot) -> None:
+    results: list[int] = []
+    background.QueryOp(parent=None, op=lambda: 6 * 7, success=results.append).run_in_background()
+    qtbot.waitUntil(lambda: bool(results), timeout=5_000)
+    assert results == [42]

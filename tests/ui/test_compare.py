@@ -44,11 +44,11 @@ def test_background_error_comes_back_as_its_sentence(qtbot):
     def job() -> None:
         raise BadInput("That photo is not an image.")
 
-    errors: list[str] = []
+    errors: list[BaseException] = []
     ended: list[bool] = []
     background.run_in_background(job, on_error=errors.append, on_finished=lambda: ended.append(True))
     qtbot.waitUntil(lambda: bool(ended), timeout=5000)
-    assert errors == ["That photo is not an image."]
+    assert [str(e) for e in errors] == ["That photo is not an image."]
     assert background.wait_for_all()
     assert background.running_jobs() == 0  # the handle was released once finished
 

@@ -16,7 +16,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from PySide6.QtCore import QEventLoop, QObject, QTimer, Signal
+from PySide6.QtCore import QEvent, QEventLoop, QObject, QTimer, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
 from inspector.config import load_settings
@@ -29,13 +30,29 @@ class Commands(QObject):
     received = Signal(str)
 
 
+class KeyLog(QObject):
+    """The last key presses as the window got them (text, X timestamp), shown when a test fails."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.keys: list[tuple[str, int]] = []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)):
+            return False
+        pressed = (event.text(), event.timestamp())
+        if event.spontaneous() and (not self.keys or self.keys[-1] != pressed):  # once, not per parent
+            self.keys = [*self.keys[-40:], pressed]
+        return False
+
+
 def _describe(widget: QWidget | None) -> str:
     if widget is None:
         return ""
     return widget.objectName() or type(widget).__name__
 
 
-def state(window: MainWindow, scans: list[str]) -> dict[str, Any]:
+def state(window: MainWindow, scans: list[str], keys: KeyLog) -> dict[str, Any]:
     page = window.inspection
     results: dict[str, str] = {}
     if page.detail is not None:
@@ -72,6 +89,7 @@ def state(window: MainWindow, scans: list[str]) -> dict[str, Any]:
         "verify_open": bool(window.verify_dialog and window.verify_dialog.isVisible()),
         "verify_code": window.verify_dialog.code_edit.text() if window.verify_dialog else None,
         "banner": page.panel.banner.text(),
+        "keys": [f"{text!r}@{stamp}" for text, stamp in keys.keys[-24:]],
     }
 
 
@@ -83,6 +101,8 @@ def main() -> int:
     window.show()
     scans: list[str] = []
     window.scanner.code_scanned.connect(scans.append)
+    keys = KeyLog()
+    app.installEventFilter(keys)  # installed last: sees every key before the scan detector
     loop = QEventLoop()
     window.login.attempt_finished.connect(lambda _ok: loop.quit())
     window.login._fill("B-1001", "1234")
@@ -97,7 +117,7 @@ def main() -> int:
     def run(op: str, args: dict[str, Any]) -> Any:
         page = window.inspection
         if op == "state":
-            return state(window, scans)
+            return state(window, scans, keys)
         if op == "focus_window":
             focus_window()
         elif op == "home":

@@ -23,6 +23,7 @@ from inspector.ui.capture.camera import CameraThread
 from inspector.ui.capture.hotfolder import HotFolder
 from inspector.ui.capture.preview import PreviewWidget
 from inspector.ui.capture.sources import FrameSource
+from inspector.ui.widgets import message_for
 from inspector.vision.imageio import encode_jpeg
 from inspector.vision.quality import ReferenceFeatures, prepare_reference
 
@@ -201,7 +202,7 @@ class CaptureWidget(QWidget):
         self.frame_taken.emit(frame)
         return run_in_background(encode_jpeg, frame, 92,
                                  on_result=lambda data: self.photo_taken.emit(data, "camera", notes),
-                                 on_error=self._show_failure)
+                                 on_error=lambda exc: self._show_failure(message_for(exc)))
 
     def capture_jpeg(self) -> bytes | None:
         """The current full frame as JPEG bytes, encoded on the calling thread (no signal)."""

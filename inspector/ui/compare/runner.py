@@ -13,7 +13,7 @@ from PySide6.QtGui import QImage
 
 from inspector.ui.background import run_in_background
 from inspector.ui.compare.canvas import Box
-from inspector.ui.widgets import qimage_from_array
+from inspector.ui.widgets import message_for, qimage_from_array
 from inspector.vision.imageio import load_image
 
 # The screen never needs more than this; converting less keeps the hand-over fast.
@@ -108,7 +108,7 @@ class ComparisonRunner(QObject):
         run_in_background(
             work,
             on_result=lambda prepared: self._on_finished(generation, prepared),
-            on_error=lambda message: self._on_failed(generation, message))
+            on_error=lambda exc: self._on_failed(generation, message_for(exc)))
 
     def _on_finished(self, generation: int, prepared: PreparedComparison) -> None:
         if generation != self._generation:

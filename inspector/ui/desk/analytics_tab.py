@@ -236,7 +236,7 @@ class AnalyticsTab(QWidget):
         self.banner.show_message("Computing…", "info")
         run_in_background(analytics, self.services.ctx, self.actor, group, since, until,
                           on_result=lambda rows: self._show_rows(generation, rows),
-                          on_error=lambda message: self._failed(generation, message))
+                          on_error=lambda exc: self._failed(generation, message_for(exc)))
 
     def _failed(self, generation: int, message: str) -> None:
         if generation == self._generation:

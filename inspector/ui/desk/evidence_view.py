@@ -15,6 +15,7 @@ from inspector.services.views import ComparisonView as StoredComparison
 from inspector.ui.background import run_in_background
 from inspector.ui.compare import ComparisonView
 from inspector.ui.compare.runner import PreparedComparison, prepare_images
+from inspector.ui.widgets import message_for
 
 # Tall enough to judge the regions without opening anything else; the review page scrolls.
 VIEW_HEIGHT = 460
@@ -79,9 +80,9 @@ def stored_comparison_view(comparison: StoredComparison, reference: Path, read: 
         if still_wanted():  # the supervisor may have opened another inspection meanwhile
             view.show_prepared(prepared)
 
-    def failed(message: str) -> None:
+    def failed(exc: BaseException) -> None:
         if still_wanted():
-            view.show_error(message)
+            view.show_error(message_for(exc))
 
     run_in_background(rebuild, comparison, reference, read, photo_sha256, caption,
                       on_result=shown, on_error=failed)

@@ -7,12 +7,12 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTabWidget, QVBo
 from inspector.security.roles import Actor, Permission
 from inspector.services.integrity import IntegrityReport, verify_integrity
 from inspector.services.station import StationServices
+from inspector.ui.background import run_in_background
 from inspector.ui.desk.analytics_tab import AnalyticsTab
 from inspector.ui.desk.appeals_tab import AppealsTab
 from inspector.ui.desk.calibration_tab import CalibrationTab
 from inspector.ui.desk.queue_tab import QueueTab
 from inspector.ui.desk.review_panel import ReviewPanel
-from inspector.ui.jobs import run_in_background
 from inspector.ui.widgets import message_for, title_label
 
 
@@ -96,8 +96,8 @@ class DeskPage(QWidget):
         self.integrity_button.setEnabled(False)
         self.integrity_label.setText("Checking the audit chain and every photo…")
         self.integrity_label.show()
-        run_in_background(lambda: verify_integrity(self.services.ctx), self._integrity_done,
-                          self._integrity_failed)
+        run_in_background(lambda: verify_integrity(self.services.ctx), on_result=self._integrity_done,
+                          on_error=self._integrity_failed)
 
     def _integrity_done(self, report: IntegrityReport) -> None:
         self.last_integrity = report

@@ -24,8 +24,8 @@ from inspector.security.roles import Actor
 from inspector.services.review_claims import change_counter
 from inspector.services.review_queue import QueueEntry, QueueFilter, review_queue
 from inspector.services.station import StationServices
+from inspector.ui.background import run_in_background
 from inspector.ui.desk.filters import date_edit, parse_date
-from inspector.ui.jobs import run_in_background
 from inspector.ui.widgets import Banner, message_for
 
 COLUMNS = ("ID", "Finished", "Verdict", "Brand", "Authenticator", "Station", "Score", "Value", "Risk", "Why",
@@ -127,8 +127,8 @@ class QueueTab(QWidget):
             counter = change_counter(ctx)  # read first: a change after it triggers another refresh
             return counter, review_queue(ctx, actor, flt)  # type: ignore[arg-type]
 
-        run_in_background(work, lambda answer: self._show(generation, *answer),
-                          lambda exc: self._failed(generation, exc))
+        run_in_background(work, on_result=lambda answer: self._show(generation, *answer),
+                          on_error=lambda exc: self._failed(generation, exc))
         if not self.poll_timer.isActive():
             self.poll_timer.start()
 
@@ -138,7 +138,9 @@ class QueueTab(QWidget):
             return
         self._polling = True
         ctx = self.services.ctx
-        run_in_background(lambda: change_counter(ctx), self._polled, lambda _exc: self._poll_done())
+        # A failed poll is retried by the next tick; the queue's own refresh reports failures.
+        run_in_background(lambda: change_counter(ctx), on_result=self._polled,
+                          on_error=lambda _exc: self._poll_done())
 
     def _polled(self, counter: int) -> None:
         self._poll_done()

@@ -17,12 +17,12 @@ from inspector.security.roles import Actor
 from inspector.services.review_queue import LOW_SCORE
 from inspector.services.station import StationServices
 from inspector.services.views import InspectionDetail, PhotoView, StepResultView
+from inspector.ui.background import run_in_background
 from inspector.ui.inspection.photo_saver import PhotoSaver
 from inspector.ui.inspection.read_values import ReadValuesPanel
 from inspector.ui.inspection.result_panel import ResultPanel
 from inspector.ui.inspection.step_list import StepList
 from inspector.ui.inspection.step_view import CAPTURE_TAB, COMPARE_TAB, StepView
-from inspector.ui.jobs import run_in_background
 from inspector.ui.scanner import is_text_entry
 from inspector.ui.widgets import cached_photo_reader, message_for
 
@@ -228,7 +228,7 @@ class InspectionPage(QWidget):
                 self.view.compare.show_comparison(reference, made[0],
                                                   SimpleNamespace(view=comparison, result=made[1]), made[2])
 
-        run_in_background(rebuild, show, lambda _exc: None)
+        run_in_background(rebuild, on_result=show, on_error=self._on_failed)
 
     # --- photos and comparisons -------------------------------------------------------
 
@@ -285,7 +285,7 @@ class InspectionPage(QWidget):
             self.view.banner.show_message("Photo set aside (kept on record): capture it again (Space).",
                                           "info")
 
-        run_in_background(set_aside, done, self._on_failed)
+        run_in_background(set_aside, on_result=done, on_error=self._on_failed)
 
     def _warn_resubmitted(self, photo: PhotoView) -> None:
         items = ", ".join(sorted({code for _id, code, _d in photo.resubmitted_from}))
@@ -311,7 +311,8 @@ class InspectionPage(QWidget):
                 prepared = prepare(load_image(reference), outcome.result, outcome)
             return outcome, prepared
 
-        run_in_background(compare, lambda made: self._on_compared(photo, *made), self._on_failed)
+        run_in_background(compare, on_result=lambda made: self._on_compared(photo, *made),
+                          on_error=self._on_failed)
 
     def _on_compared(self, photo: PhotoView, outcome: Any, prepared: Any = None) -> None:
         if self.detail is None or photo.inspection_id != self.inspection_id or photo.step_id != self.step_id:
@@ -365,7 +366,7 @@ class InspectionPage(QWidget):
             return result, services.inspections.detail(inspection_id)
 
         self._recording = True
-        run_in_background(write, self._on_recorded, self._on_record_failed)
+        run_in_background(write, on_result=self._on_recorded, on_error=self._on_record_failed)
 
     def _pass_doubt(self, step: Step) -> str | None:
         """Why a pass of this step deserves a second look, in one sentence; None when it does not."""
@@ -452,7 +453,7 @@ class InspectionPage(QWidget):
             self._record_after_check = False
             self.panel.show_value_check([], [message_for(exc)])
 
-        run_in_background(lambda: check(inspection_id, step_id, text), shown, refused)
+        run_in_background(lambda: check(inspection_id, step_id, text), on_result=shown, on_error=refused)
 
     def _on_value_entered(self, text: str) -> None:
         """Enter in the value field records a pass once the value is checked (it may ask once more)."""

@@ -19,7 +19,7 @@ from inspector.errors import StorageUnavailable
 from inspector.security.roles import Actor
 from inspector.services.station import StationServices
 from inspector.services.views import PhotoView
-from inspector.ui.jobs import run_in_background
+from inspector.ui.background import run_in_background
 from inspector.ui.widgets import message_for, thumbnail_image
 
 # Seconds before each further try: soon at first (a server restarting), then every half minute.
@@ -80,8 +80,8 @@ class PhotoSaver(QObject):
                                          client_ref=photo.client_ref)
             return view, thumbnail_image(photo.data)
 
-        run_in_background(save, self._finished(photo, self._on_saved),
-                          self._finished(photo, self._on_failed))
+        run_in_background(save, on_result=self._finished(photo, self._on_saved),
+                          on_error=self._finished(photo, self._on_failed))
 
     def _finished(self, photo: PendingPhoto,
                   handler: Callable[[PendingPhoto, Any], None]) -> Callable[[Any], None]:

@@ -22,7 +22,7 @@ from inspector.services.label_reading import PhotoReading
 from inspector.services.station import StationServices
 from inspector.services.views import StepResultView
 from inspector.ui import theme
-from inspector.ui.jobs import run_in_background
+from inspector.ui.background import run_in_background
 from inspector.ui.widgets import message_for
 
 PREVIEW_WIDTH = 360
@@ -75,7 +75,7 @@ class ReadValuesPanel(QWidget):
             return reading, evidence_image(data, reading)
 
         wanted = self._wanted
-        run_in_background(read, lambda made: self._on_read(wanted, *made), self._on_failed)
+        run_in_background(read, on_result=lambda made: self._on_read(wanted, *made), on_error=self._on_failed)
 
     def warm_up(self, checklist: Checklist) -> None:
         """Load the OCR models in the background when a checklist reads labels (~1 s once), so
@@ -114,7 +114,7 @@ class ReadValuesPanel(QWidget):
         self._confirming = True
         service, client_ref = self._services.reading, self._client_ref
         run_in_background(lambda: service.confirm(actor, reading, client_ref=client_ref),
-                          self._on_confirmed, self._on_failed)
+                          on_result=self._on_confirmed, on_error=self._on_failed)
 
     def _on_confirmed(self, results: list[StepResultView]) -> None:
         self._confirming = False
