@@ -111,10 +111,10 @@ def walk(*, light: bool) -> int:
         country = registry.countries[0] if registry.countries else None
         return {"style_code": style, "country": country}.get(kind)
 
-    window.open_item("ITEM-UNFINISHED-7", style or "")
-    window.show_home()
+    wait_for(window.inspection_opened, lambda: window.open_item("ITEM-UNFINISHED-7", style or ""))
+    wait_for(window.home.refreshed, window.show_home)
     shot("03-scan-next-item")
-    window.open_item("ITEM-004711", style or "")
+    wait_for(window.inspection_opened, lambda: window.open_item("ITEM-004711", style or ""))
     page = window.inspection
 
     def record(outcome: str) -> None:

@@ -36,6 +36,7 @@ class FinishPage(QWidget):
     back_requested = Signal()
     next_item_requested = Signal()
     finished = Signal(object)  # InspectionView
+    shown = Signal(int)  # inspection id, once its summary is on the page
 
     def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,9 +92,24 @@ class FinishPage(QWidget):
         self._confirming = False
         self._unchecked_named: int | None = None
 
-    def show_inspection(self, actor: Actor, inspection_id: int) -> None:
+    def show_inspection(self, actor: Actor, inspection_id: int,
+                        message: tuple[str, str] | None = None) -> None:
+        """Read the inspection off the GUI thread, then show it (and `message`); `shown` follows."""
+        inspections = self._services.inspections
+
+        def show(detail: InspectionDetail) -> None:
+            self.show_detail(actor, detail)
+            if message is not None:
+                self.banner.show_message(*message)
+            self.shown.emit(inspection_id)
+
+        run_in_background(lambda: inspections.detail(inspection_id), on_result=show,
+                          on_error=lambda exc: self.banner.show_message(message_for(exc), "error"))
+
+    def show_detail(self, actor: Actor, detail: InspectionDetail) -> None:
         self.actor = actor
-        self.detail = self._services.inspections.detail(inspection_id)
+        self.detail = detail
+        inspection_id = detail.inspection.id
         self.banner.clear_message()
         self._unchecked_named = None
         self.print_panel.reset(inspection_id, available=self.detail.inspection.finished,
@@ -195,21 +211,24 @@ class FinishPage(QWidget):
         self._confirming = True
         self.confirm_button.setEnabled(False)
         self.banner.show_message("Recording the verdict…", "info")
-        run_in_background(
-            lambda: self._services.inspections.finish(actor, inspection_id, expected=expected),
-            on_result=lambda view: self._on_confirmed(actor, view),
-            on_error=lambda exc: self._on_refused(actor, inspection_id, exc))
+        inspections = self._services.inspections
+
+        def finish() -> tuple[InspectionView, InspectionDetail]:
+            view = inspections.finish(actor, inspection_id, expected=expected)
+            return view, inspections.detail(inspection_id)
+
+        run_in_background(finish, on_result=lambda made: self._on_confirmed(actor, *made),
+                          on_error=lambda exc: self._on_refused(actor, inspection_id, exc))
 
     def _on_refused(self, actor: Actor, inspection_id: int, exc: BaseException) -> None:
         self._confirming = False
         self.confirm_button.setEnabled(True)
-        self.show_inspection(actor, inspection_id)
-        self.banner.show_message(message_for(exc), "error")
+        self.show_inspection(actor, inspection_id, (message_for(exc), "error"))
 
-    def _on_confirmed(self, actor: Actor, view: InspectionView) -> None:
+    def _on_confirmed(self, actor: Actor, view: InspectionView, detail: InspectionDetail) -> None:
         self._confirming = False
         self.confirm_button.setEnabled(True)
-        self.show_inspection(actor, view.id)
+        self.show_detail(actor, detail)
         self.banner.show_message("Verdict recorded." + (" The item goes to a supervisor." if view.escalated
                                                          else ""), "info")
         if view.verdict == "pass" and self._services.ctx.settings.print_tag_on_pass \
@@ -224,13 +243,12 @@ class FinishPage(QWidget):
         note, ok = QInputDialog.getText(self, "Second opinion", "What should a supervisor look at?")
         if not ok:
             return
-        try:
-            self._services.inspections.request_second_opinion(self.actor, self.detail.inspection.id, note)
-        except Exception as exc:
-            self.banner.show_message(message_for(exc), "error")
-            return
-        self.show_inspection(self.actor, self.detail.inspection.id)
-        self.banner.show_message("A supervisor will take a second look after you confirm.", "info")
+        actor, inspection_id, inspections = self.actor, self.detail.inspection.id, self._services.inspections
+        run_in_background(
+            lambda: inspections.request_second_opinion(actor, inspection_id, note),
+            on_result=lambda _view: self.show_inspection(
+                actor, inspection_id, ("A supervisor will take a second look after you confirm.", "info")),
+            on_error=lambda exc: self.banner.show_message(message_for(exc), "error"))
 
     def _on_escape(self) -> None:
         if self.detail is not None and not self.detail.inspection.finished:

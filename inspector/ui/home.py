@@ -19,7 +19,8 @@ from inspector.security.roles import Actor
 from inspector.services.calibration import CalibrationService
 from inspector.services.station import StationServices
 from inspector.services.views import InspectionView
-from inspector.ui.widgets import Banner, tall_rows, title_label
+from inspector.ui.background import run_in_background
+from inspector.ui.widgets import Banner, message_for, tall_rows, title_label
 
 
 class HomePage(QWidget):
@@ -27,6 +28,7 @@ class HomePage(QWidget):
 
     open_requested = Signal(str, str)
     resume_requested = Signal(int)
+    refreshed = Signal()  # the lists are filled
 
     def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -76,20 +78,31 @@ class HomePage(QWidget):
         self._demo_counter = 0
 
     def refresh(self, actor: Actor | None = None) -> None:
-        """Reload the unfinished inspections (a crash leaves them open), assigned items, demo items."""
+        """Reload the unfinished inspections (a crash leaves them open), assigned items, demo items,
+        read off the GUI thread; `refreshed` follows."""
+        services = self._services
+
+        def read() -> tuple[list[InspectionView], list[str], bool]:
+            assigned = CalibrationService(services.ctx).pending_for(actor.user_id) if actor else []
+            return services.inspections.unfinished(), list(assigned), services.users.is_demo_station()
+
+        run_in_background(read, on_result=lambda lists: self._fill(*lists),
+                          on_error=lambda exc: self.banner.show_message(message_for(exc), "error"))
+        self.code_edit.setFocus()
+
+    def _fill(self, unfinished: list[InspectionView], assigned: list[str], demo: bool) -> None:
         self.unfinished_list.clear()
-        for view in self._services.inspections.unfinished():
+        for view in unfinished:
             self.unfinished_list.addItem(self._unfinished_item(view))
         has_unfinished = self.unfinished_list.count() > 0
         self.unfinished_box.setVisible(has_unfinished)
         if has_unfinished:
             self.unfinished_list.setCurrentRow(0)
         self.assigned_list.clear()
-        if actor is not None:
-            self.assigned_list.addItems(CalibrationService(self._services.ctx).pending_for(actor.user_id))
+        self.assigned_list.addItems(assigned)
         self.assigned_box.setVisible(self.assigned_list.count() > 0)
-        self._fill_demo_items()
-        self.code_edit.setFocus()
+        self._fill_demo_items(demo)
+        self.refreshed.emit()
 
     @staticmethod
     def _unfinished_item(view: InspectionView) -> QListWidgetItem:
@@ -101,7 +114,7 @@ class HomePage(QWidget):
         item.setData(Qt.ItemDataRole.UserRole, view.id)
         return item
 
-    def _fill_demo_items(self) -> None:
+    def _fill_demo_items(self, demo: bool) -> None:
         while self.demo_grid.count():
             item = self.demo_grid.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -118,10 +131,7 @@ class HomePage(QWidget):
             button.clicked.connect(lambda _=False, s=style: self._on_try_clicked(s))
             self.demo_grid.addWidget(button, shown // 3, shown % 3)
             shown += 1
-        self.demo_box.setVisible(shown > 0 and self._is_demo_station())
-
-    def _is_demo_station(self) -> bool:
-        return self._services.users.is_demo_station()
+        self.demo_box.setVisible(shown > 0 and demo)
 
     def _on_try_clicked(self, style_code: str) -> None:
         from datetime import datetime

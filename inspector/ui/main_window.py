@@ -33,7 +33,8 @@ from inspector.config import save_settings
 from inspector.security.roles import Actor
 from inspector.services.inspections import NeedsChecklist
 from inspector.services.station import StationServices
-from inspector.ui.background import run_in_background, wait_for_background
+from inspector.services.views import InspectionDetail
+from inspector.ui.background import QueryOp, run_in_background, wait_for_background
 from inspector.ui.dialogs import ChecklistChooser, ShortcutSheet
 from inspector.ui.finish import FinishPage
 from inspector.ui.first_run import FirstRunPage
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.inspection.summary_requested.connect(self._on_summary_requested)
         self.inspection.other_item_scanned.connect(self._on_other_item_scanned)
         self.finish.back_requested.connect(lambda: self._show(self.inspection))
+        self.finish.shown.connect(lambda _id: self._show(self.finish))
         self.finish.next_item_requested.connect(self.show_home)
 
         self._role_pages: list[_RolePage] = []
@@ -223,50 +225,56 @@ class MainWindow(QMainWindow):
 
     # --- items ------------------------------------------------------------------------
 
-    def open_item(self, code: str, style_code: str = "") -> None:
-        """Open the item's unfinished inspection or start one; ask for a checklist if none matches."""
+    def open_item(self, code: str, style_code: str = "", checklist_id: str | None = None) -> None:
+        """Open the item's unfinished inspection or start one (in the background: the database may be
+        far away); ask for a checklist if none matches. `inspection_opened` follows."""
         if self.actor is None:
             return
-        inspections = self.services.inspections
-        try:
-            try:
-                started = inspections.start_or_resume(self.actor, code, style_code=style_code or None)
-            except NeedsChecklist:
-                chooser = ChecklistChooser(code, self.services.ctx.library.all(), self)
-                if not chooser.exec():
-                    return
-                started = inspections.start_or_resume(
-                    self.actor, code, style_code=chooser.style_code(),
-                    checklist_id=None if chooser.style_code() and not chooser.checklist_id()
-                    else chooser.checklist_id())
-        except Exception as exc:
-            self._say(exc)
+        actor, inspections = self.actor, self.services.inspections
+
+        def start() -> tuple[int, bool, InspectionDetail]:
+            started = inspections.start_or_resume(actor, code, style_code=style_code or None,
+                                                  checklist_id=checklist_id)
+            return started.inspection.id, started.resumed, inspections.detail(started.inspection.id)
+
+        def refused(exc: BaseException) -> None:
+            if isinstance(exc, NeedsChecklist) and checklist_id is None:
+                self._choose_checklist(code)
+            else:
+                self._say(exc)
+
+        run_in_background(start, on_result=lambda opened: self._open(actor, *opened), on_error=refused,
+                          parent=self)
+
+    def _choose_checklist(self, code: str) -> None:
+        chooser = ChecklistChooser(code, self.services.ctx.library.all(), self)
+        if not chooser.exec():
             return
-        self._open(started.inspection.id, started.resumed)
+        style, chosen = chooser.style_code(), chooser.checklist_id()
+        self.open_item(code, style or "", None if style and not chosen else chosen)
 
     def resume(self, inspection_id: int) -> None:
         if self.actor is None:
             return
-        try:
-            self._open(inspection_id, True)
-        except Exception as exc:
-            self._say(exc)
+        actor, inspections = self.actor, self.services.inspections
+        QueryOp(parent=self, op=lambda: inspections.detail(inspection_id),
+                success=lambda detail: self._open(actor, inspection_id, True, detail)) \
+            .failure(self._say).run_in_background()
 
-    def _open(self, inspection_id: int, resumed: bool) -> None:
-        assert self.actor is not None
-        self.inspection.open(self.actor, inspection_id, resumed)
+    def _open(self, actor: Actor, inspection_id: int, resumed: bool, detail: InspectionDetail) -> None:
+        if self.actor is None or self.actor.user_id != actor.user_id:
+            return  # logged out meanwhile
+        self.inspection.open(actor, detail, resumed)
         self._show(self.inspection)
         self.inspection_opened.emit(inspection_id, resumed)
-        detail = self.inspection.detail
-        if resumed and detail is not None and detail.inspection.current_step is None \
+        if resumed and detail.inspection.current_step is None \
                 and len(detail.results) == len(detail.checklist.steps):
             self._on_summary_requested(inspection_id)
 
     def _on_summary_requested(self, inspection_id: int) -> None:
         if self.actor is None:
             return
-        self.finish.show_inspection(self.actor, inspection_id)
-        self._show(self.finish)
+        self.finish.show_inspection(self.actor, inspection_id)  # the page shows once it is filled
 
     def _on_other_item_scanned(self, code: str) -> None:
         answer = QMessageBox.question(

@@ -31,3 +31,17 @@ def record_and_wait(qtbot: Any, page: Any, outcome: str) -> bool:
         qtbot.waitUntil(lambda: bool(recorded), timeout=15_000)
         return recorded[0]
     return False
+
+
+def open_and_wait(qtbot: Any, window: Any, code: str, style_code: str = "") -> Any:
+    """Open an item as a scan does (read in the background); the inspection page once it shows."""
+    with qtbot.waitSignal(window.inspection_opened, timeout=15_000):
+        window.open_item(code, style_code)
+    return window.inspection
+
+
+def resume_summary_and_wait(qtbot: Any, window: Any, inspection_id: int) -> Any:
+    """Resume an inspection whose steps are all recorded: its summary, once filled."""
+    with qtbot.waitSignal(window.finish.shown, timeout=15_000):
+        window.resume(inspection_id)
+    return window.finish

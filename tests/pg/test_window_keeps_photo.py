@@ -13,7 +13,7 @@ from inspector.services.integrity import verify_integrity
 from inspector.services.station import StationServices, open_station
 from inspector.storage.models import Photo
 from inspector.ui.main_window import MainWindow
-from tests.helpers.window import log_in
+from tests.helpers.window import log_in, open_and_wait
 from tests.postgres_server import PostgresServer
 from tests.ui.bench import PEOPLE, STYLE_CODE, add_people, build_bench, photo_of, settings_for
 
@@ -42,8 +42,7 @@ def test_window_keeps_a_photo_while_the_server_is_down_and_records_it_once(
     qtbot.addWidget(window)
     window.show()
     assert log_in(qtbot, window, PEOPLE[1][2], PEOPLE[1][3])
-    window.open_item("PG-LOSS-1", STYLE_CODE)
-    page = window.inspection
+    page = open_and_wait(qtbot, window, "PG-LOSS-1", STYLE_CODE)
     inspection_id = page.inspection_id
     page.photo_saver.retry_seconds = (0.5,)
     reference = station.ctx.settings.assets_dir / "references" / "bench" / "label.png"

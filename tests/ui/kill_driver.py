@@ -35,7 +35,7 @@ def main() -> int:
     window = MainWindow(open_station(settings))
     window.show()
     wait_for(window.login.attempt_finished, lambda: window.login._fill("B-1001", "1234"))
-    window.open_item(sys.argv[1], STYLE_CODE)
+    wait_for(window.inspection_opened, lambda: window.open_item(sys.argv[1], STYLE_CODE))
     page = window.inspection
     reference = settings.assets_dir / "references" / "bench" / "label.png"
     wait_for(page.comparison_shown, lambda: page.submit_photo(photo_of(reference, seed=1), "camera", ()))

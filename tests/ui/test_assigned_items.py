@@ -31,6 +31,7 @@ def test_an_assigned_item_waits_on_the_home_page_and_opens(qtbot, services: Stat
     assert press_enter_and_wait(qtbot, window)
     home = window.home
     assert window.stack.currentWidget() is home
+    qtbot.waitUntil(lambda: home.assigned_list.count() > 0, timeout=20_000)  # read in the background
     assert home.assigned_box.isVisibleTo(window)
     assert [home.assigned_list.item(i).text() for i in range(home.assigned_list.count())] == ["CAL-42"]
     assert "calibration" not in home.assigned_box.title().lower()  # a test item must not say so

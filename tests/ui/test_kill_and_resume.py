@@ -67,6 +67,7 @@ def test_killed_mid_inspection_resumes_where_it_stopped(qtbot, tmp_path: Path,
         log_in(qtbot, window, "B-1001", "1234")
         # The next start offers the unfinished inspection.
         assert window.stack.currentWidget() is window.home
+        qtbot.waitUntil(lambda: window.home.unfinished_list.count() > 0, timeout=20_000)
         assert window.home.unfinished_box.isVisibleTo(window)
         assert window.home.unfinished_list.count() == 1
         with qtbot.waitSignal(window.inspection_opened) as opened:

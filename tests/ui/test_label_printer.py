@@ -10,7 +10,7 @@ from inspector.services.station import StationServices
 from inspector.ui.main_window import MainWindow
 from inspector.ui.settings_dialog import SettingsDialog
 from tests.certificates.test_tags import _Printer
-from tests.helpers.window import press_enter_and_wait
+from tests.helpers.window import press_enter_and_wait, resume_summary_and_wait
 from tests.ui.bench import PEOPLE, STYLE_CODE, photo_of
 
 
@@ -49,7 +49,7 @@ def test_a_confirmed_pass_prints_its_tag_on_the_label_printer(
     window.login.who_edit.setText(PEOPLE[1][2])
     window.login.pin_edit.setText(PEOPLE[1][3])
     assert press_enter_and_wait(qtbot, window)
-    window.resume(inspection_id)
+    resume_summary_and_wait(qtbot, window, inspection_id)
     assert window.stack.currentWidget() is window.finish  # every step recorded: the summary
     photo_cell = window.finish.table.item(0, 4)  # box label: its thumbnail arrives from the background
     qtbot.waitUntil(lambda: not photo_cell.icon().isNull(), timeout=20_000)
@@ -77,7 +77,7 @@ def test_an_unreachable_label_printer_says_so_and_keeps_the_verdict(
     window = MainWindow(services)
     qtbot.addWidget(window)
     window.actor = services.users.login(PEOPLE[1][2], PEOPLE[1][3])
-    window.resume(inspection_id)
+    resume_summary_and_wait(qtbot, window, inspection_id)
     window.finish.confirm()
     qtbot.waitUntil(lambda: bool(errors), timeout=20_000)
     assert "cannot be reached" in errors[0] and "\n" not in errors[0]

@@ -11,7 +11,7 @@ from inspector.errors import StorageUnavailable
 from inspector.services.station import StationServices
 from inspector.storage.models import StepResult
 from inspector.ui.main_window import MainWindow
-from tests.helpers.window import log_in, record_and_wait
+from tests.helpers.window import log_in, open_and_wait, record_and_wait
 from tests.ui.bench import PEOPLE, STYLE_CODE
 
 
@@ -21,8 +21,7 @@ def test_a_result_committed_before_the_connection_broke_is_not_recorded_twice(
     qtbot.addWidget(window)
     window.show()
     assert log_in(qtbot, window, PEOPLE[1][2], PEOPLE[1][3])
-    window.open_item("RETRY-1", STYLE_CODE)
-    page = window.inspection
+    page = open_and_wait(qtbot, window, "RETRY-1", STYLE_CODE)
     page.go_to("smell")
     real = bench_station.inspections.record_step
     breaks = [True]

@@ -9,7 +9,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from inspector.ui.main_window import MainWindow
-from tests.helpers.window import record_and_wait
+from tests.helpers.window import open_and_wait, record_and_wait
 from tests.ui.bench import STYLE_CODE, photo_of
 from tests.ui.test_station_flow import WAIT_MS, bench_env, log_in_by_badge, services, window
 
@@ -18,8 +18,7 @@ __all__ = ["bench_env", "services", "window"]  # fixtures shared with the whole-
 
 def _open(qtbot, window: MainWindow, code: str):
     log_in_by_badge(qtbot, window)
-    window.open_item(code, STYLE_CODE)
-    return window.inspection
+    return open_and_wait(qtbot, window, code, STYLE_CODE)
 
 
 def _photo(qtbot, page, data: bytes):
@@ -86,7 +85,8 @@ def test_confirming_with_unchecked_steps_names_them(qtbot, window: MainWindow) -
     page.go_to("smell")
     assert record_and_wait(qtbot, page, "pass")
     finish = window.finish
-    page.request_summary()
+    with qtbot.waitSignal(finish.shown, timeout=WAIT_MS):
+        page.request_summary()
     assert window.stack.currentWidget() is finish
     finish.confirm()
     assert "Box label" in finish.banner.text() and "Size tag" in finish.banner.text()

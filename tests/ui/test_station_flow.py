@@ -20,7 +20,7 @@ from inspector.storage.models import AuditEvent, Inspection
 from inspector.ui.finish import FinishPage
 from inspector.ui.inspection.page import InspectionPage
 from inspector.ui.main_window import MainWindow
-from tests.helpers.window import press_enter_and_wait, record_and_wait
+from tests.helpers.window import open_and_wait, press_enter_and_wait, record_and_wait
 from tests.ui.bench import STYLE_CODE, add_people, build_bench, photo_of, settings_for
 from tests.ui.conftest import write_video
 
@@ -116,7 +116,8 @@ def test_whole_inspection_through_the_window(qtbot, window: MainWindow, services
     page.setFocus()
     scan(qtbot, page, STYLE_CODE)
     assert page.panel.value_edit.text() == STYLE_CODE
-    assert "✓" in page.panel.value_check.text() and "✗" not in page.panel.value_check.text()
+    qtbot.waitUntil(lambda: "✓" in page.panel.value_check.text(), timeout=WAIT_MS)
+    assert "✗" not in page.panel.value_check.text()
     assert not page.panel.note_edit.text()  # the scan did not fire the one-letter shortcuts
 
     reference = Path(bench_env["INSPECTOR_ASSETS_DIR"]) / "references" / "bench" / "label.png"
@@ -176,7 +177,7 @@ def test_whole_inspection_through_the_window(qtbot, window: MainWindow, services
     assert page.step_id == "smell"
 
     page.panel.note_edit.setText("Faint chemical smell")
-    with qtbot.waitSignal(page.step_recorded, timeout=WAIT_MS):
+    with qtbot.waitSignal(window.finish.shown, timeout=WAIT_MS):
         press(qtbot, window, Qt.Key.Key_U)
     finish: FinishPage = window.finish
     assert window.stack.currentWidget() is finish
@@ -221,7 +222,7 @@ def test_comparison_and_saving_run_off_the_gui_thread(qtbot, window: MainWindow,
     services.inspections.add_photo = spy("add_photo", add_photo)  # type: ignore[method-assign]
     services.comparisons.compare_photo = spy("compare", compare_photo)  # type: ignore[method-assign]
     log_in_by_badge(qtbot, window)
-    window.open_item("ITEM-9", STYLE_CODE)
+    open_and_wait(qtbot, window, "ITEM-9", STYLE_CODE)
     reference = Path(bench_env["INSPECTOR_ASSETS_DIR"]) / "references" / "bench" / "label.png"
     with qtbot.waitSignal(window.inspection.comparison_shown, timeout=WAIT_MS):
         window.inspection.view.capture.photo_taken.emit(photo_of(reference), "camera", ())
@@ -234,7 +235,7 @@ def test_scanning_a_resubmitted_photo_warns(qtbot, window: MainWindow, bench_env
     reference = Path(bench_env["INSPECTOR_ASSETS_DIR"]) / "references" / "bench" / "label.png"
     same_photo = photo_of(reference, seed=5)
     for code in ("ITEM-A", "ITEM-B"):
-        window.open_item(code, STYLE_CODE)
+        open_and_wait(qtbot, window, code, STYLE_CODE)
         with qtbot.waitSignal(window.inspection.photo_recorded, timeout=WAIT_MS) as recorded:
             window.inspection.view.capture.photo_taken.emit(same_photo, "camera", ())
     assert recorded.args[0].resubmitted_from
@@ -246,18 +247,20 @@ def test_scanning_a_resubmitted_photo_warns(qtbot, window: MainWindow, bench_env
 def test_second_opinion_escalates_a_passing_item(qtbot, window: MainWindow, services: StationServices,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     log_in_by_badge(qtbot, window)
-    window.open_item("ITEM-SO-1", STYLE_CODE)
+    open_and_wait(qtbot, window, "ITEM-SO-1", STYLE_CODE)
     page = window.inspection
     page.panel.value_edit.setText(STYLE_CODE)
     for _step in range(2):  # the photo steps, passed without photos (P twice)
         assert not record_and_wait(qtbot, page, "pass")  # the first P only warns
         assert record_and_wait(qtbot, page, "pass")
-    assert record_and_wait(qtbot, page, "pass")
+    with qtbot.waitSignal(window.finish.shown, timeout=WAIT_MS):
+        assert record_and_wait(qtbot, page, "pass")
     finish = window.finish
     assert window.stack.currentWidget() is finish
     monkeypatch.setattr("inspector.ui.finish.QInputDialog.getText",
                         lambda *_a, **_k: ("Stitching looks slightly off", True))
-    finish.second_opinion_button.click()
+    with qtbot.waitSignal(finish.shown, timeout=WAIT_MS):  # asked off the GUI thread, then shown again
+        finish.second_opinion_button.click()
     assert finish.detail is not None and finish.detail.inspection.second_opinion
     with qtbot.waitSignal(finish.finished) as done:
         finish.confirm_button.click()

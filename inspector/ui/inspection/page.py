@@ -24,7 +24,7 @@ from inspector.ui.inspection.result_panel import ResultPanel
 from inspector.ui.inspection.step_list import StepList
 from inspector.ui.inspection.step_view import CAPTURE_TAB, COMPARE_TAB, StepView
 from inspector.ui.scanner import is_text_entry
-from inspector.ui.widgets import cached_photo_reader, message_for
+from inspector.ui.widgets import cached_photo_reader, message_for, thumbnail_image
 
 _KEY_ACTIONS = {
     Qt.Key.Key_Space: "capture", Qt.Key.Key_C: "capture",
@@ -96,7 +96,7 @@ class InspectionPage(QWidget):
         # Values read off a label photo (inspector/ui/inspection/read_values.py).
         self.read_values = ReadValuesPanel(services, self)
         self.read_values.value_filled.connect(self._on_value_read)
-        self.read_values.confirmed.connect(lambda _results: self._load(self.inspection_id))
+        self.read_values.confirmed.connect(lambda _results: self._refresh())
         layout.addWidget(self.read_values)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self, self.request_summary,
@@ -108,28 +108,40 @@ class InspectionPage(QWidget):
 
     # --- opening ----------------------------------------------------------------------
 
-    def open(self, actor: Actor, inspection_id: int, resumed: bool = False) -> None:
-        """Show the inspection at the step where it stopped (the first step not yet recorded)."""
+    def open(self, actor: Actor, detail: InspectionDetail, resumed: bool = False) -> None:
+        """Show the inspection (read by the caller off the GUI thread) at the step where it stopped."""
         self.actor = actor
         self._photo_bytes.clear()
         self.read_values.clear()
-        self._load(inspection_id)
-        assert self.detail is not None
-        self.read_values.warm_up(self.detail.checklist)
-        inspection = self.detail.inspection
+        self.detail = detail
+        self.read_values.warm_up(detail.checklist)
+        inspection = detail.inspection
         state = "Resumed" if resumed else "Started"
         self.header.setText(
             f"<b>{inspection.item.code}</b> · {inspection.brand} {inspection.model} · checklist "
             f"{inspection.checklist_id} v{inspection.checklist_version} · {state} by "
             f"{inspection.authenticator_name} at {inspection.started_at:%H:%M}")
-        steps = self.detail.checklist.steps
+        steps = detail.checklist.steps
         target = inspection.current_step or next(
-            (s.id for s in steps if s.id not in self.detail.results), steps[-1].id)
+            (s.id for s in steps if s.id not in detail.results), steps[-1].id)
         self.go_to(target)
 
-    def _load(self, inspection_id: int) -> None:
-        self.detail = self._services.inspections.detail(inspection_id)
-        self.steps.show_detail(self.detail, self.step_id)
+    def _refresh(self, then: Any = None) -> None:
+        """Read the inspection again off the GUI thread; show it if the user is still on it."""
+        if self.detail is None:
+            return
+        inspection_id, inspections = self.inspection_id, self._services.inspections
+
+        def shown(detail: InspectionDetail) -> None:
+            if self.detail is None or detail.inspection.id != self.inspection_id:
+                return
+            self.detail = detail
+            self.steps.show_detail(detail, self.step_id)
+            if then is not None:
+                then()
+
+        run_in_background(lambda: inspections.detail(inspection_id), on_result=shown,
+                          on_error=self._on_failed)
 
     @property
     def inspection_id(self) -> int:
@@ -179,7 +191,18 @@ class InspectionPage(QWidget):
     def _show_step_photos(self, with_comparison: bool = True) -> None:
         assert self.detail is not None
         photos = self.detail.photos.get(self.step_id or "", ())
-        self.view.show_photos(photos, self._read_for_thumbnail)
+        missing = self.view.show_photos(photos)
+        if missing:  # photos from before this session (resumed): reduced decodes off the GUI thread
+            read, step_id = self._read_for_thumbnail, self.step_id
+
+            def thumbnails_made(images: dict[str, QImage]) -> None:
+                for sha256, image in images.items():
+                    self.view.add_thumbnail(sha256, image)
+                if self.step_id == step_id and self.detail is not None:
+                    self.view.show_photos(self.detail.photos.get(step_id or "", ()))
+
+            run_in_background(lambda: {sha: thumbnail_image(read(sha)) for sha in missing},
+                              on_result=thumbnails_made, on_error=self._on_failed)
         stored = [self.detail.comparisons.get(p.id) for p in photos]
         latest = next((c for c in reversed(stored) if c is not None), None)
         if latest is not None and with_comparison:
@@ -251,9 +274,10 @@ class InspectionPage(QWidget):
             self._photo_waited = False
             self.view.banner.show_message("Storage is back: the kept photo was saved.", "info")
         if self.detail is not None and photo.inspection_id == self.inspection_id:
-            self._load(self.inspection_id)
-            if photo.step_id == self.step_id:
-                self._show_step_photos(with_comparison=False)  # this photo's comparison is on its way
+            def show_photos() -> None:
+                if photo.step_id == self.step_id:
+                    self._show_step_photos(with_comparison=False)  # this photo's comparison is on its way
+            self._refresh(show_photos)
         if photo.resubmitted_from:
             self._warn_resubmitted(photo)
         self.photo_recorded.emit(photo)
@@ -300,8 +324,11 @@ class InspectionPage(QWidget):
 
         prepare, reference = self.view.compare.prepare, self._reference(self.step())
 
-        def compare() -> tuple[Any, Any]:
+        cached = self._photo_bytes.get(photo.id)
+
+        def compare() -> tuple[Any, Any, bytes]:
             outcome = services.comparisons.compare_photo(actor, photo.id)
+            data = cached or services.inspections.photo_bytes(photo.sha256)
             # Warp, colour and scale the images here, not on the GUI thread when first drawn.
             _ = outcome.result.warped, outcome.result.heatmap
             prepared = None
@@ -309,21 +336,19 @@ class InspectionPage(QWidget):
                 from inspector.vision.imageio import load_image
 
                 prepared = prepare(load_image(reference), outcome.result, outcome)
-            return outcome, prepared
+            return outcome, prepared, data
 
         run_in_background(compare, on_result=lambda made: self._on_compared(photo, *made),
                           on_error=self._on_failed)
 
-    def _on_compared(self, photo: PhotoView, outcome: Any, prepared: Any = None) -> None:
+    def _on_compared(self, photo: PhotoView, outcome: Any, prepared: Any, data: bytes) -> None:
         if self.detail is None or photo.inspection_id != self.inspection_id or photo.step_id != self.step_id:
             return  # the user moved on; the comparison is recorded and shows when they come back
         reference = self._reference(self.step())
-        data = self._photo_bytes.get(photo.id) or self._services.inspections.photo_bytes(photo.sha256)
         if reference is not None:
             self.view.compare.show_comparison(reference, data, outcome, prepared)
             self.view.tabs.setCurrentIndex(COMPARE_TAB)
-        self._load(self.inspection_id)
-        self.comparison_shown.emit(outcome)
+        self._refresh(lambda: self.comparison_shown.emit(outcome))
 
     def _on_photo_waiting(self, text: str) -> None:
         self._photo_waited = True

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
@@ -23,7 +22,7 @@ from inspector.config import Settings
 from inspector.domain.checklist import Step
 from inspector.services.views import PhotoView
 from inspector.ui.inspection.media import REFERENCE_CACHE, CaptureHost, CompareHost
-from inspector.ui.widgets import Banner, ScaledImage, thumbnail_image, title_label
+from inspector.ui.widgets import Banner, ScaledImage, title_label
 
 CAPTURE_TAB, COMPARE_TAB = 0, 1
 
@@ -115,13 +114,16 @@ class StepView(QWidget):
         """A thumbnail made off the GUI thread, for a photo just taken."""
         self._thumbs[sha256] = QIcon(QPixmap.fromImage(image))
 
-    def show_photos(self, photos: tuple[PhotoView, ...], load: Callable[[str], bytes]) -> None:
+    def show_photos(self, photos: tuple[PhotoView, ...]) -> list[str]:
+        """List the step's photos; returns the SHA-256s with no thumbnail yet (made off the GUI
+        thread by the caller, then given to add_thumbnail and shown again)."""
         self.photos.clear()
+        missing: list[str] = []
         for photo in photos:
             icon = self._thumbs.get(photo.sha256)
-            if icon is None:  # a photo from before this session (resumed): a reduced decode, once
-                icon = QIcon(QPixmap.fromImage(thumbnail_image(load(photo.sha256))))
-                self._thumbs[photo.sha256] = icon
+            if icon is None:  # a photo from before this session (resumed)
+                missing.append(photo.sha256)
+                icon = QIcon()
             item = QListWidgetItem(icon, f"{photo.source} {photo.captured_at:%H:%M:%S}")
             item.setData(Qt.ItemDataRole.UserRole, photo.id)
             notes = "; ".join(photo.quality_notes)
@@ -130,6 +132,7 @@ class StepView(QWidget):
         if self.photos.count():
             self.photos.setCurrentRow(self.photos.count() - 1)  # the latest: the one to retake
         self.set_aside_button.setEnabled(self.photos.count() > 0)
+        return missing
 
     def selected_photo_id(self) -> int | None:
         item = self.photos.currentItem()
