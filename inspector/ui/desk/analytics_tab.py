@@ -162,7 +162,7 @@ class AnalyticsTab(QWidget):
                 done(result)
 
         run_in_background(work, on_result=finished,
-                          on_error=lambda message: self._failed(generation, message))
+                          on_error=lambda exc: self._failed(generation, message_for(exc)))
 
     def _drill(self, row: int, column: int) -> None:
         name_item = self.table.item(row, 0)
@@ -266,7 +266,8 @@ class AnalyticsTab(QWidget):
         self._chart()
         ctx, actor = self.services.ctx, self.actor
         run_in_background(lambda: desk_figures.timeliness(ctx, actor),  # type: ignore[arg-type]
-                          on_result=self._show_timeliness, on_error=lambda _message: None)
+                          on_result=self._show_timeliness,
+                          on_error=lambda exc: self.banner.show_message(message_for(exc), "error"))
 
     def _show_timeliness(self, t: desk_figures.Timeliness) -> None:
         self.timeliness_label.setText(
