@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
 
         self._role_pages: list[_RolePage] = []
         self.last_scan = ""
+        self.close_without_asking = False  # tests and the kill driver close without the question
         self.scanner = ScanDetector(self, prefix=services.ctx.settings.scanner_prefix,
                                     suffix=services.ctx.settings.scanner_suffix)
         # Queued: a scan may open a dialog with its own event loop; not from inside the key filter.
@@ -204,6 +205,7 @@ class MainWindow(QMainWindow):
 
     def _on_logged_in(self, actor: Actor) -> None:
         self.actor = actor
+        self.inspection.photo_saver.resume_journal(actor)
         self._update_header()
         self.show_home()
 
@@ -379,6 +381,15 @@ class MainWindow(QMainWindow):
         self.showMaximized() if self.restore_maximized else self.show()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        waiting = len(self.inspection.photo_saver.pending) + int(self.inspection.recording)
+        if waiting and not self.close_without_asking:
+            answer = QMessageBox.question(
+                self, "Work not saved yet",
+                f"{waiting} photo(s) or result(s) are not in the database yet. The photos are kept on this "
+                "computer and saved when you next log in here. Close anyway?")
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
         self._window_state.setValue("maximized", self.isMaximized())
         if not self.isMaximized():
             self._window_state.setValue("size", self.size())

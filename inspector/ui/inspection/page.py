@@ -58,7 +58,8 @@ class InspectionPage(QWidget):
         self._record_after_check = False
         self._photo_bytes: dict[int, bytes] = {}
         self._read_for_thumbnail = cached_photo_reader(services)
-        self.photo_saver = PhotoSaver(services, self)
+        self.photo_saver = PhotoSaver(services, self, journal=services.ctx.settings.home / "pending-photos")
+        self.photo_saver.resumed.connect(self._on_photos_resumed)
         self.photo_saver.saved.connect(self._on_photo_saved)
         self.photo_saver.waiting.connect(self._on_photo_waiting)
         self.photo_saver.refused.connect(self._on_failed)
@@ -310,6 +311,10 @@ class InspectionPage(QWidget):
                                           "info")
 
         run_in_background(set_aside, on_result=done, on_error=self._on_failed)
+
+    def _on_photos_resumed(self, count: int) -> None:
+        self.view.banner.show_message(f"{count} photo(s) kept from before (the window closed before they "
+                                      "were saved) are being saved now.", "info")
 
     def _warn_resubmitted(self, photo: PhotoView) -> None:
         items = ", ".join(sorted({code for _id, code, _d in photo.resubmitted_from}))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -20,6 +21,8 @@ from inspector.security.roles import Actor
 from inspector.services.station import StationServices
 from inspector.services.views import PhotoView
 from inspector.ui.background import run_in_background
+from inspector.ui.inspection import photo_journal
+from inspector.ui.inspection.photo_journal import JournalEntry
 from inspector.ui.widgets import message_for, thumbnail_image
 
 # Seconds before each further try: soon at first (a server restarting), then every half minute.
@@ -45,10 +48,14 @@ class PhotoSaver(QObject):
     saved = Signal(object, object, bytes)  # PhotoView, thumbnail QImage, the photo's bytes
     waiting = Signal(str)  # one sentence: storage is away, the photo is kept, when the next try is
     refused = Signal(object)  # the exception for a photo that will never be recorded
+    resumed = Signal(int)  # photos found in the journal (a closed window or a crash) and queued again
 
-    def __init__(self, services: StationServices, parent: QObject | None = None) -> None:
+    def __init__(self, services: StationServices, parent: QObject | None = None,
+                 journal: Path | None = None) -> None:
         super().__init__(parent)
         self._services = services
+        # Photos waiting here are also on disk (photo_journal): a closed window or a crash loses none.
+        self.journal = journal
         self.pending: list[PendingPhoto] = []
         self.retry_seconds: Sequence[float] = RETRY_SECONDS
         self._tries = 0
@@ -59,9 +66,33 @@ class PhotoSaver(QObject):
 
     def submit(self, actor: Actor, inspection_id: int, step_id: str, data: bytes,
                source: str = "camera", notes: Sequence[str] = ()) -> None:
-        self.pending.append(PendingPhoto(actor, inspection_id, step_id, data, source, tuple(notes)))
+        photo = PendingPhoto(actor, inspection_id, step_id, data, source, tuple(notes))
+        self.pending.append(photo)
+        if self.journal is not None:
+            entry = JournalEntry(photo.client_ref, actor.user_id, inspection_id, step_id, source, photo.notes)
+            run_in_background(photo_journal.keep, self.journal, entry, data, on_error=self.refused.emit)
         if not self._timer.isActive():  # while waiting for storage, new photos queue behind
             self._save_next()
+
+    def resume_journal(self, actor: Actor) -> None:
+        """Offer the database again the photos this user took that a closed window or a crash left
+        on disk (each recorded once, by its client_ref)."""
+        if self.journal is None:
+            return
+        journal = self.journal
+
+        def queue(found: list[tuple[JournalEntry, bytes]]) -> None:
+            known = {p.client_ref for p in self.pending}
+            for entry, data in found:
+                if entry.client_ref not in known:
+                    self.pending.append(PendingPhoto(actor, entry.inspection_id, entry.step_id, data,
+                                                     entry.source, entry.notes, entry.client_ref))
+            if found:
+                self.resumed.emit(len(found))
+                self._save_next()
+
+        run_in_background(photo_journal.waiting, journal, actor.user_id, on_result=queue,
+                          on_error=self.refused.emit)
 
     def retry_now(self) -> None:
         self._timer.stop()
@@ -72,12 +103,21 @@ class PhotoSaver(QObject):
             return
         self._in_flight = True
         photo = self.pending[0]
-        inspections = self._services.inspections
+        inspections, journal = self._services.inspections, self.journal
 
         def save() -> tuple[PhotoView, QImage]:
-            view = inspections.add_photo(photo.actor, photo.inspection_id, photo.step_id, photo.data,
-                                         source=photo.source, quality_notes=photo.notes,
-                                         client_ref=photo.client_ref)
+            try:
+                view = inspections.add_photo(photo.actor, photo.inspection_id, photo.step_id, photo.data,
+                                             source=photo.source, quality_notes=photo.notes,
+                                             client_ref=photo.client_ref)
+            except StorageUnavailable:
+                raise  # kept in the journal: tried again later
+            except Exception:
+                if journal is not None:
+                    photo_journal.forget(journal, photo.client_ref)  # refused for good
+                raise
+            if journal is not None:
+                photo_journal.forget(journal, photo.client_ref)
             return view, thumbnail_image(photo.data)
 
         run_in_background(save, on_result=self._finished(photo, self._on_saved),
