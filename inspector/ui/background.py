@@ -23,8 +23,8 @@ import logging
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -64,13 +64,23 @@ def pool() -> QThreadPool:
     return QThreadPool.globalInstance()
 
 
+_shown_failures: set[QMessageBox] = set()
+
+
 def show_failure(parent: QWidget | None, exc: BaseException) -> None:
     """The default failure handler: one sentence to the user, the traceback to the log."""
-    from inspector.ui.widgets import show_error
+    from inspector.ui.widgets import message_for
 
     log.error("background work failed", exc_info=exc)
     window = parent if parent is not None else QApplication.activeWindow()
-    show_error(window, exc)
+    # Not modal: a failure arriving while a page waits (or in a test) must never block the window.
+    box = QMessageBox(QMessageBox.Icon.Warning, "Inspector", message_for(exc), QMessageBox.StandardButton.Ok,
+                      window)
+    box.setObjectName("backgroundFailure")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    _shown_failures.add(box)  # a box with no parent window lives as long as Python holds it
+    box.finished.connect(lambda _result: _shown_failures.discard(box))
+    box.show()
 
 
 def run_in_background(work: Callable[..., Any], *args: Any,

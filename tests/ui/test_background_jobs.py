@@ -60,12 +60,19 @@ def test_a_real_pool_job_reports_its_error_once(qtbot) -> None:
 
 def test_a_failure_without_a_handler_is_said_in_one_sentence(qtbot, monkeypatch: pytest.MonkeyPatch) -> None:
     """Nothing is dropped silently: the default handler shows the sentence (and logs the traceback)."""
-    shown: list[str] = []
-    monkeypatch.setattr("inspector.ui.widgets.QMessageBox.warning",
-                        lambda _parent, _title, text: shown.append(text))
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
     background.run_in_background(_refuse)
-    qtbot.waitUntil(lambda: bool(shown), timeout=5_000)
-    assert shown == ["The label printer at 127.0.0.1:9 cannot be reached."]
+
+    def shown() -> list[str]:
+        return [w.text() for w in QApplication.allWidgets()
+                if isinstance(w, QMessageBox) and w.objectName() == "backgroundFailure"]
+
+    qtbot.waitUntil(lambda: bool(shown()), timeout=5_000)
+    assert shown() == ["The label printer at 127.0.0.1:9 cannot be reached."]
+    for widget in QApplication.allWidgets():
+        if widget.objectName() == "backgroundFailure":
+            widget.close()
 
 
 def test_a_query_op_is_typed_work_with_a_success_handler(qtbot) -> None:
