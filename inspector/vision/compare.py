@@ -265,7 +265,8 @@ def compare_to_set(
         # Array-pixel homography -> full-size homography for the contract.
         full = (np.linalg.inv(scale_matrix(ref_array_scale)) @ array_homography
                 @ scale_matrix(photo_array_scale))
-        return full / full[2, 2]
+        result: np.ndarray = full / full[2, 2]
+        return result
 
     if not registration.ok or registration.homography is None:
         return finish(aligned=False, score=0.0, regions=[], homography=None,

@@ -66,7 +66,8 @@ def ssim_map(first: np.ndarray, second: np.ndarray, sigma: float = 1.5) -> np.nd
     cov = blur(first * second) - mu12
     numerator = (2 * mu12 + _C1) * (2 * cov + _C2)
     denominator = (mu1_sq + mu2_sq + _C1) * (var1 + var2 + _C2)
-    return numerator / denominator
+    result: np.ndarray = numerator / denominator
+    return result
 
 
 def chroma_difference(first_bgr: np.ndarray, second_bgr: np.ndarray) -> np.ndarray:
@@ -78,7 +79,8 @@ def chroma_difference(first_bgr: np.ndarray, second_bgr: np.ndarray) -> np.ndarr
     lab2 = cv2.cvtColor(second_bgr.astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
     delta = lab1[..., 1:] - lab2[..., 1:]
     lightness = np.minimum(lab1[..., 0], lab2[..., 0])
-    return np.sqrt((delta * delta).sum(axis=2)) * np.clip(lightness / DARK_LIGHTNESS, 0.0, 1.0)
+    result: np.ndarray = np.sqrt((delta * delta).sum(axis=2)) * np.clip(lightness / DARK_LIGHTNESS, 0.0, 1.0)
+    return result
 
 
 def exposure_clipped(photo: np.ndarray, reference: np.ndarray) -> np.ndarray:
@@ -126,7 +128,8 @@ def shift_tolerant_difference(reference: np.ndarray, photo: np.ndarray,
             shifted = padded[pad + dy:pad + dy + height, pad + dx:pad + dx + width]
             gap = cv2.absdiff(reference, shifted).max(axis=2).astype(np.float32)
             np.minimum(best, cv2.blur(gap, (PATCH_SIDE, PATCH_SIDE)), out=best)
-    return np.clip(best / TOLERANT_FULL_SCALE, 0.0, 1.0)
+    result: np.ndarray = np.clip(best / TOLERANT_FULL_SCALE, 0.0, 1.0)
+    return result
 
 
 def _plainly_same(photo: np.ndarray, reference: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -137,7 +140,8 @@ def _plainly_same(photo: np.ndarray, reference: np.ndarray, mask: np.ndarray) ->
     plain = cv2.absdiff(cv2.GaussianBlur(photo, (0, 0), 2.0),
                         cv2.GaussianBlur(reference, (0, 0), 2.0)).max(axis=2)
     changed = cv2.dilate((plain > ROBUST_MATCH_LEVEL).astype(np.uint8), np.ones((5, 5), np.uint8))
-    return mask & (1 - changed)
+    result: np.ndarray = mask & (1 - changed)
+    return result
 
 
 def difference_map(reference: np.ndarray, photo: np.ndarray, mask: np.ndarray,
@@ -176,7 +180,8 @@ def difference_map(reference: np.ndarray, photo: np.ndarray, mask: np.ndarray,
     # Only what no small shift explains: SSIM alone flags every edge that moved a pixel.
     combined = np.minimum(combined, shift_tolerant_difference(ref_smooth, photo_smooth))
     combined[(mask == 0) | clipped_pixels(photo, reference, plain_change)] = 0.0
-    return combined.astype(np.float32)
+    result: np.ndarray = combined.astype(np.float32)
+    return result
 
 
 def local_density(difference: np.ndarray, mask: np.ndarray, sigma: float) -> np.ndarray:
@@ -192,4 +197,5 @@ def local_density(difference: np.ndarray, mask: np.ndarray, sigma: float) -> np.
     weights = smooth(mask.astype(np.float32))
     density = smooth(difference) / np.maximum(weights, 1e-3)
     density[weights < 0.3] = 0.0
-    return density
+    result: np.ndarray = density
+    return result

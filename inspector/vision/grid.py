@@ -138,7 +138,8 @@ def even_light(reference: np.ndarray, photo: np.ndarray, mask: np.ndarray) -> np
         gain /= float(np.median(gain[inside]))
     gain = cv2.resize(gain, (width, height), interpolation=cv2.INTER_LINEAR)
     out = photo.astype(np.float32) * gain[..., None]
-    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    result: np.ndarray = np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    return result
 
 
 def fit_non_rigid(reference: np.ndarray, warped: np.ndarray, valid: np.ndarray) -> np.ndarray:

@@ -73,8 +73,9 @@ def prepare_reference(reference: np.ndarray) -> ReferenceFeatures:
 
 @functools.cache
 def _framing_orb() -> cv2.ORB:
-    return cv2.ORB_create(  # type: ignore[attr-defined]
+    orb: cv2.ORB = cv2.ORB_create(  # type: ignore[attr-defined]
         nfeatures=FRAMING_FEATURES, scaleFactor=1.2, nlevels=FRAMING_LEVELS, fastThreshold=10)
+    return orb
 
 
 def _frame_features(small_gray: np.ndarray) -> Features:

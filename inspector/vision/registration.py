@@ -181,7 +181,8 @@ def corners(size: tuple[int, int]) -> np.ndarray:
 def project(homography: np.ndarray, points: np.ndarray) -> np.ndarray:
     """Apply a homography to (N, 2) points."""
     homogeneous = np.hstack([points, np.ones((len(points), 1))]) @ homography.T
-    return homogeneous[:, :2] / homogeneous[:, 2:3]
+    result: np.ndarray = homogeneous[:, :2] / homogeneous[:, 2:3]
+    return result
 
 
 def _quad_is_convex(quad: np.ndarray) -> bool:

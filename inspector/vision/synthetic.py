@@ -173,7 +173,8 @@ def light_field(size: tuple[int, int], nuisance: Nuisance) -> np.ndarray | None:
         radius = max(nuisance.shadow_size * long_side / 2, 1.0)
         blob = np.exp(-((xs - cx) ** 2 + (ys - cy) ** 2) / (2 * radius * radius))
         gain *= 1.0 - nuisance.shadow * blob
-    return gain.astype(np.float32)
+    result: np.ndarray = gain.astype(np.float32)
+    return result
 
 
 def _uneven_light(image: np.ndarray, nuisance: Nuisance) -> np.ndarray:
@@ -187,7 +188,8 @@ def _uneven_light(image: np.ndarray, nuisance: Nuisance) -> np.ndarray:
         out *= gain[..., None] if out.ndim == 3 else gain
     if balanced and out.ndim == 3:
         out *= np.asarray(nuisance.white_balance, np.float32)
-    return np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    result: np.ndarray = np.clip(out + 0.5, 0, 255).astype(np.uint8)
+    return result
 
 
 def jpeg_roundtrip(image: np.ndarray, quality: int) -> np.ndarray:
