@@ -77,6 +77,7 @@ def show_failure(parent: QWidget | None, exc: BaseException) -> None:
     box = QMessageBox(QMessageBox.Icon.Warning, "Inspector", message_for(exc), QMessageBox.StandardButton.Ok,
                       window)
     box.setObjectName("backgroundFailure")
+    box.setWindowModality(Qt.WindowModality.NonModal)  # a QMessageBox is modal unless told otherwise
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     _shown_failures.add(box)  # a box with no parent window lives as long as Python holds it
     box.finished.connect(lambda _result: _shown_failures.discard(box))

@@ -230,13 +230,14 @@ class ScanDetector(QObject):
                 # Where the focus is now, as a keyboard would: a key before this one may have moved
                 # it (U puts the cursor in the note: the next letter belongs to the note).
                 target: QWidget | None = QApplication.focusWidget()
-                if target is None:
-                    try:
+                try:
+                    same_window = target is not None and target.window() is key.receiver.window()
+                    if not same_window:  # keys belong to the window they were typed in
                         target = key.receiver if key.receiver.isVisible() else self._window
-                    except RuntimeError:  # the widget went away meanwhile
-                        target = self._window
-                QApplication.sendEvent(target, QKeyEvent(QEvent.Type.KeyPress, key.key, key.modifiers,
-                                                         key.text))
+                except RuntimeError:  # the widget went away meanwhile
+                    target = self._window
+                QApplication.sendEvent(target or self._window,
+                                       QKeyEvent(QEvent.Type.KeyPress, key.key, key.modifiers, key.text))
         finally:
             self._replaying = False
 

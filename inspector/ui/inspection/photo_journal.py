@@ -24,6 +24,7 @@ class JournalEntry:
     step_id: str
     source: str
     notes: tuple[str, ...]
+    taken_ns: int = 0  # when it was journaled: replayed in the order taken
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -50,7 +51,7 @@ def forget(folder: Path, client_ref: str) -> None:
 
 def waiting(folder: Path, user_id: int) -> list[tuple[JournalEntry, bytes]]:
     """The journaled photos one user took, oldest first (others wait for their own login)."""
-    found: list[tuple[float, JournalEntry, bytes]] = []
+    found: list[tuple[int, JournalEntry, bytes]] = []
     if not folder.is_dir():
         return []
     for description in folder.glob("*.json"):
@@ -61,5 +62,5 @@ def waiting(folder: Path, user_id: int) -> list[tuple[JournalEntry, bytes]]:
         except (OSError, ValueError, TypeError):
             continue  # a damaged description: left for a person to look at, never guessed
         if entry.user_id == user_id:
-            found.append((description.stat().st_mtime, entry, data))
+            found.append((entry.taken_ns, entry, data))
     return [(entry, data) for _at, entry, data in sorted(found, key=lambda item: item[0])]

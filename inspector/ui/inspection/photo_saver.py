@@ -7,6 +7,7 @@ when storage is back. Bad photos (unreadable, too large) are refused at once: re
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -69,7 +70,8 @@ class PhotoSaver(QObject):
         photo = PendingPhoto(actor, inspection_id, step_id, data, source, tuple(notes))
         self.pending.append(photo)
         if self.journal is not None:
-            entry = JournalEntry(photo.client_ref, actor.user_id, inspection_id, step_id, source, photo.notes)
+            entry = JournalEntry(photo.client_ref, actor.user_id, inspection_id, step_id, source, photo.notes,
+                                 time.time_ns())
             run_in_background(photo_journal.keep, self.journal, entry, data, on_error=self.refused.emit)
         if not self._timer.isActive():  # while waiting for storage, new photos queue behind
             self._save_next()
