@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -98,7 +100,7 @@ class FirstRunPage(QWidget):
         self.banner.show_message("Setting up the demo: users, checklists and past inspections…", "info")
         services = self._services
 
-        def seed(progress):
+        def seed(progress: Callable[[str], None]) -> str:
             from inspector.services.demo import seed_demo
 
             if not services.ctx.library.all():

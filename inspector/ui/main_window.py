@@ -12,7 +12,7 @@ logged in. A page may define `on_shown(actor)` (called each time it is opened) a
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from PySide6.QtCore import QPoint, QSettings, QSize, Qt, QTimer, Signal
@@ -134,7 +134,7 @@ class MainWindow(QMainWindow):
             row.addWidget(button)
         return header
 
-    def _header_button(self, text: str, slot) -> QPushButton:
+    def _header_button(self, text: str, slot: Callable[..., object]) -> QPushButton:
         button = QPushButton(text)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         button.clicked.connect(slot)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtPrintSupport import QPrinterInfo
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -85,7 +87,7 @@ class SettingsDialog(QDialog):
                 button.setDefault(False)
         form.addRow(buttons)
 
-    def _with_browse(self, field: QWidget, browse) -> QWidget:
+    def _with_browse(self, field: QWidget, browse: Callable[..., object]) -> QWidget:
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -103,7 +105,7 @@ class ResultPanel(QWidget):
         self.pending: str | None = None
         self._step: Step | None = None
 
-    def _button(self, text: str, role: str, slot) -> QPushButton:
+    def _button(self, text: str, role: str, slot: Callable[..., object]) -> QPushButton:
         button = QPushButton(text)
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the page's shortcuts
         if role:
