@@ -62,6 +62,9 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.services = services
         self.actor: Actor | None = None
+        # Set when the window closes: a background read that finishes afterwards opens nothing
+        # (it would start a camera thread on a closed window, which aborts the process at exit).
+        self._closed = False
         self.setWindowTitle("Inspector")
         self.setMinimumSize(960, 640)
         central = QWidget()
@@ -264,8 +267,8 @@ class MainWindow(QMainWindow):
             .failure(self._say).run_in_background()
 
     def _open(self, actor: Actor, inspection_id: int, resumed: bool, detail: InspectionDetail) -> None:
-        if self.actor is None or self.actor.user_id != actor.user_id:
-            return  # logged out meanwhile
+        if self._closed or self.actor is None or self.actor.user_id != actor.user_id:
+            return  # logged out or closed meanwhile
         self.inspection.open(actor, detail, resumed)
         self._show(self.inspection)
         self.inspection_opened.emit(inspection_id, resumed)
@@ -395,6 +398,7 @@ class MainWindow(QMainWindow):
             self._window_state.setValue("size", self.size())
             self._window_state.setValue("pos", self.pos())
         self._window_state.sync()
+        self._closed = True
         self.inspection.shut_down()
         self.scanner.uninstall()
         wait_for_background()
