@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,20 +16,10 @@ from inspector.errors import StorageUnavailable
 from inspector.security.roles import Actor
 from inspector.services.station import StationServices, open_station
 from tests.faults.test_storage_faults import _fill, tiny_disk
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _cli(home: Path, *args: str, url: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_")}
-    env["INSPECTOR_HOME"] = str(home)
-    if url:
-        env["INSPECTOR_DATABASE_URL"] = url
-    return subprocess.run([sys.executable, "-m", "inspector.cli.main", *args], capture_output=True,
-                          text=True, env=env, cwd=REPO, timeout=120)
+from tests.helpers.cli_run import CliRun, run_cli
 
 
-def _one_sentence(result: subprocess.CompletedProcess[str], *words: str) -> None:
+def _one_sentence(result: CliRun, *words: str) -> None:
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1, result.stderr
@@ -52,7 +41,7 @@ def test_a_file_that_is_not_a_database(settings: Settings) -> None:
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     with pytest.raises(StorageUnavailable, match="is damaged .*file is not a database.*backup"):
         open_station(settings)
-    _one_sentence(_cli(settings.home, "audit", "verify"), "damaged", "backup")
+    _one_sentence(run_cli(settings.home, "audit", "verify"), "damaged", "backup")
 
 
 def test_a_truncated_database(settings: Settings) -> None:
@@ -62,7 +51,7 @@ def test_a_truncated_database(settings: Settings) -> None:
     size = database.stat().st_size
     with database.open("r+b") as handle:
         handle.truncate(size // 2)
-    result = _cli(settings.home, "audit", "verify")
+    result = run_cli(settings.home, "audit", "verify")
     _one_sentence(result, "damaged", "malformed")
 
 
@@ -111,11 +100,12 @@ def test_a_full_disk_while_recording_a_step(settings: Settings, test_settings: S
 @pytest.mark.postgres
 def test_a_role_that_does_not_exist(pg_url: str, tmp_path: Path) -> None:
     url = make_url(pg_url).set(username="nobody_here", password="x").render_as_string(hide_password=False)
-    _one_sentence(_cli(tmp_path / "home", "audit", "verify", url=url), "refused the login of 'nobody_here'",
-                  "INSPECTOR_DATABASE_URL")
+    result = run_cli(tmp_path / "home", "audit", "verify", database_url=url)
+    _one_sentence(result, "refused the login of 'nobody_here'", "INSPECTOR_DATABASE_URL")
 
 
 @pytest.mark.postgres
 def test_a_database_that_does_not_exist(pg_url: str, tmp_path: Path) -> None:
     url = make_url(pg_url).set(database="no_such_db").render_as_string(hide_password=False)
-    _one_sentence(_cli(tmp_path / "home", "audit", "verify", url=url), "'no_such_db' does not exist")
+    result = run_cli(tmp_path / "home", "audit", "verify", database_url=url)
+    _one_sentence(result, "'no_such_db' does not exist")

@@ -30,9 +30,11 @@ class CliRun:
     seconds: float
 
 
-def run_cli(home: Path, *args: str, timeout: float = 60) -> CliRun:
+def run_cli(home: Path, *args: str, timeout: float = 60, database_url: str | None = None) -> CliRun:
     env = {k: v for k, v in os.environ.items() if not k.startswith("INSPECTOR_")}
     env["INSPECTOR_HOME"] = str(home)
+    if database_url:
+        env["INSPECTOR_DATABASE_URL"] = database_url
     started = time.monotonic()
     result = subprocess.run([sys.executable, "-c", _WRAPPER, *args], capture_output=True, text=True,
                             env=env, cwd=REPO, timeout=timeout)
