@@ -23,11 +23,13 @@ from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
 from inspector.storage import merkle
+from inspector.storage.database import PG_WRITE_LOCK
 from inspector.storage.models import AuditEvent, AuditNode
 
 GENESIS = "0" * 64
-# Every station appends through this lock on PostgreSQL; SQLite's BEGIN IMMEDIATE does the same.
-_PG_AUDIT_LOCK = 7_302_113
+# Every station appends under the write lock on PostgreSQL (taken again here for a session that
+# did not come from Database.transaction; a transaction-level lock taken twice is held once).
+_PG_AUDIT_LOCK = PG_WRITE_LOCK
 SIGNED_PREFIX = b"inspector audit event\n"
 
 

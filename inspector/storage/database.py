@@ -23,6 +23,8 @@ T = TypeVar("T")
 # PostgreSQL asks the client to run the transaction again: serialisation failure, deadlock detected.
 _RETRY_SQLSTATES = {"40001", "40P01"}
 _UNIQUE_VIOLATION = "23505"
+# The one lock every write transaction on PostgreSQL takes first (storage/audit.py appends under it).
+PG_WRITE_LOCK = 7_302_113
 
 
 def _sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
@@ -110,8 +112,16 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session inside one write transaction: committed on success, rolled back on error."""
+        """A session inside one write transaction: committed on success, rolled back on error.
+
+        On PostgreSQL the transaction first takes the deployment's write lock, as SQLite's BEGIN
+        IMMEDIATE does: every write appends to the one audit chain anyway, and a transaction that
+        changed rows before queueing for the chain's lock deadlocked with one that held the lock and
+        then needed those rows (a login updating its user row while another station's event checked
+        that row's key: CI, ten stations on one server)."""
         with self._guard(), self._sessions.begin() as session:
+            if self.engine.dialect.name == "postgresql":
+                session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": PG_WRITE_LOCK})
             yield session
 
     def run_transaction(self, work: Callable[[Session], T], *, attempts: int = 5,

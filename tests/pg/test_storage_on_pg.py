@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -84,13 +85,14 @@ def test_concurrent_appends_keep_one_unbroken_chain(pg_url: str) -> None:
     db.dispose()
 
 
-def test_run_transaction_retries_a_real_deadlock(pg_url: str) -> None:
-    """Two writers lock the same two rows in opposite order; PostgreSQL kills one, which runs again."""
+def test_writers_that_lock_rows_in_opposite_order_queue_instead_of_deadlocking(pg_url: str) -> None:
+    """Two writers change the same two rows in opposite order. Every write transaction takes the
+    write lock first, so the second waits for the first instead of deadlocking (CI once saw a login
+    and an event append deadlock on a user row): both succeed on their first try."""
     db = Database(pg_url)
     migrate.upgrade(db.engine)
     with db.transaction() as session:
         session.execute(text("INSERT INTO stations (name, created_at) VALUES ('a', now()), ('b', now())"))
-    barrier = threading.Barrier(2)
     attempts: list[str] = []
     errors: list[BaseException] = []
 
@@ -99,12 +101,11 @@ def test_run_transaction_retries_a_real_deadlock(pg_url: str) -> None:
             attempts.append(first)
             run = session.execute  # type: ignore[attr-defined]
             run(text("UPDATE stations SET name = name WHERE name = :n"), {"n": first})
-            if len(attempts) <= 2:  # only the first round meets at the barrier
-                barrier.wait(timeout=10)
+            time.sleep(0.3)  # without the lock, the other writer now holds `second`
             run(text("UPDATE stations SET name = name WHERE name = :n"), {"n": second})
 
         try:
-            db.run_transaction(work)
+            db.run_transaction(work, attempts=1)
         except BaseException as exc:
             errors.append(exc)
 
@@ -114,5 +115,26 @@ def test_run_transaction_retries_a_real_deadlock(pg_url: str) -> None:
     for thread in threads:
         thread.join()
     assert errors == []
-    assert len(attempts) == 3  # two first tries, one retry of the deadlock's victim
+    assert sorted(attempts) == ["a", "b"]
+    db.dispose()
+
+
+def test_run_transaction_runs_again_when_the_server_asks_for_a_retry(pg_url: str) -> None:
+    """The server raises a real serialization_failure (SQLSTATE 40001) on the first try; the work
+    runs again from the start and its change commits once."""
+    db = Database(pg_url)
+    migrate.upgrade(db.engine)
+    attempts: list[int] = []
+
+    def work(session: object) -> None:
+        attempts.append(1)
+        run = session.execute  # type: ignore[attr-defined]
+        run(text("INSERT INTO stations (name, created_at) VALUES ('retried', now())"))
+        if len(attempts) == 1:
+            run(text("DO $$ BEGIN RAISE EXCEPTION 'try again' USING ERRCODE = '40001'; END $$"))
+
+    db.run_transaction(work)
+    assert len(attempts) == 2
+    with db.read() as session:
+        assert session.scalar(text("SELECT count(*) FROM stations WHERE name = 'retried'")) == 1
     db.dispose()
