@@ -267,6 +267,11 @@ class ChecklistLibrary:
                 return loaded
         raise KeyError(checklist_id)
 
+    def replace(self, new: LoadedChecklist) -> None:
+        """A new version of a loaded checklist (same id) is offered from now on."""
+        # A new list, swapped whole: readers on other threads see the old list or the new one.
+        self._loaded = [new if one.checklist.id == new.checklist.id else one for one in self._loaded]
+
     def for_code(self, code: str) -> LoadedChecklist | None:
         for loaded in self._loaded:
             if loaded.checklist.matches(code):

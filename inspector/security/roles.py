@@ -48,6 +48,8 @@ class Permission(StrEnum):
     MANAGE_KEYS = "manage keys"
     # Writing signed checkpoints of the audit log.
     AUDIT = "audit"
+    # Capturing genuine reference photos at the bench (a new checklist version each time).
+    MANAGE_REFERENCES = "manage references"
 
 
 GRANTS: dict[Role, frozenset[Permission]] = {
@@ -55,6 +57,7 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: frozenset({
         Permission.INSPECT, Permission.PRINT, Permission.REVIEW, Permission.CALIBRATE,
         Permission.VIEW_ANALYTICS, Permission.EXPORT, Permission.TAKE_OVER, Permission.AUDIT,
+        Permission.MANAGE_REFERENCES,
     }),
     Role.ADMIN: frozenset(Permission),
 }

@@ -13,6 +13,7 @@ from inspector.services.comparisons import ComparisonService
 from inspector.services.context import ServiceContext, open_context
 from inspector.services.inspections import InspectionService
 from inspector.services.label_reading import LabelReadingService
+from inspector.services.reference_library import ReferenceLibraryService
 from inspector.services.returns import ReturnService
 from inspector.services.reviews import ReviewService, keep_first_verdict
 from inspector.services.users import UserService
@@ -30,6 +31,7 @@ class StationServices:
     calibration: CalibrationService
     appeals: AppealService
     reading: LabelReadingService
+    references: ReferenceLibraryService
 
     def close(self) -> None:
         self.ctx.db.dispose()
@@ -60,4 +62,5 @@ def open_station(settings: Settings | None = None) -> StationServices:
         # A reversed appeal makes the item pass: its certificate is issued in the same transaction.
         appeals=AppealService(ctx, pass_hooks=[certificates.issue]),
         reading=LabelReadingService(ctx, inspections),
+        references=ReferenceLibraryService(ctx),
     )
