@@ -80,22 +80,20 @@ def evidence_crops(
     photo: bytes,
     reference: bytes | None,
     region: tuple[int, int, int, int],
-    homography: list[list[float]] | None,
+    aligned: np.ndarray | None,
     score: float | None = None,
 ) -> Evidence | None:
-    """`region` is in reference pixels and `homography` maps photo pixels to reference pixels."""
-    photo_image = _decode(photo)
-    if photo_image is None:
-        return None
+    """`region` is in reference pixels; `aligned` is the photo warped onto the reference (the stored
+    comparison's `warped`), or None when it was not aligned: then the photo is stretched onto it."""
     reference_image = _decode(reference) if reference else None
-    if reference_image is not None and homography is not None:
-        ref_h, ref_w = reference_image.shape[:2]
-        aligned = cv2.warpPerspective(photo_image, np.array(homography, dtype=np.float64), (ref_w, ref_h))
-    elif reference_image is not None:
-        ref_h, ref_w = reference_image.shape[:2]
-        aligned = cv2.resize(photo_image, (ref_w, ref_h), interpolation=cv2.INTER_AREA)
-    else:
+    if aligned is None:
+        photo_image = _decode(photo)
+        if photo_image is None:
+            return None
         aligned = photo_image
+        if reference_image is not None:
+            ref_h, ref_w = reference_image.shape[:2]
+            aligned = cv2.resize(photo_image, (ref_w, ref_h), interpolation=cv2.INTER_AREA)
     height, width = aligned.shape[:2]
     left, top, right, bottom = _box(region, width, height)
     # Outline the flagged box itself inside the crop, in both images, at the same place.

@@ -22,6 +22,7 @@ from inspector.security import payload
 from inspector.services import records
 from inspector.services.fail_reasons import deciding_reasons
 from inspector.storage.models import Certificate, Inspection, Station, User
+from inspector.vision.compare import Comparison
 
 if TYPE_CHECKING:
     from inspector.services.certificates import CertificateService
@@ -140,10 +141,13 @@ def fail_document(
                 continue
             reference = _reference_bytes(ctx.settings, comparison.reference)
             photo_bytes = ctx.photos.read_verified(photo.sha256)
+            size = _reference_size(ctx.settings, comparison.reference)
+            aligned = None
+            if size is not None and comparison.homography is not None:
+                aligned = Comparison.from_stored(comparison, size, photo=photo_bytes).warped
             for region in comparison.regions[:3]:
                 made = crops.evidence_crops(
-                    photo_bytes, reference, (region.x, region.y, region.w, region.h),
-                    comparison.homography, region.score,
+                    photo_bytes, reference, (region.x, region.y, region.w, region.h), aligned, region.score
                 )
                 if made is not None:
                     evidence.append(made)

@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
 
 from inspector.errors import BadInput
 from inspector.vision.grid import align_onto_grid, fit_non_rigid, local_difference
-from inspector.vision.imageio import DEFAULT_MAX_PIXELS
+from inspector.vision.imageio import DEFAULT_MAX_PIXELS, decode_image, decode_image_with_size
 from inspector.vision.reference_set import (
     COMPARE_SIDE,
     DECODE_MIN_SIDE,
@@ -34,8 +35,8 @@ from inspector.vision.registration import (
     scale_matrix,
 )
 
-__all__ = ["COMPARE_SIDE", "DECODE_MIN_SIDE", "Comparison", "FlaggedRegion", "compare",
-           "compare_files", "compare_to_set", "parse_region"]
+__all__ = ["COMPARE_SIDE", "DECODE_MIN_SIDE", "Comparison", "FlaggedRegion", "StoredComparison",
+           "compare", "compare_files", "compare_to_set", "parse_region"]
 # Local density at or above this counts as "fully different" (score 0).
 DENSITY_FULL_SCALE = 0.5
 # "Match" is calibrated against genuine photos (benchmarks/vision.py, tuning split, seed 5:
@@ -54,6 +55,36 @@ BOX_SHARE = 0.5
 GROW_SHARE = 0.25
 MIN_COVERAGE = 0.5
 Region = tuple[int, int, int, int]
+
+
+class StoredRegion(Protocol):
+    """A flagged region as the records keep it (services.views.RegionView)."""
+
+    @property
+    def x(self) -> int: ...
+    @property
+    def y(self) -> int: ...
+    @property
+    def w(self) -> int: ...
+    @property
+    def h(self) -> int: ...
+    @property
+    def score(self) -> float: ...
+
+
+class StoredComparison(Protocol):
+    """A comparison as the records keep it (services.views.ComparisonView): no pixels, only numbers."""
+
+    @property
+    def aligned(self) -> bool: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def regions(self) -> Sequence[StoredRegion]: ...
+    @property
+    def homography(self) -> list[list[float]] | None: ...
+    @property
+    def elapsed_ms(self) -> float: ...
 
 
 @dataclass(frozen=True)
@@ -88,6 +119,38 @@ class Comparison:
     difference: np.ndarray | None = field(default=None, repr=False)  # 0..1 at compare size
     _photo: np.ndarray | None = field(default=None, repr=False)
     _photo_scale: float = field(default=1.0, repr=False)  # photo array = full photo * scale
+    _stored_heatmap: np.ndarray | None = field(default=None, repr=False)  # from the records, as made
+
+    @classmethod
+    def from_stored(cls, stored: StoredComparison, reference_size: tuple[int, int], *,
+                    photo: bytes | None = None, heatmap: bytes | None = None,
+                    message: str = "Comparison recorded earlier.") -> Comparison:
+        """A comparison recorded earlier, as the window, the desk and the documents show it: the
+        stored score, regions and homography; `warped` from the photo's bytes (decoded reduced while
+        it keeps twice the reference's pixels across: the subject often fills half the photo) and
+        `heatmap` from the stored heatmap's bytes, at reference size. A photo that cannot be decoded
+        is BadInput; a heatmap that cannot be is left out (it is an aid, not evidence)."""
+        width, height = reference_size
+        image, scale = None, 1.0
+        if photo is not None and stored.homography is not None:
+            image, (full_width, _) = decode_image_with_size(photo, name="The stored photo",
+                                                            min_side=2 * max(width, height))
+            scale = image.shape[1] / full_width
+        heat = None
+        if heatmap is not None:
+            try:
+                heat = decode_image(heatmap, name="The stored heatmap")
+            except BadInput:
+                heat = None
+            if heat is not None and heat.shape[:2] != (height, width):
+                heat = cv2.resize(heat, (width, height), interpolation=cv2.INTER_LINEAR)
+        regions = [FlaggedRegion(int(r.x), int(r.y), int(r.w), int(r.h), float(r.score))
+                   for r in stored.regions]
+        homography = [list(map(float, row)) for row in stored.homography] if stored.homography else None
+        return cls(aligned=bool(stored.aligned), score=float(stored.score), regions=regions,
+                   homography=homography, message=message, elapsed_ms=float(stored.elapsed_ms),
+                   reference_size=(int(width), int(height)), _photo=image, _photo_scale=scale,
+                   _stored_heatmap=heat)
 
     def to_dict(self) -> dict[str, Any]:
         """Exactly the contract of `inspector compare --json` (docs/design.md)."""
@@ -105,6 +168,8 @@ class Comparison:
     @cached_property
     def heatmap(self) -> np.ndarray | None:
         """Difference heatmap (BGR uint8, reference size; blue = same, red = different)."""
+        if self._stored_heatmap is not None:
+            return self._stored_heatmap
         if self.difference is None:
             return None
         levels = np.clip(self.difference * 255.0 / DENSITY_FULL_SCALE, 0, 255).astype(np.uint8)

@@ -112,6 +112,24 @@ def test_a_photo_can_be_set_aside_and_retaken(qtbot, window: MainWindow, bench_e
     assert page.view.photos.count() == 1
 
 
+def test_a_revisited_step_shows_its_recorded_comparison(qtbot, window: MainWindow,
+                                                         bench_env: dict[str, str]) -> None:
+    page = _open(qtbot, window, "ITEM-R8")
+    reference = Path(bench_env["INSPECTOR_ASSETS_DIR"]) / "references" / "bench" / "label.png"
+    compared = _photo(qtbot, page, photo_of(reference, tamper=True, seed=2))
+    assert compared.view.regions
+    page.go_to("smell")
+    view = page.view.compare.view
+    page.go_to("box-label")  # rebuilt from the records (Comparison.from_stored) in the background
+    qtbot.waitUntil(lambda: view.prepared is not None
+                    and view.prepared.message == "Comparison recorded earlier.", timeout=WAIT_MS)
+    prepared = view.prepared
+    assert prepared.score == compared.view.score and prepared.aligned == compared.view.aligned
+    assert sorted(box.score for box in prepared.boxes) == sorted(r.score for r in compared.view.regions)
+    assert prepared.photo is not None and not prepared.photo.isNull()  # the photo warped onto the reference
+    assert prepared.heatmap is not None and not prepared.heatmap.isNull()
+
+
 def test_a_capture_after_a_step_change_waits_for_a_fresh_frame(qtbot, window: MainWindow) -> None:
     page = _open(qtbot, window, "ITEM-R7")
     live = page.view.capture.live

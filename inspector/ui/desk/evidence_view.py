@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QLabel, QWidget
 
-from inspector.errors import BadInput
 from inspector.services.views import ComparisonView as StoredComparison
 from inspector.ui.background import run_in_background
 from inspector.ui.compare import ComparisonView
 from inspector.ui.compare.runner import PreparedComparison, prepare_images
 from inspector.ui.widgets import message_for
+from inspector.vision.compare import Comparison
+from inspector.vision.imageio import load_image
 
 # Tall enough to judge the regions without opening anything else; the review page scrolls.
 VIEW_HEIGHT = 460
@@ -39,26 +39,12 @@ class WheelScrollsThePage(QObject):
 def rebuild(comparison: StoredComparison, reference: Path, read: Callable[[str], bytes],
             photo_sha256: str, caption: str = "Photo") -> PreparedComparison:
     """The stored comparison as the view draws it: runs in a worker (decoding and warping take time)."""
-    import cv2
-    import numpy as np
-
-    reference_image = cv2.imread(str(reference), cv2.IMREAD_COLOR)
-    if reference_image is None:
-        raise BadInput(f"The reference image {reference.name} cannot be read.")
+    reference_image = load_image(reference)
     height, width = reference_image.shape[:2]
-    warped = heatmap = None
-    if comparison.homography:
-        photo = cv2.imdecode(np.frombuffer(read(photo_sha256), np.uint8), cv2.IMREAD_COLOR)
-        if photo is None:
-            raise BadInput("The stored photo cannot be decoded.")
-        warped = cv2.warpPerspective(photo, np.array(comparison.homography), (width, height))
-    if comparison.heatmap_sha256:
-        heatmap = cv2.imdecode(np.frombuffer(read(comparison.heatmap_sha256), np.uint8), cv2.IMREAD_COLOR)
-        if heatmap is not None and heatmap.shape[:2] != (height, width):
-            heatmap = cv2.resize(heatmap, (width, height))
-    result = SimpleNamespace(
-        regions=list(comparison.regions), warped=warped, heatmap=heatmap, score=comparison.score,
-        aligned=comparison.aligned, reference_size=(width, height),
+    result = Comparison.from_stored(
+        comparison, (width, height),
+        photo=read(photo_sha256) if comparison.homography else None,
+        heatmap=read(comparison.heatmap_sha256) if comparison.heatmap_sha256 else None,
         message=f"{caption} against {reference.name}, as recorded.")
     return prepare_images(reference_image, result, comparison)
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -12,11 +11,11 @@ from PySide6.QtGui import QImage, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from inspector.domain.checklist import Step
-from inspector.errors import BadInput
 from inspector.security.roles import Actor
+from inspector.services.comparisons import ComparisonOutcome
 from inspector.services.review_queue import LOW_SCORE
 from inspector.services.station import StationServices
-from inspector.services.views import InspectionDetail, PhotoView, StepResultView
+from inspector.services.views import ComparisonView, InspectionDetail, PhotoView, StepResultView
 from inspector.ui.background import run_in_background
 from inspector.ui.inspection.photo_saver import PhotoSaver
 from inspector.ui.inspection.read_values import ReadValuesPanel
@@ -25,6 +24,8 @@ from inspector.ui.inspection.step_list import StepList
 from inspector.ui.inspection.step_view import CAPTURE_TAB, COMPARE_TAB, StepView
 from inspector.ui.scanner import is_text_entry
 from inspector.ui.widgets import cached_photo_reader, message_for, thumbnail_image
+from inspector.vision.compare import Comparison
+from inspector.vision.imageio import load_image
 
 _KEY_ACTIONS = {
     Qt.Key.Key_Space: "capture", Qt.Key.Key_C: "capture",
@@ -212,7 +213,7 @@ class InspectionPage(QWidget):
         if any(p.resubmitted_from for p in photos):
             self._warn_resubmitted(next(p for p in photos if p.resubmitted_from))
 
-    def _show_stored_comparison(self, photo: PhotoView, comparison: Any) -> None:
+    def _show_stored_comparison(self, photo: PhotoView, comparison: ComparisonView) -> None:
         """A comparison made before (a resumed or revisited step), rebuilt off the GUI thread."""
         reference = self._reference(self.step())
         if reference is None:
@@ -221,36 +222,20 @@ class InspectionPage(QWidget):
         data = self._photo_bytes.get(photo.id)
         prepare = self.view.compare.prepare
 
-        def rebuild() -> tuple[bytes, SimpleNamespace, Any]:
-            import cv2
-            import numpy as np
-
+        def rebuild() -> tuple[bytes, Comparison, Any]:
             raw = data or read(photo.sha256)
-            heat, warped = None, None
-            if comparison.heatmap_sha256:
-                heat = cv2.imdecode(np.frombuffer(read(comparison.heatmap_sha256), np.uint8),
-                                    cv2.IMREAD_COLOR)
-            reference_image = cv2.imread(str(reference), cv2.IMREAD_COLOR)
-            if reference_image is None:
-                raise BadInput(f"The reference image {reference.name} cannot be read.")
+            reference_image = load_image(reference)
             height, width = reference_image.shape[:2]
-            if comparison.homography:
-                image = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_COLOR)
-                if image is None:
-                    raise BadInput("The stored photo cannot be decoded.")
-                warped = cv2.warpPerspective(image, np.array(comparison.homography), (width, height))
-            if heat is not None and heat.shape[:2] != (height, width):
-                heat = cv2.resize(heat, (width, height))
-            result = SimpleNamespace(regions=list(comparison.regions), warped=warped, heatmap=heat,
-                                     message="Comparison recorded earlier.", score=comparison.score,
-                                     aligned=comparison.aligned, reference_size=(width, height))
+            result = Comparison.from_stored(
+                comparison, (width, height), photo=raw,
+                heatmap=read(comparison.heatmap_sha256) if comparison.heatmap_sha256 else None)
             prepared = prepare(reference_image, result) if prepare is not None else None
             return raw, result, prepared
 
-        def show(made: tuple[bytes, SimpleNamespace, Any]) -> None:
+        def show(made: tuple[bytes, Comparison, Any]) -> None:
             if self.step_id == photo.step_id and self.detail and self.inspection_id == photo.inspection_id:
                 self.view.compare.show_comparison(reference, made[0],
-                                                  SimpleNamespace(view=comparison, result=made[1]), made[2])
+                                                  ComparisonOutcome(view=comparison, result=made[1]), made[2])
 
         run_in_background(rebuild, on_result=show, on_error=self._on_failed)
 
@@ -338,8 +323,6 @@ class InspectionPage(QWidget):
             _ = outcome.result.warped, outcome.result.heatmap
             prepared = None
             if prepare is not None and reference is not None:
-                from inspector.vision.imageio import load_image
-
                 prepared = prepare(load_image(reference), outcome.result, outcome)
             return outcome, prepared, data
 
