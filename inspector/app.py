@@ -23,7 +23,7 @@ def run_station(argv: list[str] | None = None) -> int:
 
     from inspector.config import load_settings
     from inspector.services.station import open_station
-    from inspector.ui import desk
+    from inspector.ui import desk, references
     from inspector.ui.main_window import MainWindow
     from inspector.ui.theme import apply_theme, follow_system_theme
 
@@ -54,6 +54,7 @@ def run_station(argv: list[str] | None = None) -> int:
     CheckpointTimer(services.ctx).start()  # signed checkpoints of the audit log, on a schedule
     window = MainWindow(services)
     desk.register(window)
+    references.register(window)
     window.show_as_remembered()
     try:
         return app.exec()
