@@ -20,7 +20,8 @@ QL_LABEL = "62x29"
 QL_DPI = 300
 
 
-def _label() -> tuple[int, int]:
+def label_dots() -> tuple[int, int]:
+    """The printable area of the QL label, in dots."""
     from brother_ql.labels import LabelsManager
 
     width, height = LabelsManager()[QL_LABEL].dots_printable
@@ -31,7 +32,7 @@ def tag_image(tag: TagDocument) -> Image.Image:
     """The tag as a 1-bit image, one pixel per printer dot."""
     import pypdfium2
 
-    width, height = _label()
+    width, height = label_dots()
     spot = layout_in(width, height, tag, QL_DPI)
     document = pypdfium2.PdfDocument(layout_pdf(spot, tag))
     try:

@@ -32,6 +32,8 @@ TAG_SIZES: dict[str, tuple[float, float]] = {
 # Zebra's "203/300/600 dpi" heads are 8, 12 and 24 dots per millimetre.
 DOTS_PER_MM: dict[int, int] = {203: 8, 300: 12, 600: 24}
 ZEBRA_MAX_QR_MAGNIFICATION = 10
+# The smallest QR module a thermal head prints so that phones read it after wear (0.375 mm at 203 dpi).
+MIN_QR_MODULE_DOTS = 3
 BOLD, REGULAR = "Helvetica-Bold", "Helvetica"
 
 
@@ -125,6 +127,20 @@ def _stack(lines: list[Text], top: int, bottom: int) -> tuple[Text, ...]:
     return tuple(placed)
 
 
+def qr_module(width: int, height: int, box: int) -> int:
+    """Dots per QR module for a symbol `box` modules wide (quiet zone included): as large as the
+    label's height allows beside the words (landscape), or 62 % of its width (portrait)."""
+    room = int(width * 0.62) if height > width else height
+    return max(1, min(ZEBRA_MAX_QR_MAGNIFICATION, room // box))
+
+
+def holds_qr_text(width: int, height: int, text_bytes: int) -> bool:
+    """Whether a QR code of `text_bytes` (byte mode, error correction M) prints on a tag of width x height
+    dots with modules of at least 3 dots and a 4-module quiet zone."""
+    box = len(qr_matrix("x" * text_bytes)) + 2 * QR_QUIET_MODULES
+    return qr_module(width, height, box) >= MIN_QR_MODULE_DOTS
+
+
 def layout(size: str, tag: TagDocument, dpi: int = 203) -> TagLayout:
     width, height = size_dots(size, dpi)
     return layout_in(width, height, tag, dpi)
@@ -137,7 +153,7 @@ def layout_in(width: int, height: int, tag: TagDocument, dpi: int) -> TagLayout:
     if height > width:
         return _portrait(tag, width, height, dpi, modules, box)
     # Landscape (2x1 in, 62x29 mm): the QR as large as the height allows, the words beside it.
-    module = max(1, min(ZEBRA_MAX_QR_MAGNIFICATION, height // box))
+    module = qr_module(width, height, box)
     qr_x, qr_y = QR_QUIET_MODULES * module, (height - modules * module) // 2
     left = qr_x + (modules + QR_QUIET_MODULES - 1) * module
     margin = round(height * 0.08)
@@ -182,7 +198,7 @@ def _portrait(tag: TagDocument, width: int, height: int, dpi: int, modules: int,
     body_top = rule_y + 2 * unit
     body_bottom = body_top + sum(line.height for line in body) + unit * 2 * (len(body) - 1)
     texts += _stack(body, body_top, body_bottom)
-    module = max(1, min(ZEBRA_MAX_QR_MAGNIFICATION, int(width * 0.62) // box))
+    module = qr_module(width, height, box)
     qr_x = (width - modules * module) // 2
     qr_y = body_bottom + unit * 2 + QR_QUIET_MODULES * module
     below = qr_y + modules * module + unit * 2

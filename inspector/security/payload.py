@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from inspector.domain.gtin import gtin14
 from inspector.errors import BadInput
 from inspector.security.keys import SigningKey
 
@@ -226,13 +227,24 @@ def _url_part(verify_url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def digital_link_path(gtin: str, serial: str) -> str:
+    """The GS1 Digital Link path of one item: `01/{GTIN-14}/21/{serial}` (AI 01 the GTIN, AI 21 the
+    serial number). Our serials are capitals, digits and `-`, none of which need percent-encoding."""
+    return f"01/{gtin14(gtin)}/21/{serial}"
+
+
+# The longest path: "01/" + 14 digits + "/21/" + a serial of a 5-character prefix, "-" and 8 digits.
+DIGITAL_LINK_PATH_BYTES = len("01/") + 14 + len("/21/") + 5 + 1 + 8
+
+
 def qr_text(verify_url: str, code: str, gtin: str | None = None) -> str:
     """What the QR code holds: the verify address with the payload in its fragment.
 
     The fragment never reaches a server, so the host does not learn which item was scanned. With a
-    GTIN the path follows GS1 Digital Link (`/01/{gtin}/21/{serial}`) before the fragment.
+    GTIN the path follows GS1 Digital Link (`/01/{gtin-14}/21/{serial}`) before the fragment; the
+    path is not signed and a verifier ignores it (docs/certificate-format.md).
     """
     url = _url_part(verify_url)
     if gtin:
-        url = url + f"01/{gtin}/21/{decode(code).payload.serial}"
+        url = url + digital_link_path(gtin, decode(code).payload.serial)
     return f"{url}#{code}"

@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspector.domain.gtin import item_gtin
 from inspector.errors import InvalidState, NotFound
 from inspector.security import payload, truststore
 from inspector.security.roles import Actor
 from inspector.security.statuslist import REASON_CATEGORIES, Void
 from inspector.security.verification import INVALID, Verification, void_result
+from inspector.services import records
 from inspector.services.context import ServiceContext
 from inspector.services.deployment import DeploymentKeys
 from inspector.services.verifying import code_from_input, verify_with
@@ -152,10 +154,18 @@ class CertificateService:
             raise InvalidState(f"Inspection {inspection_id} is not finished yet.")
         return inspection
 
-    def qr_text(self, row: Certificate) -> str:
+    def qr_text(self, row: Certificate, gtin: str | None = None) -> str:
         """What the certificate's QR code carries; printing takes it from here and never builds it:
-        the verify address with the signed payload in its fragment (docs/certificate-format.md)."""
-        return payload.qr_text(self.ctx.settings.verify_url, row.payload)
+        the verify address with the signed payload in its fragment, and with a GTIN the GS1 Digital
+        Link path before it (docs/certificate-format.md)."""
+        return payload.qr_text(self.ctx.settings.verify_url, row.payload, gtin)
+
+    def gtin(self, session: Session, inspection: Inspection) -> str | None:
+        """The item's GTIN-14 when its checklist's registry lists the recorded style and size."""
+        item = session.get(Item, inspection.item_id)
+        checklist = self.ctx.checklist_by_hash(session, inspection.checklist_hash)
+        values = records.latest_values(session, inspection.id)
+        return item_gtin(checklist, item.style_code if item else None, values)
 
     # --- printing: services/printouts.py makes the documents and records each print --------
 

@@ -111,7 +111,7 @@ def certificate_document(
         model=detail.checklist.model,
         verdict=decoded.verdict,
         issued_on=decoded.issued_on,
-        code=service.qr_text(row),
+        code=service.qr_text(row, service.gtin(session, inspection)),  # 42 mm: room for GS1 Digital Link
         issuer=issuer_of(ctx.settings),
         verify_address=str(getattr(ctx.settings, "verify_url", "") or ""),
         style_code=detail.inspection.item.style_code or "",

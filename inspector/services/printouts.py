@@ -17,13 +17,13 @@ from sqlalchemy.orm import Session
 
 from inspector.errors import BadInput, InvalidState
 from inspector.printing import cups
-from inspector.printing.brother import send_raster, tag_raster
+from inspector.printing.brother import label_dots, send_raster, tag_raster
 from inspector.printing.certificate_pdf import certificate_pdf
 from inspector.printing.documents import TagDocument
 from inspector.printing.fail_report import fail_report_pdf
 from inspector.printing.files import write_safely
 from inspector.printing.network import parse_address, send_zpl
-from inspector.printing.tags import size_dots, tag_pdf
+from inspector.printing.tags import holds_qr_text, size_dots, tag_pdf
 from inspector.printing.zpl import tag_zpl
 from inspector.security import payload
 from inspector.security.roles import Actor, Permission
@@ -98,8 +98,15 @@ class Printouts:
             row = self.certificates.issue(session, inspection, None)
             reprint = self._tag_prints(session, row.serial)
             decoded = payload.decode(row.payload).payload
+            plain = self.certificates.qr_text(row)
+            # GS1 Digital Link where the longest such QR code still prints at 3 dots a module
+            # (4x6 in, 62x29 mm; not the 2x1 in tag at 203 dpi: docs/trust.md).
+            room = label_dots() if fmt == "ql" else size_dots(size, settings.label_dpi)
+            longest = max(len(plain.encode("utf-8")), payload.QR_CAPACITY_BYTES)
+            link_bytes = longest + payload.DIGITAL_LINK_PATH_BYTES
+            gtin = self.certificates.gtin(session, inspection) if holds_qr_text(*room, link_bytes) else None
             document = TagDocument(
-                serial=row.serial, code=self.certificates.qr_text(row), brand=decoded.brand,
+                serial=row.serial, code=self.certificates.qr_text(row, gtin), brand=decoded.brand,
                 model=decoded.model, reprint=reprint, issuer_name=issuer_of(settings).name,
                 item_code=decoded.item_code, verdict=decoded.verdict, issued_on=decoded.issued_on,
                 verify_address=str(getattr(settings, "verify_url", "") or ""),

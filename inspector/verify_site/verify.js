@@ -1,7 +1,11 @@
 // Checks an inspector certificate in the browser, following docs/certificate-format.md:
 // the payload comes from the URL fragment (never sent to any server) or the paste box; the trust
-// file and status list are files next to this page; Ed25519 is checked with WebCrypto.
+// file and status list are files next to this script; Ed25519 is checked with WebCrypto.
 "use strict";
+
+// The site's folder, from this script's own address: the page may be opened at any path below it
+// (a GS1 Digital Link such as /01/09506000134352/21/ACME-00000042, served from 404.html).
+const SITE = new URL(".", document.currentScript.src);
 
 const HEADER = "INS2:";
 const FIXED_BYTES = 21;
@@ -65,7 +69,7 @@ async function learnKeys(deployment, statements) {
 }
 
 async function loadTrust() {
-  const trustFile = await (await fetch("trust.json", { cache: "no-store" })).json();
+  const trustFile = await (await fetch(new URL("trust.json", SITE), { cache: "no-store" })).json();
   if (trustFile.format !== "inspector-trust/1") throw new Error("trust.json is not an inspector trust file");
   const claimed = JSON.parse(trustFile.deployment.signed);
   const root = fromB64url(claimed.root_key);
@@ -75,7 +79,7 @@ async function loadTrust() {
   await learnKeys(deployment, trustFile.keys);
   let status = null;
   try {
-    const response = await fetch("status.json", { cache: "no-store" });
+    const response = await fetch(new URL("status.json", SITE), { cache: "no-store" });
     if (response.ok) status = await loadStatus(await response.json(), deployment);
   } catch (error) {
     status = null; // no usable status list: say so, never guess

@@ -1,7 +1,9 @@
 """The static verify page in a real browser: Debian's chromium, headless, on a loopback server.
 
-The tag is rendered at 203 dpi and its QR code read by zxing-cpp; the page is opened at that URL with
-only the host swapped for the loopback server, and the verdict read from the DOM chromium dumps.
+The tags are rendered at 203 dpi and their QR codes read by zxing-cpp; the page is opened at those URLs
+(the 2x1 in tag's plain address and the 4x6 in label's GS1 Digital Link) with only the host swapped for
+the loopback server, which answers unknown paths with 404.html as GitHub Pages and Netlify do, and the
+verdict read from the DOM chromium dumps.
 """
 
 from __future__ import annotations
@@ -18,13 +20,18 @@ from pathlib import Path
 import pytest
 
 from inspector.cli.main import main
+from inspector.config import Settings
 from inspector.security.roles import Actor
 from inspector.services.station import StationServices
-from tests.certificates.conftest import decode, render_png
-from tests.certificates.test_service import ALL_PASS, _finish
+from tests.certificates.conftest import SIZED_GTIN, add_sized_checklist, decode, finish_sized, render_png
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 VERDICT = re.compile(r'<div id="verdict" data-verdict="([A-Z]*)"')
+
+
+@pytest.fixture
+def test_settings(test_settings: Settings) -> Settings:
+    return add_sized_checklist(test_settings)
 
 
 @pytest.fixture
@@ -42,8 +49,23 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A plain static host: files as they are, 404.html (if there is one) for any other path."""
+
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.exists():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 def _chromium(tmp_path: Path, url: str, *extra: str) -> str:
@@ -86,11 +108,15 @@ def test_the_page_says_valid_invalid_then_void_in_a_real_browser(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     folder, base = served
-    inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-WEB-1", ALL_PASS)
+    inspection_id = finish_sized(services, people["alex"], photo_bytes, "ITEM-WEB-1", "42")
     [png] = render_png(services.certificates.tag(inspection_id, "2x1in"), tmp_path, 203, "tag")
     scanned = decode(png)["QRCode"]
     assert scanned.startswith("https://verify.example.com/#INS2:")
     url = scanned.replace("https://verify.example.com/", base)
+    [png] = render_png(services.certificates.tag(inspection_id, "4x6in"), tmp_path, 203, "label")
+    scanned_link = decode(png)["QRCode"]
+    assert scanned_link.startswith(f"https://verify.example.com/01/{SIZED_GTIN}/21/")
+    link = scanned_link.replace("https://verify.example.com/", base)
     settings = services.ctx.settings
     for name, value in (
         ("INSPECTOR_DATABASE_URL", settings.database_url),
@@ -100,6 +126,7 @@ def test_the_page_says_valid_invalid_then_void_in_a_real_browser(
         monkeypatch.setenv(name, value)
     assert main(["site", "export", str(folder)]) == 0
     assert sorted(p.name for p in folder.iterdir()) == [
+        "404.html",
         "index.html",
         "status.json",
         "trust.json",
@@ -112,17 +139,20 @@ def test_the_page_says_valid_invalid_then_void_in_a_real_browser(
 
     verdict, dom = _verdict(tmp_path, url)
     assert verdict == "VALID"
-    for words in ("Testbrand", "Runner", "ITEM-WEB-1", "bench-1", "Status as of"):
+    for words in ("Testbrand", "Sized", "ITEM-WEB-1", "bench-1", "Status as of"):
         assert words in dom, words
+    # The GS1 Digital Link: a path the host does not have, answered by 404.html, same verdict.
+    verdict, dom = _verdict(tmp_path, link)
+    assert verdict == "VALID" and "ITEM-WEB-1" in dom
     # One payload character changed: the signature no longer matches.
-    position = len(url) - 20
-    altered = url[:position] + ("A" if url[position] != "A" else "B") + url[position + 1 :]
+    position = len(link) - 20
+    altered = link[:position] + ("A" if link[position] != "A" else "B") + link[position + 1 :]
     assert _verdict(tmp_path, altered)[0] == "INVALID"
 
     services.reviews.overturn(people["morgan"], inspection_id, "fail", "Re-inspect: logo font")
-    assert _verdict(tmp_path, url)[0] == "VALID"  # the page still has the old status list
+    assert _verdict(tmp_path, link)[0] == "VALID"  # the page still has the old status list
     assert main(["site", "export", str(folder)]) == 0
-    verdict, dom = _verdict(tmp_path, url)
+    verdict, dom = _verdict(tmp_path, link)
     assert verdict == "VOID" and "not authentic" in dom and "Re-inspect" not in dom
 
     # A phone-sized screenshot, kept for a person to look at.
