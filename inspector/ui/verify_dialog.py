@@ -63,7 +63,8 @@ class VerifyDialog(QDialog):
         layout.addWidget(QLabel("Scan the certificate's or tag's QR code, paste its text, "
                                 "or open the certificate PDF or a photo of the tag."))
         row = QHBoxLayout()
-        self.code_edit = QLineEdit(placeholderText="INS1:…")
+        # What our QR codes carry today (docs/certificate-format.md): the verify address, payload after '#'.
+        self.code_edit = QLineEdit(placeholderText=f"https://…/#{payload.HEADER}…  or  {payload.HEADER}…")
         self.code_edit.returnPressed.connect(self._on_verify_clicked)
         self.verify_button = QPushButton("Verify")
         self.verify_button.clicked.connect(self._on_verify_clicked)

@@ -83,7 +83,7 @@ def test_killed_mid_inspection_resumes_where_it_stopped(qtbot, tmp_path: Path,
         assert page.view.photos.count() == 1
         assert page.steps.status("box-label").state == "pass"
         page.go_to("box-label")  # its comparison, recorded before the kill, comes back from the records
-        qtbot.waitUntil(lambda: "Similarity" in page.view.compare.score_label.text(), timeout=20_000)
+        qtbot.waitUntil(lambda: "Match" in page.view.compare.score_label.text(), timeout=20_000)
         window.close()
     finally:
         services.close()

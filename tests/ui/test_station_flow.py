@@ -240,7 +240,7 @@ def test_scanning_a_resubmitted_photo_warns(qtbot, window: MainWindow, bench_env
             window.inspection.view.capture.photo_taken.emit(same_photo, "camera", ())
     assert recorded.args[0].resubmitted_from
     assert "ITEM-A" in window.inspection.view.banner.text()
-    qtbot.waitUntil(lambda: "Similarity" in window.inspection.view.compare.score_label.text(),
+    qtbot.waitUntil(lambda: "Match" in window.inspection.view.compare.score_label.text(),
                     timeout=WAIT_MS)
 
 

@@ -113,3 +113,13 @@ def test_a_certificate_pdf_opened_from_disk_is_checked(
     qtbot.waitUntil(lambda: dialog.outcome is not None, timeout=WAIT_MS)
     assert dialog.outcome is not None and dialog.outcome.status == "valid"
     assert dialog.outcome.payload is not None and dialog.outcome.payload.item_code == "ITEM-77"
+
+
+def test_the_code_field_shows_the_codes_we_print_today(qtbot) -> None:
+    from inspector.security import payload
+
+    dialog = VerifyDialog(lambda _code: None)  # type: ignore[arg-type, return-value]
+    qtbot.addWidget(dialog)
+    hint = dialog.code_edit.placeholderText()
+    assert f"#{payload.HEADER}" in hint and hint.startswith("https://")
+    assert "INS1:" not in hint

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QSizePolicy,
     QSlider,
     QVBoxLayout,
     QWidget,
@@ -20,6 +21,7 @@ from inspector.ui.compare.canvas import ZOOM_STEP, CompareCanvas, Mode
 from inspector.ui.compare.runner import PreparedComparison, prepare_images
 
 TARGET_PX = 44
+MESSAGE_PX = 440  # the longest message line shown; the whole message is in its tooltip
 MODE_LABELS = {Mode.SIDE_BY_SIDE: "Side by side", Mode.OVERLAY: "Overlay",
                Mode.SWIPE: "Swipe", Mode.HEATMAP: "Differences"}
 
@@ -56,23 +58,36 @@ class ComparisonView(QWidget):
         self.slider.setMinimumHeight(TARGET_PX)
         self.slider.setMinimumWidth(160)
         self.slider.valueChanged.connect(self._on_slider_moved)
+        widest = self.slider_label.fontMetrics().horizontalAdvance("Photo opacity")
+        self.slider_label.setFixedWidth(widest + 12)
+        # Hidden in two modes but its room kept: choosing a mode never moves a button under the cursor.
+        for widget in (self.slider_label, self.slider):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
         modes.addWidget(self.slider_label)
         modes.addWidget(self.slider, 1)
 
         self.score_label = QLabel("")
         self.score_label.setStyleSheet("font-size: 18px; font-weight: bold;")
         self.message_label = QLabel("")
-        self.message_label.setWordWrap(True)
+        # One line, elided (the whole text in its tooltip): a long message never takes height from
+        # the comparison nor moves the buttons below it.
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.message_label.setStyleSheet("font-size: 15px;")
-        header = QHBoxLayout()
+        # The score and message: a row above the modes, or the tab bar's corner where the view sits
+        # in a tab (the bench), so the comparison gets that height.
+        self.summary = QWidget()
+        header = QHBoxLayout(self.summary)
+        header.setContentsMargins(4, 0, 4, 0)
         header.addWidget(self.score_label)
         header.addWidget(self.message_label, 1)
-        hint = QLabel("Zoom: wheel or + / − / 0 · Pan: drag")
-        hint.setStyleSheet("color: gray;")
-        header.addWidget(hint)
+        self.canvas.setToolTip("Zoom: wheel or + / − / 0 · Pan: drag")
 
         layout = QVBoxLayout(self)
-        layout.addLayout(header)
+        layout.setContentsMargins(0, 4, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.summary)
         layout.addLayout(modes)
         layout.addWidget(self.canvas, 1)
         self.set_mode(Mode.SIDE_BY_SIDE)
@@ -92,31 +107,36 @@ class ComparisonView(QWidget):
                 f"{count} differing region{'s' if count > 1 else ''}, worst first")
             # The vision message already says what differs; ours is the fallback.
             text = prepared.message or regions
-            self.message_label.setText(text[:1].upper() + text[1:].rstrip(".") + ".")
+            self._say(text[:1].upper() + text[1:].rstrip(".") + ".")
             self.score_label.setStyleSheet(
                 "font-size: 18px; font-weight: bold; color: %s;"
                 % ("#50c070" if not count else "#e05050"))
         else:
             self.score_label.setText("Could not align")
             self.score_label.setStyleSheet("font-size: 18px; font-weight: bold; color: #e0a030;")
-            self.message_label.setText(prepared.message or
+            self._say(prepared.message or
                                        "The photo could not be aligned with the reference; "
                                        "retake it with the whole label in view.")
 
     def show_busy(self, text: str = "Comparing with the reference…") -> None:
         self.score_label.setText("")
-        self.message_label.setText(text)
+        self._say(text)
 
     def show_error(self, message: str) -> None:
         self.score_label.setText("Comparison failed")
         self.score_label.setStyleSheet("font-size: 18px; font-weight: bold; color: #e05050;")
-        self.message_label.setText(message)
+        self._say(message)
 
     def clear(self) -> None:
         self.prepared = None
         self.canvas.set_images(None, None, None, [])
         self.score_label.setText("")
-        self.message_label.setText("")
+        self._say("")
+
+    def _say(self, text: str) -> None:
+        metrics = self.message_label.fontMetrics()
+        self.message_label.setText(metrics.elidedText(text, Qt.TextElideMode.ElideRight, MESSAGE_PX))
+        self.message_label.setToolTip(text)
 
     def set_mode(self, mode: Mode) -> None:
         self.mode_buttons[mode].setChecked(True)

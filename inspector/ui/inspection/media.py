@@ -175,7 +175,7 @@ class CompareHost(QWidget):
         aligned = "" if view.aligned else " — could not align the photo on the reference; check framing"
         message = str(getattr(result, "message", "") or "")
         self.score_label.setText(
-            f"<span style='font-size:14pt'>Similarity <b>{view.score:.0%}</b> (worst spot) · "
+            f"<span style='font-size:14pt'>Match <b>{view.score:.0%}</b> (worst spot) · "
             f"<span style='color:{colour}'>{regions}</span>{aligned}</span>"
             + (f"<br>{message}" if message and "region" not in message else ""))
 

@@ -20,7 +20,7 @@ from inspector.ui.background import run_in_background
 from inspector.ui.inspection.photo_saver import PhotoSaver
 from inspector.ui.inspection.read_values import ReadValuesPanel
 from inspector.ui.inspection.result_panel import ResultPanel
-from inspector.ui.inspection.step_list import StepList
+from inspector.ui.inspection.step_list import COMPACT_WIDTH, FULL_WIDTH, StepList
 from inspector.ui.inspection.step_view import CAPTURE_TAB, COMPARE_TAB, StepView
 from inspector.ui.scanner import is_text_entry
 from inspector.ui.widgets import cached_photo_reader, message_for, thumbnail_image
@@ -87,11 +87,15 @@ class InspectionPage(QWidget):
         self.panel.next_requested.connect(lambda: self.step_by(+1))
         self.panel.previous_requested.connect(lambda: self.step_by(-1))
         self.panel.finish_requested.connect(self.request_summary)
+        self.panel.photo_slot.addWidget(self.view.photo_strip)
+        # While comparing, the checklist shrinks to numbers and states: the comparison takes the width.
+        self.view.tabs.currentChanged.connect(lambda index: self._compact_steps(index == COMPARE_TAB))
         split.addWidget(self.steps)
         split.addWidget(self.view)
         split.addWidget(self.panel)
         split.setStretchFactor(1, 1)
-        split.setSizes([260, 900, 360])
+        split.setSizes([260, 900, 320])
+        self._split = split
         body = QHBoxLayout()
         body.addWidget(split)
         layout.addLayout(body, 1)
@@ -107,6 +111,16 @@ class InspectionPage(QWidget):
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
         QShortcut(QKeySequence("Ctrl+R"), self, self.photo_saver.retry_now,
                   context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+    def _compact_steps(self, compact: bool) -> None:
+        """Narrow the checklist to numbers and states (comparing) or widen it again; the middle takes
+        or gives back the difference, the result column stays where it is."""
+        if compact == self.steps.compact:
+            return
+        self.steps.set_compact(compact)
+        listed, middle, panel = self._split.sizes()
+        wanted = COMPACT_WIDTH if compact else max(FULL_WIDTH, listed)
+        self._split.setSizes([wanted, max(0, middle + listed - wanted), panel])
 
     # --- opening ----------------------------------------------------------------------
 
@@ -399,7 +413,7 @@ class InspectionPage(QWidget):
             if not latest.aligned:
                 return "The photo could not be aligned on the reference: check it by eye or retake it."
             if latest.score < LOW_SCORE:
-                return f"The photo is only {latest.score:.0%} similar to the reference."
+                return f"The photo's match with the reference is only {latest.score:.0%}."
         return None
 
     def _on_recorded(self, outcome: tuple[StepResultView, InspectionDetail]) -> None:

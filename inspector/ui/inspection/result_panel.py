@@ -92,6 +92,8 @@ class ResultPanel(QWidget):
         layout.addWidget(result_box)
         self.banner = Banner()
         layout.addWidget(self.banner)
+        self.photo_slot = QVBoxLayout()  # the step's photos (StepView.photo_strip), put here by the page
+        layout.addLayout(self.photo_slot)
         layout.addStretch(1)
 
         nav = QGridLayout()

@@ -21,6 +21,7 @@ class StepState(StrEnum):
     UNSURE = "unsure"
     PHOTO_MISSING = "photo missing"
     VALUE_PROBLEM = "value problem"
+    NOT_COMPARED = "not compared"  # passed, but the photo could not be aligned on the reference
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ _LOOK: dict[StepState, tuple[str, str]] = {
     StepState.UNSURE: (theme.UNSURE, "?"),
     StepState.PHOTO_MISSING: (theme.WARNING, "◻"),
     StepState.VALUE_PROBLEM: (theme.FAIL, "!"),
+    StepState.NOT_COMPARED: (theme.WARNING, "≠"),
 }
 
 
@@ -54,6 +56,12 @@ def step_status(detail: InspectionDetail, step: Step) -> StepStatus:
     if required and photos < required and result.outcome == "pass":
         return StepStatus(StepState.PHOTO_MISSING, photos, required,
                           f"passed with {photos} of {required} required photos")
+    compared = [detail.comparisons[p.id] for p in detail.photos.get(step.id, ())
+                if p.id in detail.comparisons]
+    if result.outcome == "pass" and compared and not compared[-1].aligned:
+        # A pass over a photo the comparison could not align is the authenticator's eye alone.
+        return StepStatus(StepState.NOT_COMPARED, photos, required,
+                          "passed, but the photo could not be compared with the reference")
     text = result.outcome + (f" ({result.fail_reason})" if result.fail_reason else "")
     if result.note:
         text += f": {result.note}"

@@ -8,6 +8,8 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 from inspector.services.views import InspectionDetail
 from inspector.ui.inspection.states import StepStatus, state_icon, step_status
 
+FULL_WIDTH, COMPACT_WIDTH = 240, 76
+
 
 class StepList(QListWidget):
     step_chosen = Signal(str)
@@ -17,17 +19,34 @@ class StepList(QListWidget):
         self.setIconSize(QSize(28, 28))
         self.setWordWrap(True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys belong to the page's shortcuts
-        self.setMinimumWidth(240)
+        self.setMinimumWidth(FULL_WIDTH)
         self.itemClicked.connect(self._on_item_clicked)
         self._statuses: dict[str, StepStatus] = {}
+        self._shown: tuple[InspectionDetail, str | None] | None = None
+        self.compact = False
+
+    def set_compact(self, compact: bool) -> None:
+        """Numbers and state icons only (while comparing: the comparison takes the width)."""
+        if compact == self.compact:
+            return
+        self.compact = compact
+        if compact:
+            self.setMinimumWidth(COMPACT_WIDTH)
+            self.setMaximumWidth(COMPACT_WIDTH)
+        else:
+            self.setMaximumWidth(16_777_215)
+            self.setMinimumWidth(FULL_WIDTH)
+        if self._shown is not None:
+            self.show_detail(*self._shown)
 
     def show_detail(self, detail: InspectionDetail, current: str | None) -> None:
+        self._shown = (detail, current)
         self.blockSignals(True)
         self.clear()
         self._statuses.clear()
         last_section = None
         for number, step in enumerate(detail.checklist.steps, start=1):
-            if step.section and step.section != last_section:
+            if step.section and step.section != last_section and not self.compact:
                 header = QListWidgetItem(step.section.upper())
                 header.setFlags(Qt.ItemFlag.NoItemFlags)
                 self.addItem(header)
@@ -35,9 +54,10 @@ class StepList(QListWidget):
             status = step_status(detail, step)
             self._statuses[step.id] = status
             photos = f"  · {status.photos}/{status.required_photos} photo" if status.required_photos else ""
-            item = QListWidgetItem(state_icon(status.state), f"{number}. {step.title}{photos}")
+            text = f"{number}" if self.compact else f"{number}. {step.title}{photos}"
+            item = QListWidgetItem(state_icon(status.state), text)
             item.setData(Qt.ItemDataRole.UserRole, step.id)
-            item.setToolTip(f"{status.state}: {status.detail}")
+            item.setToolTip(f"{number}. {step.title}: {status.state}, {status.detail}")
             item.setData(Qt.ItemDataRole.AccessibleDescriptionRole, str(status.state))
             self.addItem(item)
             if step.id == current:

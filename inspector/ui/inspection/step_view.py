@@ -38,8 +38,12 @@ class StepView(QWidget):
         self.instructions.setWordWrap(True)
         self.instructions.setStyleSheet("font-size: 13pt;")
         self.banner = Banner()  # resubmitted photos, busy states
-        layout.addWidget(self.title)
-        layout.addWidget(self.facts)
+        # Title and facts share one line: every pixel of height goes to the comparison below.
+        title_row = QHBoxLayout()
+        title_row.addWidget(self.title)
+        title_row.addWidget(self.facts, 1)
+        self.title.setWordWrap(False)
+        layout.addLayout(title_row)
         layout.addWidget(self.instructions)
         layout.addWidget(self.banner)
 
@@ -57,6 +61,9 @@ class StepView(QWidget):
         self.compare = CompareHost()
         self.tabs.addTab(self.capture, "Capture  (Space)")
         self.tabs.addTab(self.compare, "Compare")
+        summary = getattr(self.compare.view, "summary", None)
+        if summary is not None:  # the score beside the tabs: the comparison gets that row's height
+            self.tabs.setCornerWidget(summary, Qt.Corner.TopRightCorner)
         split.addWidget(self.tabs)
         # The comparison shows the reference itself: give it the whole width.
         self.tabs.currentChanged.connect(lambda index: reference_box.setVisible(index == CAPTURE_TAB))
@@ -65,21 +72,24 @@ class StepView(QWidget):
         split.setSizes([400, 600])
         layout.addWidget(split, 1)
 
-        photo_row = QHBoxLayout()
-        photo_row.addWidget(QLabel("Photos of this step"))
-        photo_row.addStretch(1)
-        self.set_aside_button = QPushButton("Set the selected photo aside to retake it  (Del)")
-        self.set_aside_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        photo_row.addWidget(self.set_aside_button)
-        layout.addLayout(photo_row)
+        # The step's photos sit in the result column (InspectionPage places photo_strip there), so
+        # the capture and the comparison get the whole height of the middle.
+        self.photo_strip = QWidget()
+        strip = QVBoxLayout(self.photo_strip)
+        strip.setContentsMargins(0, 0, 0, 0)
+        strip.addWidget(QLabel("Photos of this step"))
         self.photos = QListWidget()
         self.photos.setViewMode(QListWidget.ViewMode.IconMode)
         self.photos.setFlow(QListWidget.Flow.LeftToRight)
         self.photos.setWrapping(False)
-        self.photos.setIconSize(QSize(120, 90))
-        self.photos.setFixedHeight(130)
+        self.photos.setIconSize(QSize(96, 64))
+        self.photos.setFixedHeight(104)
         self.photos.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        layout.addWidget(self.photos)
+        strip.addWidget(self.photos)
+        self.set_aside_button = QPushButton("Set the selected photo aside  (Del)")
+        self.set_aside_button.setToolTip("Set the selected photo aside (kept on record) to retake it")
+        self.set_aside_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        strip.addWidget(self.set_aside_button)
         self._thumbs: dict[str, QIcon] = {}
         self._reference_pixmaps: dict[Path, QPixmap] = {}
 
@@ -104,7 +114,7 @@ class StepView(QWidget):
         self.compare.clear()
         wants_photo = str(step.photo) != "none"
         self.tabs.setVisible(wants_photo)
-        self.photos.setVisible(wants_photo)
+        self.photo_strip.setVisible(wants_photo)
         self.tabs.setCurrentIndex(CAPTURE_TAB)
 
     def apply_settings(self, settings: Settings) -> None:
