@@ -1,4 +1,5 @@
-"""Subcommands for trust: verify, keys (export, import, list, approve, rotate, revoke), status, site."""
+"""Subcommands for trust: verify, keys (export, import, list, approve, rotate, revoke, legacy), status,
+site."""
 
 from __future__ import annotations
 
@@ -47,6 +48,15 @@ def register(subparsers: Any) -> None:
     revoke.add_argument("--at", help="ISO time of the revocation (default: now), e.g. 2026-11-27T14:00Z")
     add_login_arguments(revoke)
     revoke.set_defaults(func=_keys_revoke)
+    legacy = keys_sub.add_parser(
+        "legacy", help="vouch for a station key of the old format (INS1): its certificates verify again"
+    )
+    legacy.add_argument("key", help="the key id (an upgraded station's key) or the old public key .pem")
+    legacy.add_argument("--station", help="the station that held it (default: from the key list)")
+    legacy.add_argument("--until", help="ISO time it stopped signing INS1 certificates "
+                                        "(default: when the key list certified it)")
+    add_login_arguments(legacy)
+    legacy.set_defaults(func=_keys_legacy)
 
     status = subparsers.add_parser("status", help="the signed list of void certificates")
     status_sub = status.add_subparsers(dest="status_command", metavar="ACTION")
@@ -201,6 +211,22 @@ def _keys_rotate(args: argparse.Namespace) -> int:
 
 def _keys_revoke(args: argparse.Namespace) -> int:
     return _admin_action(args, "revoke")
+
+
+def _keys_legacy(args: argparse.Namespace) -> int:
+    from inspector.services.legacy_keys import vouch_legacy_key
+
+    key: str | bytes = _read(args.key) if Path(args.key).is_file() else args.key
+    until = _parse_time(args.until) if args.until else None
+    station = _station()
+    try:
+        with logged_in(station, args, Permission.MANAGE_KEYS) as actor:
+            entry = vouch_legacy_key(station.certificates.trust, actor, key, args.station, until)
+    finally:
+        station.close()
+    print(f"INS1 certificates of key {entry.kid} ({entry.station}) dated up to "
+          f"{entry.signed_until:%Y-%m-%d %H:%M} UTC verify again; export the trust file for verifiers")
+    return 0
 
 
 def _parse_time(text: str | None) -> datetime:

@@ -23,6 +23,7 @@ from inspector.security.keys import SigningKey, key_id_of, raw_public_bytes, sig
 TRUST_FORMAT = "inspector-trust/1"
 DEPLOYMENT_TYPE = "inspector-deployment/1"
 KEY_TYPE = "inspector-key/1"
+LEGACY_KEY_TYPE = "inspector-legacy-key/1"
 
 
 def b64url(data: bytes) -> str:
@@ -159,6 +160,48 @@ class KeyEntry:
         return None
 
 
+@dataclass(frozen=True)
+class LegacyKey:
+    """A station key of certificate format 1 (`INS1:`), vouched for by the root after the change:
+    INS1 certificates it signed and dated on or before `signed_until` are the deployment's."""
+
+    deployment: str
+    kid: str
+    public_key: bytes  # raw 32 bytes
+    station: str
+    signed_until: datetime
+
+    def statement(self) -> dict[str, Any]:
+        return {
+            "type": LEGACY_KEY_TYPE,
+            "deployment": self.deployment,
+            "kid": self.kid,
+            "public_key": b64url(self.public_key),
+            "station": self.station,
+            "format": "INS1",
+            "signed_until": iso(self.signed_until),
+        }
+
+    @classmethod
+    def from_statement(cls, data: Mapping[str, Any]) -> LegacyKey:
+        if data.get("type") != LEGACY_KEY_TYPE or data.get("format") != "INS1":
+            raise BadInput("A legacy key statement has the wrong type.")
+        try:
+            until = parse_iso(data["signed_until"])
+            assert until is not None
+            entry = cls(str(data["deployment"]), str(data["kid"]), unb64url(str(data["public_key"])),
+                        str(data["station"]), until)
+        except (KeyError, AssertionError) as exc:
+            raise BadInput("A legacy key statement is missing a field.") from exc
+        if key_id_of(public_key_from_raw(entry.public_key)) != entry.kid:
+            raise BadInput(f"The legacy key statement for {entry.kid} names another key's id.")
+        return entry
+
+    @property
+    def key(self) -> Ed25519PublicKey:
+        return public_key_from_raw(self.public_key)
+
+
 def key_entry_for(deployment: str, key: Ed25519PublicKey, station: str, not_before: datetime) -> KeyEntry:
     return KeyEntry(deployment, key_id_of(key), raw_public_bytes(key), station, not_before)
 
@@ -172,6 +215,7 @@ class Deployment:
     root_key: bytes  # raw 32 bytes
     statement: Signed
     keys: dict[str, tuple[KeyEntry, Signed]] = field(default_factory=dict)
+    legacy_keys: dict[str, tuple[LegacyKey, Signed]] = field(default_factory=dict)
 
     @property
     def root(self) -> Ed25519PublicKey:
@@ -201,6 +245,19 @@ class Deployment:
         self.keys[entry.kid] = (entry, signed)
         return entry
 
+    def add_legacy_key(self, signed: Signed) -> LegacyKey:
+        """Take a root-signed legacy key statement; of two for one key the earlier `signed_until` stays."""
+        if not signed.valid_under(self.root):
+            raise BadInput("A legacy key statement is not signed by the deployment's root key.")
+        entry = LegacyKey.from_statement(signed.content())
+        if entry.deployment != self.prefix:
+            raise BadInput(f"The legacy key {entry.kid} belongs to deployment {entry.deployment}.")
+        known = self.legacy_keys.get(entry.kid)
+        if known is not None and known[0].signed_until <= entry.signed_until:
+            return known[0]
+        self.legacy_keys[entry.kid] = (entry, signed)
+        return entry
+
     def signer(self, kid: str) -> Ed25519PublicKey | None:
         """The public key for `kid`: the root itself or a certified station key."""
         if kid == self.root_kid:
@@ -209,11 +266,15 @@ class Deployment:
         return known[0].key if known else None
 
     def to_trust_file(self) -> dict[str, Any]:
-        return {
+        document = {
             "format": TRUST_FORMAT,
             "deployment": self.statement.to_json(),
             "keys": [signed.to_json() for _, signed in sorted(self.keys.values(), key=lambda k: k[0].kid)],
         }
+        if self.legacy_keys:  # only where format-1 certificates were issued
+            document["legacy_keys"] = [signed.to_json() for _, signed in sorted(self.legacy_keys.values(),
+                                                                             key=lambda k: k[0].kid)]
+        return document
 
 
 def deployment_statement(prefix: str, name: str, root: SigningKey) -> Signed:
@@ -252,6 +313,8 @@ def parse_trust_file(data: bytes | str, source: str = "The trust file") -> Deplo
     deployment = deployment_from_statement(Signed.from_json(document.get("deployment")))
     for item in document.get("keys") or []:
         deployment.add_key(Signed.from_json(item))
+    for item in document.get("legacy_keys") or []:
+        deployment.add_legacy_key(Signed.from_json(item))
     return deployment
 
 

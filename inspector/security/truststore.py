@@ -67,6 +67,8 @@ def import_trust_file(keys_dir: Path, data: bytes, source: str, own_prefix: str 
                 f"({known.name}) already uses; serials would collide, so it was not imported."
             )
         merge_keys(known, (signed for _, signed in deployment.keys.values()))
+        for _legacy, signed in deployment.legacy_keys.values():
+            known.add_legacy_key(signed)
         deployment = known
     _write(keys_dir / TRUSTED_DIR / f"{deployment.prefix}.json", _dump(deployment))
     return deployment

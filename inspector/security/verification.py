@@ -26,10 +26,16 @@ class Verification:
     deployment_name: str = ""
     status_as_of: datetime | None = None
     voided_on: str = ""
+    legacy_serial: str = ""  # a format-1 certificate's printed serial (security/legacy.py)
 
     @property
     def valid(self) -> bool:
         return self.status == VALID
+
+    @property
+    def serial(self) -> str:
+        """The serial as printed on the certificate."""
+        return self.legacy_serial or (self.payload.serial if self.payload else "")
 
     def freshness(self) -> str:
         if self.status_as_of is None:
@@ -43,11 +49,12 @@ class Verification:
         if self.payload is not None:
             p = self.payload
             lines += [
-                f"  serial:      {p.serial}",
+                f"  serial:      {self.serial}" + (" (legacy format INS1)" if self.legacy_serial else ""),
                 f"  item:        {p.item_code}",
                 f"  brand/model: {p.brand} {p.model}".rstrip(),
                 f"  verdict:     {p.verdict}",
-                f"  issued:      {p.issued_at:%Y-%m-%d %H:%M} UTC",
+                f"  issued:      {p.issued_at:%Y-%m-%d}" if self.legacy_serial
+                else f"  issued:      {p.issued_at:%Y-%m-%d %H:%M} UTC",
                 f"  station:     {self.station or '-'}",
                 f"  issuer:      {self.deployment_name or p.deployment} ({p.deployment})",
                 f"  key id:      {p.key_id}",
@@ -64,6 +71,10 @@ def verify_code(
 ) -> Verification:
     """Valid only if the code parses, its issuer and key are trusted, the key could sign at the
     certificate's time, the signature covers every byte, and no status list here says void."""
+    if payload_codec.payload_from_text(code).startswith("INS1:"):
+        from inspector.security.legacy import verify_legacy  # it builds on this module
+
+        return verify_legacy(payload_codec.payload_from_text(code), deployments, statuses)
     try:
         decoded = payload_codec.decode(code)
     except BadInput as exc:

@@ -216,7 +216,7 @@ class CertificateService:
         assert result.payload is not None
         now = datetime.now(UTC)
         with self.ctx.db.read() as session:
-            row = session.scalar(select(Certificate).where(Certificate.serial == result.payload.serial))
+            row = session.scalar(select(Certificate).where(Certificate.serial == result.serial))
             if row is None:
                 return Verification(
                     INVALID, "The signature is ours but this serial is not in the records.", result.payload
@@ -230,11 +230,13 @@ class CertificateService:
             if row.voided_at is not None:
                 void = Void(row.id, f"{_as_date(row.voided_at).date()}",
                             row.void_category or REASON_CATEGORIES["withdrawn"])
-                return void_result(result.payload, now, void, result.station, result.deployment_name)
+                voided = void_result(result.payload, now, void, result.station, result.deployment_name)
+                return replace(voided, legacy_serial=result.legacy_serial)
+            legacy = " (legacy format INS1)" if result.legacy_serial else ""
             return replace(
                 result,
                 reason=f"The signature is genuine and the certificate is on record "
-                f"(printed {row.print_count} time(s)).",
+                f"(printed {row.print_count} time(s)){legacy}.",
                 status_as_of=now,
             )
 

@@ -8,6 +8,7 @@ public key in its own keys folder, so a database edit cannot swap the root (docs
 
 from __future__ import annotations
 
+import contextlib
 import json
 import secrets
 from dataclasses import dataclass, replace
@@ -34,7 +35,7 @@ from inspector.security.trustlist import (
 )
 from inspector.services.context import ServiceContext
 from inspector.storage.audit import append_event
-from inspector.storage.models import DeploymentRecord, SigningKeyRecord
+from inspector.storage.models import DeploymentRecord, LegacyKeyRecord, SigningKeyRecord
 
 ROOT_KEY_FILE = "root-key.pem"
 ROOT_CANDIDATE_FILE = "root-key.new.pem"  # until the deployment naming it is committed
@@ -184,6 +185,9 @@ class DeploymentKeys:
                 deployment.add_key(Signed(row.statement or "", unb64url(row.root_signature or "")))
             except BadInput:
                 continue  # not signed by the pinned root: an edited or forged row is simply not trusted
+        for legacy in session.scalars(select(LegacyKeyRecord)):
+            with contextlib.suppress(BadInput):  # likewise: only the root's own statements count
+                deployment.add_legacy_key(Signed(legacy.statement, unb64url(legacy.root_signature)))
         self._cache(deployment)
         return deployment
 
@@ -260,7 +264,7 @@ class DeploymentKeys:
 
     # --- admin actions -----------------------------------------------------------------------
 
-    def _root(self, deployment: Deployment) -> keys.SigningKey:
+    def root_key(self, deployment: Deployment) -> keys.SigningKey:
         path = self.keys_dir / ROOT_KEY_FILE
         if not path.exists():
             raise InvalidState(
@@ -293,7 +297,7 @@ class DeploymentKeys:
         with self.ctx.db.transaction() as session:
             actor = self.ctx.authorize(session, actor, Permission.MANAGE_KEYS)
             deployment = self.deployment(session)
-            root = self._root(deployment)
+            root = self.root_key(deployment)
             row = session.get(SigningKeyRecord, kid)
             if row is None:
                 raise NotFound(f"There is no key {kid}; `inspector keys list` shows the keys.")
@@ -354,7 +358,7 @@ class DeploymentKeys:
         with self.ctx.db.transaction() as session:
             actor = self.ctx.authorize(session, actor, Permission.MANAGE_KEYS)
             deployment = self.deployment(session)
-            root = self._root(deployment)
+            root = self.root_key(deployment)
             known = deployment.keys.get(kid)
             if known is None:
                 raise NotFound(f"There is no approved key {kid}.")

@@ -389,3 +389,17 @@ class SigningKeyRecord(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     statement: Mapped[str | None] = mapped_column(Text)
     root_signature: Mapped[str | None] = mapped_column(String(100))
+
+
+class LegacyKeyRecord(Base):
+    """A format-1 (INS1) station key the root vouched for after the format change (migration 0013):
+    INS1 certificates it signed up to `signed_until` still verify. What counts is `statement` under
+    `root_signature`, checked against the pinned root."""
+
+    __tablename__ = "legacy_keys"
+
+    kid: Mapped[str] = mapped_column(String(16), primary_key=True)
+    station: Mapped[str] = mapped_column(String(80))
+    signed_until: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    statement: Mapped[str] = mapped_column(Text)
+    root_signature: Mapped[str] = mapped_column(String(100))

@@ -157,6 +157,10 @@ function decodePayload(text) {
 
 async function verify(text, trust) {
   let p;
+  if (text.trim().split("#").pop().trim().startsWith("INS1:")) {
+    // Format 1 (before deployment trust): checked by the issuer's program, not by this page.
+    return { verdict: "NOT CHECKED", summary: `This is a certificate of the old format (INS1), which this page does not check. ${trust.deployment.name} checks it for you (inspector verify).` };
+  }
   try {
     p = decodePayload(text);
   } catch (error) {
