@@ -18,11 +18,11 @@ from pydantic_settings import BaseSettings, EnvSettingsSource, PydanticBaseSetti
 from inspector import atomicfile
 from inspector.errors import BadInput
 from inspector.private_files import owner_only_folder
+from inspector.untrusted import MAX_SETTINGS_BYTES, check_json_depth, size_text
 
 APP_NAME = "inspector"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-MAX_SETTINGS_BYTES = 256 * 1024
 
 # Fields of Settings that follow from the data folder; every other field is a setting a person may change
 # (in the settings file or as INSPECTOR_<NAME>), validated by its type.
@@ -130,8 +130,9 @@ def _read_settings_file(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise BadInput(f"The settings file {path} cannot be read ({exc.strerror}).") from exc
     if len(raw) > MAX_SETTINGS_BYTES:
-        raise BadInput(f"The settings file {path} is larger than {MAX_SETTINGS_BYTES // 1024} KB; "
+        raise BadInput(f"The settings file {path} is larger than {size_text(MAX_SETTINGS_BYTES)}; "
                        "it is not a settings file.")
+    check_json_depth(raw, f"The settings file {path}")
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:

@@ -13,9 +13,9 @@ from pydantic import ValidationError
 
 from inspector.domain.checklist import Checklist
 from inspector.errors import ChecklistInvalid
+from inspector.untrusted import MAX_CHECKLIST_BYTES
 
 # A checklist is a page of text; anything far larger is a mistake (or an attack), not a checklist.
-MAX_CHECKLIST_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any
 
 import re2
 
-MAX_PATTERN_LENGTH = 500
+from inspector.untrusted import MAX_PATTERN_LENGTH
 
 
 @functools.lru_cache(maxsize=2048)

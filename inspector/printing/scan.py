@@ -15,13 +15,16 @@ import zxingcpp
 from PIL import Image, UnidentifiedImageError
 
 from inspector.errors import BadInput, NotFound
-from inspector.untrusted import check_jpeg_segments
+from inspector.untrusted import (
+    MAX_SCAN_FILE_BYTES,
+    MAX_SCAN_IMAGE_PIXELS,
+    MAX_SCAN_PDF_PAGES,
+    MAX_SCAN_RENDER_PIXELS,
+    check_jpeg_segments,
+    size_text,
+)
 
 PDF_RENDER_DPI = 200
-MAX_FILE_BYTES = 64 * 1024 * 1024
-MAX_PDF_PAGES = 8  # certificates and tags are one or two pages; a code is on the first
-MAX_RENDER_PIXELS = 20_000_000  # a Letter page at 200 dpi is 3.7 MP; a 4x6 in tag far less
-MAX_IMAGE_PIXELS = 60_000_000  # a 50 MP camera's photo of a tag fits
 
 
 def codes_in_image(image: Image.Image) -> list[str]:
@@ -38,12 +41,12 @@ def codes_in_pdf(data: bytes, dpi: int = PDF_RENDER_DPI) -> list[str]:
         raise BadInput(f"The PDF cannot be read ({exc}).") from exc
     codes: list[str] = []
     try:
-        for index in range(min(len(document), MAX_PDF_PAGES)):
+        for index in range(min(len(document), MAX_SCAN_PDF_PAGES)):
             page = document[index]
             width, height = page.get_size()
-            # Render at `dpi`, but never past MAX_RENDER_PIXELS: a huge MediaBox is drawn smaller.
+            # Render at `dpi`, but never past MAX_SCAN_RENDER_PIXELS: a huge MediaBox is drawn smaller.
             area = max(width * height, 1.0)
-            scale = min(dpi / 72, math.sqrt(MAX_RENDER_PIXELS / area))
+            scale = min(dpi / 72, math.sqrt(MAX_SCAN_RENDER_PIXELS / area))
             if width * scale < 50 or height * scale < 50:
                 continue  # a page too large or too thin to hold a readable code at any sane size
             codes += codes_in_image(page.render(scale=scale).to_pil())
@@ -57,8 +60,9 @@ def codes_in_pdf(data: bytes, dpi: int = PDF_RENDER_DPI) -> list[str]:
 def codes_in_file(path: Path) -> list[str]:
     """Every QR code text in a PDF or an image file, in reading order."""
     try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise BadInput(f"{path} is larger than {MAX_FILE_BYTES // 2**20} MB; no certificate is that big.")
+        if path.stat().st_size > MAX_SCAN_FILE_BYTES:
+            raise BadInput(f"{path} is larger than {size_text(MAX_SCAN_FILE_BYTES)}; "
+                           "no certificate is that big.")
         data = path.read_bytes()
     except FileNotFoundError:
         raise NotFound(f"There is no file {path}.") from None
@@ -70,15 +74,15 @@ def codes_in_file(path: Path) -> list[str]:
     try:
         with Image.open(io.BytesIO(data)) as image:
             width, height = image.size  # from the header: nothing decoded yet (Pillow refuses > 179 MP)
-            if width * height > MAX_IMAGE_PIXELS:
+            if width * height > MAX_SCAN_IMAGE_PIXELS:
                 raise BadInput(f"{path} is a {width}x{height} image, larger than "
-                               f"{MAX_IMAGE_PIXELS // 1_000_000} MP; photograph the tag alone.")
+                               f"{MAX_SCAN_IMAGE_PIXELS // 1_000_000} MP; photograph the tag alone.")
             image.load()
             return codes_in_image(image)
     except UnidentifiedImageError:
         raise BadInput(f"{path} is neither a PDF nor an image.") from None
     except Image.DecompressionBombError:
-        raise BadInput(f"{path} declares more than {MAX_IMAGE_PIXELS // 1_000_000} MP; "
+        raise BadInput(f"{path} declares more than {MAX_SCAN_IMAGE_PIXELS // 1_000_000} MP; "
                        "photograph the tag alone.") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise BadInput(f"The image {path} is damaged or cut short ({exc}).") from exc

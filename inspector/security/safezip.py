@@ -16,6 +16,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from inspector.errors import BadInput
+from inspector.untrusted import (
+    MAX_JSON_BYTES,
+    MAX_JSON_DEPTH,
+    MAX_ZIP_BYTES,
+    MAX_ZIP_MEMBER_BYTES,
+    MAX_ZIP_MEMBERS,
+    MAX_ZIP_UNPACKED_BYTES,
+    check_json_depth,
+    size_text,
+)
 
 ALLOWED_METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED}
 ENCRYPTED_FLAG = 0x1
@@ -23,18 +33,20 @@ ENCRYPTED_FLAG = 0x1
 
 @dataclass(frozen=True)
 class ZipLimits:
-    max_archive_bytes: int = 512 * 1024 * 1024
-    max_members: int = 2_000
-    max_member_bytes: int = 64 * 1024 * 1024
-    max_total_bytes: int = 768 * 1024 * 1024
-    max_json_bytes: int = 8 * 1024 * 1024
-    max_json_depth: int = 32
+    """The limits of inspector/untrusted.py; smaller ones for a test or a narrower reader."""
+
+    max_archive_bytes: int = MAX_ZIP_BYTES
+    max_members: int = MAX_ZIP_MEMBERS
+    max_member_bytes: int = MAX_ZIP_MEMBER_BYTES
+    max_total_bytes: int = MAX_ZIP_UNPACKED_BYTES
+    max_json_bytes: int = MAX_JSON_BYTES
+    max_json_depth: int = MAX_JSON_DEPTH
 
 
 def read_members(data: bytes, what: str, limits: ZipLimits = ZipLimits()) -> dict[str, bytes]:
     """Every file member by name (directory entries, which re-zipping tools add, are left out)."""
     if len(data) > limits.max_archive_bytes:
-        raise BadInput(f"{what} is larger than {limits.max_archive_bytes // 2**20} MB.")
+        raise BadInput(f"{what} is larger than {size_text(limits.max_archive_bytes)}.")
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
@@ -57,7 +69,7 @@ def read_members(data: bytes, what: str, limits: ZipLimits = ZipLimits()) -> dic
             content = _read_capped(archive, info, what, limits.max_member_bytes)
             total += len(content)
             if total > limits.max_total_bytes:
-                raise BadInput(f"{what} unpacks to more than {limits.max_total_bytes // 2**20} MB.")
+                raise BadInput(f"{what} unpacks to more than {size_text(limits.max_total_bytes)}.")
             members[name] = content
     return members
 
@@ -72,7 +84,7 @@ def _check_member(info: zipfile.ZipInfo, what: str, limits: ZipLimits) -> None:
         raise BadInput(f"{what} uses compression method {info.compress_type} for {name}; "
                        "only stored and deflated members are read.")
     if info.file_size > limits.max_member_bytes:
-        raise BadInput(f"{what} has a member larger than {limits.max_member_bytes // 2**20} MB ({name}).")
+        raise BadInput(f"{what} has a member larger than {size_text(limits.max_member_bytes)} ({name}).")
 
 
 def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, what: str, cap: int) -> bytes:
@@ -84,7 +96,7 @@ def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, what: str, cap
             while chunk := member.read(1 << 20):
                 size += len(chunk)
                 if size > cap:
-                    raise BadInput(f"{what} has a member that unpacks past {cap // 2**20} MB "
+                    raise BadInput(f"{what} has a member that unpacks past {size_text(cap)} "
                                    f"({info.filename}).")
                 chunks.append(chunk)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
@@ -95,25 +107,8 @@ def _read_capped(archive: zipfile.ZipFile, info: zipfile.ZipInfo, what: str, cap
 def load_json(data: bytes, what: str, limits: ZipLimits = ZipLimits()) -> Any:
     """JSON with a size and a nesting limit (deep nesting exhausts the parser's stack)."""
     if len(data) > limits.max_json_bytes:
-        raise BadInput(f"{what} is larger than {limits.max_json_bytes // 2**20} MB.")
-    depth = 0
-    in_string = escaped = False
-    for byte in data:  # a cheap scan before parsing: only brackets outside strings count
-        if in_string:
-            if escaped:
-                escaped = False
-            elif byte == 0x5C:
-                escaped = True
-            elif byte == 0x22:
-                in_string = False
-        elif byte == 0x22:
-            in_string = True
-        elif byte in (0x5B, 0x7B):
-            depth += 1
-            if depth > limits.max_json_depth:
-                raise BadInput(f"{what} is nested deeper than {limits.max_json_depth} levels.")
-        elif byte in (0x5D, 0x7D):
-            depth -= 1
+        raise BadInput(f"{what} is larger than {size_text(limits.max_json_bytes)}.")
+    check_json_depth(data, what, limits.max_json_depth)
     try:
         return json.loads(data)
     except (ValueError, RecursionError) as exc:

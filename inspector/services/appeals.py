@@ -27,11 +27,16 @@ from inspector.services.reviews import OverturnHook, PassHook
 from inspector.services.views import InspectionDetail
 from inspector.storage.audit import append_event
 from inspector.storage.models import Appeal, Inspection, Review, User
+from inspector.untrusted import (
+    MAX_APPEAL_PHOTO_PIXELS,
+    MAX_APPEAL_PHOTOS,
+    MAX_PHOTO_BYTES,
+    check_jpeg_segments,
+    size_text,
+)
 
 APPEALABLE = (Verdict.FAIL.value, Verdict.INCONCLUSIVE.value)
 UPHELD, REVERSED = "upheld", "reversed"
-MAX_PHOTOS = 12
-MAX_PIXELS = 50_000_000  # a 48 MP camera's photo passes, a decompression bomb does not
 
 
 @dataclass(frozen=True)
@@ -59,11 +64,14 @@ class AppealCase:
 
 def _check_image(data: bytes, number: int) -> None:
     """A seller's file is untrusted: it must be a JPEG or PNG that decodes, of a sane size."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise BadInput(f"Appeal photo {number} is larger than {size_text(MAX_PHOTO_BYTES)}.")
+    check_jpeg_segments(data, f"Appeal photo {number}")
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in ("JPEG", "PNG"):
                 raise BadInput(f"Appeal photo {number} is not a JPEG or PNG image.")
-            if image.width * image.height > MAX_PIXELS:
+            if image.width * image.height > MAX_APPEAL_PHOTO_PIXELS:
                 raise BadInput(f"Appeal photo {number} is too large ({image.width}x{image.height}).")
             image.verify()
     except BadInput:
@@ -110,8 +118,8 @@ class AppealService:
         reason = reason.strip()
         if not reason:
             raise BadInput("An appeal needs the seller's reason.")
-        if len(photos) > MAX_PHOTOS:
-            raise BadInput(f"An appeal takes at most {MAX_PHOTOS} photos.")
+        if len(photos) > MAX_APPEAL_PHOTOS:
+            raise BadInput(f"An appeal takes at most {MAX_APPEAL_PHOTOS} photos.")
         for number, data in enumerate(photos, start=1):
             _check_image(data, number)
         # The photos are stored (by content hash, never modified) before the records that name them.

@@ -14,8 +14,9 @@ import cv2
 import numpy as np
 
 from inspector.errors import BadInput
+from inspector.untrusted import MAX_PHOTO_PIXELS
 from inspector.vision.grid import align_onto_grid, fit_non_rigid, local_difference
-from inspector.vision.imageio import DEFAULT_MAX_PIXELS, decode_image, decode_image_with_size
+from inspector.vision.imageio import decode_image, decode_image_with_size
 from inspector.vision.reference_set import (
     COMPARE_SIDE,
     DECODE_MIN_SIDE,
@@ -380,7 +381,7 @@ def compare_files(
     *,
     region: Region | None = None,
     ignore: list[Region] | None = None,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_pixels: int = MAX_PHOTO_PIXELS,
 ) -> Comparison:
     """compare() a photo file with a reference file or a folder of genuine references.
 

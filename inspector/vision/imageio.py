@@ -13,14 +13,14 @@ import numpy as np
 from PIL import Image
 
 from inspector.errors import BadInput
-from inspector.untrusted import check_jpeg_segments
+from inspector.untrusted import (
+    MAX_PHOTO_BYTES,
+    MAX_PHOTO_PIXELS,
+    MIN_PHOTO_SIDE,
+    check_jpeg_segments,
+    size_text,
+)
 
-# 100 MP is far above any bench camera (a 45 MP DSLR is 8192x5464); past this a file is a bomb.
-DEFAULT_MAX_PIXELS = 100_000_000
-# A 45 MP JPEG at the best quality is ~40 MB; a bigger file is not a bench photo.
-MAX_IMAGE_BYTES = 96 * 1024 * 1024
-# Smaller than this holds nothing to compare or read (a 4x4 "photo" used to compare with exit 0).
-MIN_SIDE = 16
 # JPEG decoders can scale by 1/2, 1/4, 1/8 while decoding (DCT scaling), which is several
 # times faster than decoding at full size and resizing.
 _REDUCED_FLAGS = {1: cv2.IMREAD_COLOR, 2: cv2.IMREAD_REDUCED_COLOR_2,
@@ -40,9 +40,9 @@ def read_header(data: bytes, *, name: str = "image") -> ImageHeader:
     """Return format and size from the header only; BadInput if the bytes are not an image."""
     if not data:
         raise BadInput(f"{name} is empty (0 bytes).")
-    if len(data) > MAX_IMAGE_BYTES:
+    if len(data) > MAX_PHOTO_BYTES:
         raise BadInput(f"{name} is {len(data) / 2**20:.0f} MB; a photo of at most "
-                       f"{MAX_IMAGE_BYTES // 2**20} MB is read.")
+                       f"{size_text(MAX_PHOTO_BYTES)} is read.")
     check_jpeg_segments(data, name)
     try:
         with warnings.catch_warnings():
@@ -60,9 +60,9 @@ def read_header(data: bytes, *, name: str = "image") -> ImageHeader:
         raise BadInput(f"{name} is not a readable image ({type(exc).__name__}).") from exc
     if width <= 0 or height <= 0:
         raise BadInput(f"{name} has no pixels ({width}x{height}).")
-    if min(width, height) < MIN_SIDE:
+    if min(width, height) < MIN_PHOTO_SIDE:
         raise BadInput(f"{name} is {width}x{height} pixels, too small to hold anything to check "
-                       f"(at least {MIN_SIDE} px a side).")
+                       f"(at least {MIN_PHOTO_SIDE} px a side).")
     return ImageHeader(image_format, int(width), int(height))
 
 
@@ -92,7 +92,7 @@ def decode_image(
     data: bytes,
     *,
     name: str = "image",
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_pixels: int = MAX_PHOTO_PIXELS,
     min_side: int | None = None,
 ) -> np.ndarray:
     """Decode image bytes to a BGR uint8 array.
@@ -139,8 +139,8 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
     """Read a file, turning missing/unreadable files into BadInput."""
     file_path = Path(path)
     try:
-        if file_path.is_file() and file_path.stat().st_size > MAX_IMAGE_BYTES:
-            raise BadInput(f"{file_path} is larger than {MAX_IMAGE_BYTES // 2**20} MB; it is not read.")
+        if file_path.is_file() and file_path.stat().st_size > MAX_PHOTO_BYTES:
+            raise BadInput(f"{file_path} is larger than {size_text(MAX_PHOTO_BYTES)}; it is not read.")
         return file_path.read_bytes()
     except FileNotFoundError as exc:
         raise BadInput(f"{file_path} does not exist.") from exc
@@ -153,7 +153,7 @@ def read_bytes(path: str | os.PathLike[str]) -> bytes:
 def load_image(
     path: str | os.PathLike[str],
     *,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_pixels: int = MAX_PHOTO_PIXELS,
     min_side: int | None = None,
 ) -> np.ndarray:
     """Load an image file as BGR uint8 (see decode_image for `min_side` reduced decoding)."""
@@ -164,7 +164,7 @@ def load_image(
 def load_image_with_size(
     path: str | os.PathLike[str],
     *,
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_pixels: int = MAX_PHOTO_PIXELS,
     min_side: int | None = None,
 ) -> tuple[np.ndarray, tuple[int, int]]:
     """Like load_image, also returning the file's full (width, height) before any reduction."""
@@ -179,7 +179,7 @@ def decode_image_with_size(
     data: bytes,
     *,
     name: str = "image",
-    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_pixels: int = MAX_PHOTO_PIXELS,
     min_side: int | None = None,
 ) -> tuple[np.ndarray, tuple[int, int]]:
     """decode_image, also returning the full (width, height) as the pixels are shown (EXIF

@@ -19,8 +19,9 @@ import cv2
 import numpy as np
 
 from inspector.errors import BadInput
+from inspector.untrusted import MAX_PHOTO_PIXELS
 from inspector.vision.grid import align_onto_grid, fit_non_rigid, local_difference
-from inspector.vision.imageio import DEFAULT_MAX_PIXELS, load_image_with_size
+from inspector.vision.imageio import load_image_with_size
 from inspector.vision.registration import (
     WORK_SIDE,
     Features,
@@ -152,7 +153,7 @@ def reference_files(path: str | os.PathLike[str]) -> list[Path]:
 _cache: OrderedDict[tuple[object, ...], PreparedSet] = OrderedDict()
 
 
-def load_set(paths: list[Path], *, max_pixels: int = DEFAULT_MAX_PIXELS) -> PreparedSet:
+def load_set(paths: list[Path], *, max_pixels: int = MAX_PHOTO_PIXELS) -> PreparedSet:
     """Decode (reduced) and prepare references from files; kept while the files are unchanged.
 
     A station compares many photos with the same set: preparing it (decoding, features, the

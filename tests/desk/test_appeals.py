@@ -17,6 +17,7 @@ from inspector.security.roles import Actor, Role
 from inspector.services.integrity import verify_integrity
 from inspector.services.station import StationServices
 from inspector.storage.models import AuditEvent, Certificate, Inspection
+from inspector.untrusted import MAX_JPEG_SEGMENTS
 from tests.desk.conftest import ONE_FAIL, UNSURE, Finisher
 
 
@@ -82,7 +83,8 @@ def test_what_cannot_be_appealed_and_a_hostile_photo(
     unsure = finished("AP-3", UNSURE)
     with pytest.raises(BadInput, match="seller's reason"):
         services.appeals.open(morgan, unsure, "  ")
-    for hostile in (b"not an image at all", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64):
+    stuffed = b"\xff\xd8" + b"\xff\xe1\x00\x04ab" * (MAX_JPEG_SEGMENTS + 1) + b"\xff\xd9"  # metadata bomb
+    for hostile in (b"not an image at all", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, stuffed):
         with pytest.raises(BadInput, match="Appeal photo 1"):
             services.appeals.open(morgan, unsure, "genuine", [hostile])
     services.appeals.open(morgan, unsure, "genuine")

@@ -7,8 +7,9 @@ import time
 import pytest
 
 from inspector.domain.loading import parse_checklist_text
-from inspector.domain.patterns import full_match
+from inspector.domain.patterns import compile_pattern, full_match
 from inspector.errors import ChecklistInvalid
+from inspector.untrusted import MAX_CHECKLIST_BYTES, MAX_PATTERN_LENGTH
 from tests.services.conftest import CHECKLIST
 
 
@@ -53,3 +54,10 @@ def test_a_billion_laughs_checklist_is_refused_before_it_expands() -> None:
     with pytest.raises(ChecklistInvalid, match="aliases"):
         parse_checklist_text(text, "laughs.yaml")
     assert time.perf_counter() - started < 5.0  # 9^9 nodes, were they expanded, would not be
+
+
+def test_a_checklist_or_pattern_past_its_limit_is_refused_unread() -> None:
+    with pytest.raises(ChecklistInvalid, match="larger than"):
+        parse_checklist_text(CHECKLIST + "#" * MAX_CHECKLIST_BYTES + "\n", "huge.yaml")
+    with pytest.raises(ValueError, match=f"longer than {MAX_PATTERN_LENGTH}"):
+        compile_pattern("a" * (MAX_PATTERN_LENGTH + 1))

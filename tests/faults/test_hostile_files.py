@@ -1,7 +1,8 @@
 """Untrusted files given to the command line: one sentence, exit 2 ("could not read"), bounded memory, time.
 
-Each file is made here, in the shape an attacker or a broken scanner would hand over. The command runs in
-a child process that reports its own peak memory (tests/helpers/cli_run.py).
+Each file is made here, in the shape an attacker or a broken scanner would hand over, one past each limit
+of inspector/untrusted.py that the command line reads. The commands run in a child process that reports
+each one's own peak memory and time (tests/helpers/cli_run.py).
 """
 
 from __future__ import annotations
@@ -19,8 +20,9 @@ from PIL import Image
 
 from inspector.errors import BadInput
 from inspector.printing.scan import codes_in_file
+from inspector.untrusted import MAX_PHOTO_BYTES, MAX_SCAN_FILE_BYTES, MAX_SETTINGS_BYTES, size_text
 from inspector.vision.imageio import decode_image
-from tests.helpers.cli_run import run_cli
+from tests.helpers.cli_run import CliRun, run_cli, run_cli_batch
 
 MAX_MB = 1024
 MAX_SECONDS = 10
@@ -98,44 +100,73 @@ HOSTILE: dict[str, tuple[str, str, Callable[[], bytes]]] = {
 }
 
 
-@pytest.fixture(scope="module")
-def start_up_seconds(tmp_path_factory: pytest.TempPathFactory) -> float:
-    """What `verify` costs before it reads a file (start-up, opening the records), measured now on this
-    machine: the time limit is on top of it."""
-    home = tmp_path_factory.mktemp("startup")
-    return min(run_cli(home, "verify", "not a certificate").seconds for _ in range(2))
+def oversized(path: Path, size: int, head: bytes) -> Path:
+    """A file of `size` bytes that starts like a real one; sparse, so making it costs nothing."""
+    with path.open("wb") as out:
+        out.write(head)
+        out.truncate(size)
+    return path
+
+
+def problems_with(name: str, result: CliRun, words: str) -> list[str]:
+    """What is wrong with how a command answered a hostile file: exit 2, one sentence naming the
+    problem, no traceback, less than MAX_MB of memory and MAX_SECONDS."""
+    found = []
+    if result.returncode != 2:
+        found.append(f"{name}: exit {result.returncode}: {result.stderr}")
+    if "Traceback" in result.stderr or len(result.stderr.splitlines()) != 1 or words not in result.stderr:
+        found.append(f"{name}: wanted one sentence with {words!r}: {result.stderr!r}")
+    if not result.peak_mb < MAX_MB:
+        found.append(f"{name}: peak {result.peak_mb:.0f} MB")
+    if not result.seconds < MAX_SECONDS:
+        found.append(f"{name}: {result.seconds:.1f} s")
+    return found
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_verify_refuses_a_hostile_file_in_one_sentence(name: str, tmp_path: Path,
-                                                       start_up_seconds: float) -> None:
-    words, _, make = HOSTILE[name]
-    path = tmp_path / name
-    path.write_bytes(make())
-    result = run_cli(tmp_path / "verifier", "verify", str(path), timeout=60)
-    assert result.returncode == 2, (result.returncode, result.stderr, result.stdout)
-    assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr
-    assert words in result.stderr
-    assert result.peak_mb < MAX_MB, f"{name}: peak {result.peak_mb:.0f} MB"
-    assert result.seconds - start_up_seconds < MAX_SECONDS, f"{name}: {result.seconds:.1f} s"
+def test_verify_refuses_each_hostile_file_in_one_sentence(tmp_path: Path) -> None:
+    files = {name: tmp_path / name for name in sorted(HOSTILE)}
+    for name, path in files.items():
+        path.write_bytes(HOSTILE[name][2]())
+    too_big = oversized(tmp_path / "too-big.pdf", MAX_SCAN_FILE_BYTES + 1, huge_mediabox_pdf())
+    expected = {name: HOSTILE[name][0] for name in files} | {"too-big.pdf": size_text(MAX_SCAN_FILE_BYTES)}
+    paths = [*files.values(), too_big]
+    results = run_cli_batch(tmp_path / "verifier", [["verify", str(path)] for path in paths])
+    problems = [problem for path, result in zip(paths, results, strict=True)
+                for problem in problems_with(path.name, result, expected[path.name])]
+    assert not problems, problems
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["400mp.png", "truncated.png", "app1-stuffed.jpg", "tiny.png", "random.bin"])
-def test_compare_refuses_a_hostile_image_as_photo_and_as_reference(name: str, tmp_path: Path,
-                                                                   start_up_seconds: float) -> None:
-    _, words, make = HOSTILE[name]
-    hostile = tmp_path / name
-    hostile.write_bytes(make())
+def test_compare_refuses_each_hostile_image_as_photo_and_as_reference(tmp_path: Path) -> None:
     good = tmp_path / "good.png"
     cv2.imwrite(str(good), np.random.default_rng(2).integers(0, 255, (300, 400, 3), np.uint8))
-    for args in ((str(good), str(hostile)), (str(hostile), str(good))):
-        result = run_cli(tmp_path / "home", "compare", *args, "--json", timeout=60)
-        assert result.returncode == 2, (result.stderr, result.stdout)
-        assert "Traceback" not in result.stderr and len(result.stderr.splitlines()) == 1, result.stderr
-        assert words in result.stderr
-        assert result.peak_mb < MAX_MB and result.seconds - start_up_seconds < MAX_SECONDS
+    images = ["400mp.png", "truncated.png", "app1-stuffed.jpg", "tiny.png", "random.bin"]
+    expected = {name: HOSTILE[name][1] for name in images} | {"too-big.jpg": size_text(MAX_PHOTO_BYTES)}
+    hostile = []
+    for name in images:
+        hostile.append(tmp_path / name)
+        hostile[-1].write_bytes(HOSTILE[name][2]())
+    hostile.append(oversized(tmp_path / "too-big.jpg", MAX_PHOTO_BYTES + 1, app1_stuffed_jpeg()[:4096]))
+    pairs = [pair for path in hostile for pair in ((good, path), (path, good))]
+    results = run_cli_batch(tmp_path / "home", [["compare", str(a), str(b), "--json"] for a, b in pairs])
+    problems = [problem for (a, b), result in zip(pairs, results, strict=True)
+                for problem in problems_with(f"{a.name} with {b.name}", result,
+                                             expected[b.name if a == good else a.name])]
+    assert not problems, problems
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("content", "words"), [
+    ("[" * 100_000 + "]" * 100_000, "nested deeper than"),  # json.loads: RecursionError, a traceback
+    ("{}" + " " * MAX_SETTINGS_BYTES, "larger than"),
+])
+def test_a_hostile_settings_file_stops_any_command_in_one_sentence(tmp_path: Path, content: str,
+                                                                    words: str) -> None:
+    (tmp_path / "settings.json").write_text(content)
+    result = run_cli(tmp_path, "verify", "not a certificate")
+    assert not problems_with("settings.json", result, words), result
+    assert "settings.json" in result.stderr
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
