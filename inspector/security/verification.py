@@ -8,7 +8,7 @@ from datetime import datetime
 
 from inspector.errors import BadInput
 from inspector.security import payload as payload_codec
-from inspector.security.keys import signature_valid
+from inspector.security.keys import raw_signature_valid
 from inspector.security.statuslist import StatusList, Void
 from inspector.security.trustlist import Deployment
 
@@ -99,7 +99,7 @@ def verify_code(
         )
     entry = known[0]
     station, name = entry.station, deployment.name
-    if not signature_valid(entry.key, decoded.signature, decoded.message):
+    if not raw_signature_valid(entry.public_key, decoded.signature, decoded.message):
         return Verification(
             INVALID,
             "The signature does not match: the certificate was altered or forged.",
