@@ -32,8 +32,8 @@ TAG_SIZES: dict[str, tuple[float, float]] = {
 # Zebra's "203/300/600 dpi" heads are 8, 12 and 24 dots per millimetre.
 DOTS_PER_MM: dict[int, int] = {203: 8, 300: 12, 600: 24}
 ZEBRA_MAX_QR_MAGNIFICATION = 10
-# The smallest QR module a thermal head prints so that phones read it after wear (0.375 mm at 203 dpi).
-MIN_QR_MODULE_DOTS = 3
+# The smallest QR module a thermal tag should carry so that phones read it after wear: 3 dots at 203 dpi.
+MIN_QR_MODULE_MM = 0.375
 BOLD, REGULAR = "Helvetica-Bold", "Helvetica"
 
 
@@ -134,11 +134,12 @@ def qr_module(width: int, height: int, box: int) -> int:
     return max(1, min(ZEBRA_MAX_QR_MAGNIFICATION, room // box))
 
 
-def holds_qr_text(width: int, height: int, text_bytes: int) -> bool:
+def holds_qr_text(width: int, height: int, dpi: int, text_bytes: int) -> bool:
     """Whether a QR code of `text_bytes` (byte mode, error correction M) prints on a tag of width x height
-    dots with modules of at least 3 dots and a 4-module quiet zone."""
+    dots with a 4-module quiet zone and modules of at least MIN_QR_MODULE_MM: 3 dots at 203 dpi, 5 at
+    300 dpi (a finer head does not make a small module easier for a phone to read)."""
     box = len(qr_matrix("x" * text_bytes)) + 2 * QR_QUIET_MODULES
-    return qr_module(width, height, box) >= MIN_QR_MODULE_DOTS
+    return qr_module(width, height, box) >= MIN_QR_MODULE_MM * dots_per_mm(dpi)
 
 
 def layout(size: str, tag: TagDocument, dpi: int = 203) -> TagLayout:

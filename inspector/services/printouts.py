@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from inspector.errors import BadInput, InvalidState
 from inspector.printing import cups
-from inspector.printing.brother import label_dots, send_raster, tag_raster
+from inspector.printing.brother import QL_DPI, label_dots, send_raster, tag_raster
 from inspector.printing.certificate_pdf import certificate_pdf
 from inspector.printing.documents import TagDocument
 from inspector.printing.fail_report import fail_report_pdf
@@ -99,12 +99,14 @@ class Printouts:
             reprint = self._tag_prints(session, row.serial)
             decoded = payload.decode(row.payload).payload
             plain = self.certificates.qr_text(row)
-            # GS1 Digital Link where the longest such QR code still prints at 3 dots a module
-            # (4x6 in, 62x29 mm; not the 2x1 in tag at 203 dpi: docs/trust.md).
-            room = label_dots() if fmt == "ql" else size_dots(size, settings.label_dpi)
+            # GS1 Digital Link where the longest such QR code still prints with 0.375 mm modules (3 dots
+            # at 203 dpi): the 4x6 in label and a Zebra's 62x29 mm tag, not the 2x1 in tag (docs/trust.md).
+            dpi = QL_DPI if fmt == "ql" else settings.label_dpi
+            room = label_dots() if fmt == "ql" else size_dots(size, dpi)
             longest = max(len(plain.encode("utf-8")), payload.QR_CAPACITY_BYTES)
             link_bytes = longest + payload.DIGITAL_LINK_PATH_BYTES
-            gtin = self.certificates.gtin(session, inspection) if holds_qr_text(*room, link_bytes) else None
+            fits = holds_qr_text(*room, dpi, link_bytes)
+            gtin = self.certificates.gtin(session, inspection) if fits else None
             document = TagDocument(
                 serial=row.serial, code=self.certificates.qr_text(row, gtin), brand=decoded.brand,
                 model=decoded.model, reprint=reprint, issuer_name=issuer_of(settings).name,

@@ -12,6 +12,7 @@ import yaml
 from inspector.config import Settings
 from inspector.domain.checklist import Checklist
 from inspector.domain.gtin import check_digit, gtin14, item_gtin
+from inspector.printing.brother import QL_DPI, label_dots
 from inspector.printing.tags import holds_qr_text, size_dots
 from inspector.security import payload
 from inspector.security.roles import Actor
@@ -83,10 +84,13 @@ def test_the_2x1_tag_cannot_hold_a_digital_link_at_3_dots_a_module() -> None:
     longest_plain = payload.QR_CAPACITY_BYTES
     longest_link = longest_plain + payload.DIGITAL_LINK_PATH_BYTES
     assert len("01/00036000291452/21/ACMEX-00000042") == payload.DIGITAL_LINK_PATH_BYTES
-    assert holds_qr_text(*size_dots("2x1in", 203), longest_plain)
-    assert not holds_qr_text(*size_dots("2x1in", 203), longest_link)
-    assert holds_qr_text(*size_dots("4x6in", 203), longest_link)
-    assert holds_qr_text(*size_dots("62x29mm", 203), longest_link)
+    assert holds_qr_text(*size_dots("2x1in", 203), 203, longest_plain)
+    assert not holds_qr_text(*size_dots("2x1in", 203), 203, longest_link)
+    assert holds_qr_text(*size_dots("4x6in", 203), 203, longest_link)
+    assert holds_qr_text(*size_dots("62x29mm", 203), 203, longest_link)  # 232 dots // 69 modules = 3
+    # A 3-dot module at 300 dpi is 0.25 mm, too small: the Brother QL label keeps the plain URL.
+    assert not holds_qr_text(*label_dots(), QL_DPI, longest_link)
+    assert holds_qr_text(*size_dots("4x6in", 300), 300, longest_link)
 
 
 def test_a_known_gtin_puts_a_digital_link_on_the_4x6_tag_and_certificate(
