@@ -49,6 +49,9 @@ GENUINE_TYPICAL = 0.05
 FLAG_LEVEL = 0.2
 MATCH_AT_FLAG = 0.8
 MAX_REGIONS = 8
+# With a set, the other references are compared only where the matched one leaves density at
+# or above this (half the flag level: the score below 80% depends on it too).
+SET_CHECK_LEVEL = 0.5 * FLAG_LEVEL
 # Inside a flagged blob, the box covers density above this share of the blob's peak: the density
 # is a local average, so at the edge of a solid change it is half of its inside (half-maximum
 # contour). Boxing the sharp map instead cut a replaced patch down to the part that differs most.
@@ -288,15 +291,43 @@ def compare(
 
 def _best_registration(prepared: PreparedSet, photo_features: Features
                        ) -> tuple[int, Registration]:
-    """The reference the photo aligns with best (most inliers), and that registration."""
-    best: tuple[int, Registration] | None = None
-    for index, reference in enumerate(prepared.references):
+    """The photo registered onto the first reference; onto the others only when that fails.
+
+    Every reference of a set is already aligned onto the first one's grid, so one registration
+    serves them all (matching against each cost ~1x a comparison per extra reference).
+    """
+    first = register(prepared.first.features, photo_features)
+    if first.ok or len(prepared.references) == 1:
+        return 0, first
+    best: tuple[int, Registration] = (0, first)
+    for index, reference in enumerate(prepared.references[1:], start=1):
         registration = register(reference.features, photo_features)
-        if best is None or (registration.ok and (not best[1].ok
-                                                 or registration.inliers > best[1].inliers)):
+        if registration.ok and (not best[1].ok
+                                or registration.inliers > best[1].inliers):
             best = (index, registration)
-    assert best is not None
     return best
+
+
+def _set_density(prepared: PreparedSet, matched: int, density: np.ndarray, warped: np.ndarray,
+                 valid: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """With a set, a place differs only where the photo differs from every genuine reference.
+
+    The photo (on the first reference's grid, before the non-rigid fit) is compared with each
+    reference in turn and the least difference is kept per place; what the references differ by
+    among themselves is then discounted (NATURAL_WEIGHT). The other references are looked at only
+    when the matched one leaves something near the flag level: a clean photo costs one difference.
+    """
+    natural = prepared.natural
+    discounted = density if natural is None else np.maximum(density - natural, 0.0)
+    if float(discounted.max()) < SET_CHECK_LEVEL:
+        return discounted
+    least = density
+    for index, reference in enumerate(prepared.references):
+        if index == matched:
+            continue
+        fitted = fit_non_rigid(reference.grid, warped, valid)
+        least = np.minimum(least, local_difference(reference.grid, fitted, mask))
+    return least if natural is None else np.maximum(least - natural, 0.0)
 
 
 def compare_to_set(
@@ -349,6 +380,7 @@ def compare_to_set(
     warped, valid, homography = align_onto_grid(matched.grid, prepared.grid_from_array,
                                                 photo_work, photo.shape, homography)
     homography_full = full_homography(homography)
+    unfitted = warped
     # Genuine units differ a little in shape and print placement: fit that out (clamped).
     warped = fit_non_rigid(matched.grid, warped, valid)
     grid_w, grid_h = prepared.grid_size
@@ -366,8 +398,8 @@ def compare_to_set(
         return finish(aligned=True, score=0.0, regions=[], homography=homography_full.tolist(),
                       coverage=shown, message="the region of interest is not in the photo")
     density = local_difference(matched.grid, warped, mask)
-    if prepared.natural is not None:
-        density = np.maximum(density - prepared.natural, 0.0)
+    if len(prepared.references) > 1:
+        density = _set_density(prepared, best, density, unfitted, valid, mask)
     regions = _flag_regions(density, grid_scale, full_ref)
     score = _score(float(density.max()))
     message = "no differences found" if not regions else f"{len(regions)} region(s) differ"

@@ -62,6 +62,30 @@ def test_a_defect_is_still_found_against_the_set(product: Product,
     assert result.score < 0.8
 
 
+def _with_tag(unit: np.ndarray, at: tuple[int, int]) -> np.ndarray:
+    """A sewn-in tag (about 2% of the image) that some genuine units carry and others not."""
+    tagged = unit.copy()
+    x, y = at
+    cv2.rectangle(tagged, (x, y), (x + 130, y + 100), (40, 170, 60), -1)
+    return tagged
+
+
+def test_a_place_is_flagged_only_where_the_photo_differs_from_every_reference(
+        product: Product) -> None:
+    """One genuine reference carries a tag the first does not: a photo with that tag matches the
+    set there (it agrees with a genuine unit); the same tag elsewhere, on no reference, is flagged."""
+    references = [product.unit(100), _with_tag(product.unit(101), (80, 420)), product.unit(102)]
+    tagged_set = prepare_set(references)
+    like_a_genuine = photograph(_with_tag(product.unit(220), (80, 420)), 221)
+    assert compare_to_set(prepare_set(references[:1]), like_a_genuine).regions  # one reference: new
+    result = compare_to_set(tagged_set, like_a_genuine)
+    assert result.aligned and result.regions == [], [region.to_dict() for region in result.regions]
+    elsewhere = compare_to_set(tagged_set, photograph(_with_tag(product.unit(222), (700, 440)), 223))
+    assert elsewhere.regions and elsewhere.score < 0.8
+    worst = elsewhere.regions[0]
+    assert worst.x < 700 + 130 and worst.x + worst.w > 700 and worst.y < 440 + 100
+
+
 def test_the_set_learns_what_varies(product: Product, reference_set: PreparedSet) -> None:
     """The natural-variation map is high where units differ (print edges), low on the grain."""
     assert reference_set.natural is not None
