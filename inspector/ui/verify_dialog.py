@@ -34,11 +34,12 @@ _BASE45 = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
 def is_certificate_code(text: str) -> bool:
     """A scan that is a certificate's QR text rather than an item code or a badge.
 
-    Two forms: the bare payload (`INS1:...`) and the verify page's address carrying it after '#'
-    (`https://<verify host>/#<payload>`, so a phone's camera opens the verify page).
+    Two forms: the bare payload (`INS2:...`, or `INS1:...` on tags printed before deployment trust) and
+    the verify page's address carrying it after '#' (`https://<verify host>/#<payload>`, so a phone's
+    camera opens the verify page).
     """
     text = text.strip()
-    if text.startswith(payload.HEADER):
+    if text.startswith((payload.HEADER, "INS1:")):
         return True
     parts = urlsplit(text)
     if parts.scheme not in ("https", "http") or not parts.netloc or not parts.fragment:

@@ -81,6 +81,13 @@ def test_an_old_certificate_is_valid_legacy_only_where_the_root_vouched_for_its_
         clean.add_legacy_key(Signed.make(forged.statement(), OLD_KEY))
 
 
+def test_a_scanned_old_tag_opens_the_verify_window_not_an_item() -> None:
+    from inspector.ui.verify_dialog import is_certificate_code
+
+    assert is_certificate_code(OLD_2) and is_certificate_code(OLD_1)
+    assert not is_certificate_code("0100000001") and not is_certificate_code("INS1")
+
+
 def test_legacy_keys_travel_in_the_trust_file_and_voids_in_the_status_list() -> None:
     deployment, root = _vouched(datetime(2026, 11, 28, tzinfo=UTC))
     imported = parse_trust_file(json.dumps(deployment.to_trust_file()))
