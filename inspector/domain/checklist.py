@@ -87,6 +87,11 @@ class ValueSpec(_Strict):
     _pattern_ok = field_validator("pattern")(lambda v: v if v is None else _check_regex(v))
 
 
+MAX_CANNED_NOTES = 9  # keys 1-9
+# One line, as typed in the note field: no control characters, no ';' (it joins several notes).
+CannedNote = Annotated[str, Field(min_length=1, max_length=120, pattern=r"^[^\x00-\x1f\x7f;]+$")]
+
+
 class Step(_Strict):
     id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
     title: Annotated[str, Field(min_length=1, max_length=120)]
@@ -100,6 +105,16 @@ class Step(_Strict):
     # Values read off this step's photo, each filling a value step: {style_code: box-label, size: size}.
     reads: dict[ValueKind, str] = Field(default_factory=dict)
     section: str = ""
+    # Canned notes: keys 1-9 in the note field at the bench write them (docs/checklists.md).
+    notes: list[CannedNote] = Field(default_factory=list, max_length=MAX_CANNED_NOTES)
+
+    @field_validator("notes")
+    @classmethod
+    def _notes_differ(cls, notes: list[str]) -> list[str]:
+        seen = {note.casefold() for note in notes}
+        if len(seen) != len(notes):
+            raise ValueError("two canned notes are the same; each key 1-9 writes a different note")
+        return notes
 
     @model_validator(mode="after")
     def _photo_rules(self) -> Step:

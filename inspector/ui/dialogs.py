@@ -24,6 +24,7 @@ SHORTCUTS = (
     ("P", "Pass the step"),
     ("F", "Fail the step (choose a reason, write a note, Enter)"),
     ("U", "Unsure (write a note, Enter)"),
+    ("1–9 (note)", "In the empty note field: write the step's canned note 1–9"),
     ("N / → / Page Down", "Next step"),
     ("B / ← / Page Up", "Previous step"),
     ("Enter", "Record the values read from a label photo (size, UPC, country...)"),

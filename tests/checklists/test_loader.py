@@ -128,6 +128,13 @@ def test_cli_exits_zero_on_good_checklists(
      "step 'stitching': a step that requires a photo needs at least one reference image"),
     (("    value: {kind: date_code}", "    value: {kind: date_code, must_match: heat-stamp}"),
      "step 'date-code': must_match names unknown step 'heat-stamp'"),
+    (("    photo: none\n", "    photo: none\n    notes: [Faint glue smell, Faint glue smell]\n"),
+     "step 'smell': notes: two canned notes are the same"),
+    (("    photo: none\n", f"    photo: none\n    notes: [{', '.join(f'note {n}' for n in range(10))}]\n"),
+     "step 'smell': notes: List should have at most 9 items"),
+    (("    photo: none\n", "    photo: none\n    notes: ['solvent; glue']\n"), "step 'smell': notes.0"),
+    (("    photo: none\n", "    photo: none\n    notes: [\"\"]\n"), "step 'smell': notes.0"),
+    (("    photo: none\n", "    photo: none\n    notes: faint glue\n"), "step 'smell': notes"),
 ])
 def test_each_mistake_names_file_step_and_field(
     tmp_path: Path, assets: Path, change: tuple[str, str], expected: str
@@ -228,3 +235,4 @@ def test_the_example_in_the_checklist_docs_is_valid() -> None:
     example = docs.split("```yaml\n", 1)[1].split("```", 1)[0]
     loaded = parse_checklist_text(example, "docs/checklists.md")
     assert loaded.checklist.step("size-tag").value is not None
+    assert any(step.notes for step in loaded.checklist.steps)  # the canned notes field, shown once

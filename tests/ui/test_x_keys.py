@@ -42,6 +42,7 @@ steps:
     instructions: Look at the caseback engraving.
     severity: minor
     photo: none
+    notes: [Engraving too shallow, Caseback scratched, Wrong font]
 """
 
 
@@ -282,3 +283,13 @@ def test_enter_in_the_value_field_records_the_step(home: XStation) -> None:
     home.xdotool("key", "Return")
     shown = home.wait(lambda s: s["results"].get("serial") == "pass")
     assert shown["step"] == "caseback"  # on to the next step
+
+
+def test_keys_1_to_9_in_the_note_write_the_canned_notes(home: XStation) -> None:
+    _open_watch(home, "WT000120")
+    home.ask("go_to", step="caseback")
+    home.ask("focus", widget="note")
+    home.type("13 at 2 lugs", delay_ms=60)  # two canned notes, then the person's own words
+    shown = home.settle()
+    assert shown["note"] == "Engraving too shallow; Wrong font at 2 lugs"  # the typed 2 stays a 2
+    assert shown["results"] == {} and shown["scans"] == [] and shown["modal"] is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -21,6 +22,7 @@ from inspector.domain.checklist import Step
 from inspector.domain.verdict import FailReason
 from inspector.services.views import StepResultView
 from inspector.ui import theme
+from inspector.ui.inspection.note_edit import NoteEdit
 from inspector.ui.widgets import Banner
 
 FAIL_REASONS = {
@@ -32,6 +34,9 @@ FAIL_REASONS = {
     FailReason.POOR_PHOTO: "Photo not good enough",
     FailReason.OTHER: "Other",
 }
+
+
+NOTE_HINT = "Note (required for fail and unsure)"
 
 
 class ResultPanel(QWidget):
@@ -68,15 +73,20 @@ class ResultPanel(QWidget):
 
         result_box = QGroupBox("Result")
         form = QFormLayout(result_box)
-        self.note_edit = QLineEdit(placeholderText="Note (required for fail and unsure)")
+        self.note_edit = NoteEdit()
+        self.note_edit.setPlaceholderText(NOTE_HINT)
         self.note_edit.setObjectName("note")
         self.note_edit.returnPressed.connect(self._on_note_entered)
+        self.canned_label = QLabel()  # the step's canned notes and their keys
+        self.canned_label.setWordWrap(True)
+        self.canned_label.setTextFormat(Qt.TextFormat.RichText)
         self.reason_combo = QComboBox()
         self.reason_combo.addItem("— choose why it fails —", "")
         for reason, label in FAIL_REASONS.items():
             self.reason_combo.addItem(label, reason.value)
         self.reason_combo.activated.connect(self._on_reason_chosen)
         form.addRow("Note", self.note_edit)
+        form.addRow(self.canned_label)
         form.addRow("Fail reason", self.reason_combo)
         buttons = QGridLayout()
         self.pass_button = self._button("Pass  (P)", "pass", lambda: self.choose("pass"))
@@ -126,6 +136,12 @@ class ResultPanel(QWidget):
             self.value_edit.setText(result.value or "" if result else "")
             self.value_check.setText("")
         self.note_edit.setText(result.note if result else "")
+        self.note_edit.set_canned_notes(step.notes)
+        self.note_edit.setPlaceholderText(f"{NOTE_HINT} · 1–{len(step.notes)}: canned notes"
+                                          if step.notes else NOTE_HINT)
+        self.canned_label.setText(" · ".join(f"<b>{number}</b>&nbsp;{html.escape(note)}"
+                                             for number, note in enumerate(step.notes, start=1)))
+        self.canned_label.setVisible(bool(step.notes))
         if step.value is not None and not self.value_edit.text() and prefill:
             self.value_edit.setText(prefill)  # typed in the no-match dialog: not asked twice
         index = self.reason_combo.findData(result.fail_reason if result and result.fail_reason else "")
