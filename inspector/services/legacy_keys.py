@@ -51,8 +51,11 @@ def vouch_legacy_key(trust: DeploymentKeys, actor: Actor, key: str | bytes, stat
         until = until if until.tzinfo else until.replace(tzinfo=UTC)
         entry = LegacyKey(deployment.prefix, kid, raw, station, until.astimezone(UTC).replace(microsecond=0))
         signed = Signed.make(entry.statement(), root)
-        session.add(LegacyKeyRecord(kid=kid, station=station, signed_until=entry.signed_until,
-                                    statement=signed.text, root_signature=b64url(signed.signature)))
+        # A row without the root's signature (an insider's) counts for nothing; the root's replaces it.
+        record = session.get(LegacyKeyRecord, kid) or LegacyKeyRecord(kid=kid)
+        record.station, record.signed_until = station, entry.signed_until
+        record.statement, record.root_signature = signed.text, b64url(signed.signature)
+        session.add(record)
         append_event(session, action="key.legacy_vouched", entity="signing_key", entity_id=kid,
                      actor_id=actor.user_id, station=ctx.station_name,
                      data={"station": station, "signed_until": entry.signed_until.isoformat()})

@@ -20,13 +20,13 @@ from inspector.security import keys, truststore
 from inspector.security.legacy import decode as decode_legacy
 from inspector.security.roles import Actor
 from inspector.security.statuslist import Void, make_status_file, parse_status_file
-from inspector.security.trustlist import Deployment, LegacyKey, Signed, parse_trust_file
+from inspector.security.trustlist import Deployment, LegacyKey, Signed, b64url, parse_trust_file
 from inspector.security.verification import INVALID, VALID, VOID, verify_code
 from inspector.services.legacy_keys import vouch_legacy_key
 from inspector.services.station import StationServices
 from inspector.services.status import export_status
 from inspector.services.verifying import verify_offline
-from inspector.storage.models import Certificate
+from inspector.storage.models import Certificate, LegacyKeyRecord
 from tests.certificates.test_deployment_trust import Cli
 from tests.certificates.test_payload import make_deployment
 from tests.certificates.test_service import ALL_PASS, _finish
@@ -125,6 +125,16 @@ def test_an_upgraded_station_vouches_for_its_old_key_and_a_verifier_elsewhere_ch
                         .values(id=1, serial="0100000001", payload=OLD_1))
     before = certs.verify(OLD_1)
     assert before.status == INVALID and "inspector keys legacy" in before.reason
+    # An insider with database access adds a legacy key row signed by the old key itself: not the root's.
+    with services.ctx.db.read() as session:
+        prefix = certs.trust.deployment(session).prefix
+    forged = LegacyKey(prefix, OLD_KEY.key_id, keys.raw_public_bytes(OLD_KEY.public_key), "bench-1",
+                       datetime(2030, 1, 1, tzinfo=UTC))
+    statement = Signed.make(forged.statement(), OLD_KEY)
+    with services.ctx.db.transaction() as session:
+        session.add(LegacyKeyRecord(kid=OLD_KEY.key_id, station="bench-1", signed_until=forged.signed_until,
+                                    statement=statement.text, root_signature=b64url(statement.signature)))
+    assert certs.verify(OLD_1).status == INVALID
 
     with pytest.raises(PermissionDenied, match="manage keys"):
         vouch_legacy_key(certs.trust, people["alex"], OLD_KEY.key_id)
