@@ -166,6 +166,9 @@ def build(ctx: ServiceContext, events: int) -> int:
         who = 2 + inspection % AUTHENTICATORS
         verdict = "fail" if inspection % 10 == 0 else "pass"
         writer.add("items", id=inspection, code=f"B{inspection:08d}", description="", created_at=at)
+        writer.event("item.created", "item", inspection, who,
+                     {"code": f"B{inspection:08d}", "style_code": None, "description": "",
+                      "declared_value": None}, at)
         writer.add("inspections", id=inspection, item_id=inspection, checklist_id="bench",
                    checklist_version=1, checklist_hash="h" * 64, brand="Bench", authenticator_id=who,
                    station_id=1,

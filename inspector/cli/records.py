@@ -21,6 +21,7 @@ def register(subparsers: Any) -> None:
     listing.add_argument("--status", choices=["open", "finished"])
     listing.add_argument("--limit", type=int)
     listing.add_argument("--json", action="store_true", help="print a JSON list")
+    add_login_arguments(listing)
     listing.set_defaults(func=_list_inspections)
     take_over = inspections_sub.add_parser(
         "take-over", help="a supervisor takes an open inspection over from its holder (audited)")
@@ -103,7 +104,13 @@ def _list_inspections(args: argparse.Namespace) -> int:
     from inspector.services.queries import list_inspections
 
     station = _open()
-    rows = list_inspections(station.ctx, verdict=args.verdict, status=args.status, limit=args.limit)
+    try:
+        # An authenticator lists their own inspections; a supervisor or admin every one.
+        with logged_in(station, args, Permission.INSPECT) as actor:
+            rows = list_inspections(station.ctx, actor, verdict=args.verdict, status=args.status,
+                                    limit=args.limit)
+    finally:
+        station.close()
     if args.json:
         json.dump([row.to_json() for row in rows], sys.stdout, indent=2)
         print()

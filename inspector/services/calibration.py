@@ -86,6 +86,12 @@ class CalibrationService:
                     raise NotFound(f"There is no item {code!r}; check the code, or mark it as a new item.")
                 item = Item(code=code, style_code=style_code, description=description)
                 session.add(item)
+                session.flush()
+                # The item is new: its event states it, so the replay explains the row.
+                append_event(session, action="item.created", entity="item", entity_id=item.id,
+                             actor_id=actor.user_id, station=self.ctx.station_name,
+                             data={"code": code, "style_code": style_code, "description": description,
+                                   "declared_value": None})
             previous, previous_since = item.calibration_verdict, as_utc(item.calibration_since)
             item.calibration_verdict = verdict.value
             item.calibration_since = start
@@ -134,9 +140,10 @@ class CalibrationService:
                          data={"code": item.code, "authenticator": user.id})
         return CalibrationItem(item.code, item.calibration_verdict, self._assigned(item.code))
 
-    def pending_for(self, user_id: int) -> list[str]:
-        """Item codes assigned to this authenticator that they have not inspected yet (for their station)."""
+    def pending_for(self, actor: Actor) -> list[str]:
+        """Item codes assigned to the logged-in user that they have not inspected yet (for their station)."""
         with self.ctx.db.read() as session:
+            user_id = self.ctx.authorize(session, actor, Permission.INSPECT).user_id
             events = session.execute(select(AuditEvent.entity_id, AuditEvent.data)
                                      .where(AuditEvent.action == "calibration.assigned")).all()
             mine = {int(eid) for eid, data in events if json.loads(data).get("authenticator") == user_id}

@@ -27,6 +27,12 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
+def session_token_digest(token_hash: str) -> str:
+    """What a `user.login` event says about its session's token: a digest of the stored digest (the
+    log reveals nothing the table does not; a token hash swapped in the table shows on replay)."""
+    return hashlib.sha256(token_hash.encode("ascii")).hexdigest()
+
+
 def _aware(moment: datetime) -> datetime:
     # SQLite hands back naive datetimes for timezone-aware columns; they were stored as UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

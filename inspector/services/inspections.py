@@ -23,7 +23,7 @@ from inspector.domain.verdict import (
 )
 from inspector.errors import BadInput, InvalidState, NotFound, PermissionDenied
 from inspector.security.roles import Actor, Permission
-from inspector.services import records
+from inspector.services import read_access, records
 from inspector.services.context import ServiceContext
 from inspector.services.views import (
     InspectionDetail,
@@ -87,9 +87,13 @@ class InspectionService:
                 session.flush()
                 append_event(session, action="item.created", entity="item", entity_id=item.id,
                              actor_id=actor_now.user_id, station=self.ctx.station_name,
-                             data={"code": item.code, "style_code": item.style_code})
+                             data={"code": item.code, "style_code": item.style_code,
+                                   "description": item.description, "declared_value": item.declared_value})
             elif style_code and not item.style_code:
                 item.style_code = style_code
+                append_event(session, action="item.style_code_set", entity="item", entity_id=item.id,
+                             actor_id=actor_now.user_id, station=self.ctx.station_name,
+                             data={"code": item.code, "style_code": style_code})
             unfinished = session.scalar(
                 select(Inspection).where(Inspection.item_id == item.id, Inspection.status == "open")
                 .order_by(Inspection.id.desc()).limit(1)
@@ -141,11 +145,13 @@ class InspectionService:
             f"No checklist matches item {item.code}; scan its style code or choose a checklist."
         )
 
-    def unfinished(self, actor: Actor | None = None) -> list[InspectionView]:
-        """Open inspections at this station (or of this user): what a restart offers to resume."""
+    def unfinished(self, actor: Actor) -> list[InspectionView]:
+        """Open inspections a restart offers to resume: the user's own, or every one for a supervisor
+        (who may take one over)."""
         with self.ctx.db.read() as session:
+            actor = self.ctx.authorize(session, actor, Permission.INSPECT)
             query = select(Inspection).where(Inspection.status == "open")
-            if actor is not None:
+            if not read_access.sees_every_inspection(actor):
                 query = query.where(Inspection.authenticator_id == actor.user_id)
             rows = session.scalars(query.order_by(Inspection.started_at.desc())).all()
             return [records.inspection_view(session, self.ctx, row) for row in rows]
@@ -216,7 +222,11 @@ class InspectionService:
                                "reason": reason.strip()[:500]})
             return view
 
-    def photo_bytes(self, sha256: str) -> bytes:
+    def photo_bytes(self, actor: Actor, sha256: str) -> bytes:
+        """A stored photo, for someone who may see an inspection it belongs to."""
+        with self.ctx.db.read() as session:
+            actor = self.ctx.authorize(session, actor, Permission.INSPECT)
+            read_access.check_may_see_photo(session, sha256, actor)
         return self.ctx.photos.read(sha256)
 
     # --- results --------------------------------------------------------------------------
@@ -275,10 +285,11 @@ class InspectionService:
                                "value": value, "value_problems": list(problems)})
             return records.result_view(result)
 
-    def check_value(self, inspection_id: int, step_id: str, value: str) -> tuple[list[str], list[str]]:
+    def check_value(self, actor: Actor, inspection_id: int, step_id: str,
+                    value: str) -> tuple[list[str], list[str]]:
         """What the brand data says about a value before it is recorded: (facts, problems)."""
         with self.ctx.db.read() as session:
-            inspection = self._inspection(session, inspection_id)
+            inspection = self._visible_inspection(session, inspection_id, actor)
             checklist = self.ctx.checklist_by_hash(session, inspection.checklist_hash)
             step = self._step(session, inspection, step_id, checklist)
             others = records.latest_values(session, inspection.id)
@@ -290,8 +301,8 @@ class InspectionService:
         if not note.strip():
             raise BadInput("Say what a second opinion should look at.")
         with self.ctx.db.transaction() as session:
+            inspection = self._visible_inspection(session, inspection_id, actor)
             actor = self.ctx.authorize(session, actor, Permission.INSPECT)
-            inspection = self._inspection(session, inspection_id)
             inspection.second_opinion = True
             append_event(session, action="inspection.second_opinion_requested",
                          entity="inspection", entity_id=inspection.id, actor_id=actor.user_id,
@@ -300,9 +311,9 @@ class InspectionService:
 
     # --- finishing ------------------------------------------------------------------------
 
-    def propose(self, inspection_id: int) -> ProposedVerdict:
+    def propose(self, actor: Actor, inspection_id: int) -> ProposedVerdict:
         with self.ctx.db.read() as session:
-            inspection = self._inspection(session, inspection_id)
+            inspection = self._visible_inspection(session, inspection_id, actor)
             return self._propose(session, inspection)
 
     def _propose(self, session: Session, inspection: Inspection) -> ProposedVerdict:
@@ -348,16 +359,19 @@ class InspectionService:
 
     # --- reading --------------------------------------------------------------------------
 
-    def get(self, inspection_id: int) -> InspectionView:
+    def get(self, actor: Actor, inspection_id: int) -> InspectionView:
         with self.ctx.db.read() as session:
-            return records.inspection_view(session, self.ctx, self._inspection(session, inspection_id))
+            inspection = self._visible_inspection(session, inspection_id, actor)
+            return records.inspection_view(session, self.ctx, inspection)
 
-    def detail(self, inspection_id: int) -> InspectionDetail:
+    def detail(self, actor: Actor, inspection_id: int) -> InspectionDetail:
         with self.ctx.db.read() as session:
-            return records.inspection_detail(session, self.ctx, self._inspection(session, inspection_id))
+            inspection = self._visible_inspection(session, inspection_id, actor)
+            return records.inspection_detail(session, self.ctx, inspection)
 
-    def item(self, code: str) -> ItemView | None:
+    def item(self, actor: Actor, code: str) -> ItemView | None:
         with self.ctx.db.read() as session:
+            self.ctx.authorize(session, actor, Permission.INSPECT)
             item = session.scalar(select(Item).where(Item.code == code.strip()))
             return records.item_view(item) if item else None
 
@@ -367,6 +381,13 @@ class InspectionService:
         inspection = session.get(Inspection, inspection_id)
         if inspection is None:
             raise NotFound(f"There is no inspection {inspection_id}.")
+        return inspection
+
+    def _visible_inspection(self, session: Session, inspection_id: int, actor: Actor) -> Inspection:
+        """The inspection, if the logged-in `actor` may see it (services/read_access.py)."""
+        actor = self.ctx.authorize(session, actor, Permission.INSPECT)
+        inspection = self._inspection(session, inspection_id)
+        read_access.check_may_see(session, inspection, actor)
         return inspection
 
     def _open_inspection(self, session: Session, inspection_id: int) -> Inspection:

@@ -1,4 +1,4 @@
-"""Read-only lists of inspections for the command line and the screens."""
+"""Read-only lists of inspections for the command line and the screens (as the logged-in user sees them)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from sqlalchemy import select
 
 from inspector.domain.verdict import Verdict
 from inspector.errors import BadInput
+from inspector.security.roles import Actor, Permission
+from inspector.services import read_access
 from inspector.services.context import ServiceContext
 from inspector.services.records import as_utc, now
 from inspector.services.views import InspectionSummary
@@ -14,6 +16,7 @@ from inspector.storage.models import Certificate, Inspection, Item, Station, Use
 
 def list_inspections(
     ctx: ServiceContext,
+    actor: Actor,
     *,
     verdict: str | None = None,
     status: str | None = None,
@@ -36,6 +39,10 @@ def list_inspections(
     if limit:
         query = query.limit(limit)
     with ctx.db.read() as session:
+        actor = ctx.authorize(session, actor, Permission.INSPECT)
+        if not read_access.sees_every_inspection(actor):
+            # An authenticator lists the inspections they hold or held (read_access.py).
+            query = query.where(Inspection.authenticator_id == actor.user_id)
         rows = session.execute(query).all()
         ids = [row[0].id for row in rows]
         serials: dict[int, str] = {}

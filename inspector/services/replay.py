@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspector.services import replay_tables
 from inspector.storage.audit import EventRow
 from inspector.storage.models import Certificate, Inspection, Photo, Review, StepResult, User
 
@@ -29,7 +30,7 @@ class _Expected:
     inspections: dict[int, dict[str, Any]] = field(default_factory=dict)
     results: dict[int, list[tuple[int, tuple[Any, ...]]]] = field(default_factory=lambda: defaultdict(list))
     photos: dict[int, tuple[int, int, str, str]] = field(default_factory=dict)
-    reviews: dict[int, tuple[int, int, str, str]] = field(default_factory=dict)
+    reviews: dict[int, dict[str, Any]] = field(default_factory=dict)
     certificates: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
@@ -38,13 +39,20 @@ class Replay:
 
     def __init__(self) -> None:
         self.expected = _Expected()
+        self.more = replay_tables.Expected()
 
     def feed(self, event: EventRow) -> None:
         handler = _HANDLERS.get(event.action)
         if handler is None and event.entity == "user":
             handler = _user_changed
+        more = replay_tables.HANDLERS.get(event.action)
+        if handler is None and more is None:
+            return
+        data = json.loads(event.data) if event.data else {}
         if handler is not None:
-            handler(self.expected, event, json.loads(event.data) if event.data else {})
+            handler(self.expected, event, data)
+        if more is not None:
+            more(self.more, event, data)
 
     def compare(self, session: Session, limit: int = 20) -> tuple[list[str], int]:
         """Up to `limit` differences (the first is the first record the log does not explain) and
@@ -53,8 +61,9 @@ class Replay:
         compared = 0
         for check in (_check_users, _check_inspections, _check_results, _check_photos, _check_reviews,
                       _check_certificates):
-            count = check(self.expected, session, problems)
-            compared += count
+            compared += check(self.expected, session, problems)
+        for more in replay_tables.CHECKS:
+            compared += more(self.more, session, problems)
         return problems[:limit], compared
 
 
@@ -108,10 +117,14 @@ def _reviewed(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
     if inspection is not None and e.action == "review.overturn":
         inspection.update(verdict=d.get("to"), seq=e.seq)
     if isinstance(d.get("review"), int):
-        decision = e.action.removeprefix("review.")
         # A review row holds the reviewer's own verdict; a blind or panel review's event names it
-        # apart from the inspection's verdict after it ("to").
-        exp.reviews[d["review"]] = (e.seq, iid, decision, str(d.get("reviewer_verdict", d.get("to"))))
+        # apart from the inspection's verdict after it ("to"). Older events did not state the rest.
+        review = {"seq": e.seq, "inspection": iid, "decision": e.action.removeprefix("review."),
+                  "verdict": str(d.get("reviewer_verdict", d.get("to")))}
+        if "reviewer" in d:
+            review.update(reviewer=d["reviewer"], previous_verdict=d.get("from"), blind=bool(d.get("blind")),
+                          stage="panel" if d.get("stage") == "panel" else "review")
+        exp.reviews[d["review"]] = review
 
 
 def _appeal_decided(exp: _Expected, e: EventRow, d: dict[str, Any]) -> None:
@@ -276,18 +289,28 @@ def _check_photos(exp: _Expected, session: Session, problems: list[str]) -> int:
     return len(rows)
 
 
+REVIEW_FIELDS = ("inspection", "decision", "verdict", "reviewer", "previous_verdict", "blind", "stage")
+
+
 def _check_reviews(exp: _Expected, session: Session, problems: list[str]) -> int:
-    rows = session.execute(select(Review.id, Review.inspection_id, Review.decision, Review.verdict)
+    """Review rows, panel rows (stage `panel`) among them: who, what, blind or not."""
+    rows = session.execute(select(Review.id, Review.inspection_id, Review.decision, Review.verdict,
+                                  Review.reviewer_id, Review.previous_verdict, Review.blind, Review.stage)
                            .order_by(Review.id)).all()
-    for rid, iid, decision, verdict in rows:
+    for rid, *columns in rows:
         want = exp.reviews.pop(rid, None)
         if want is None:
-            problems.append(_missing_from_log("review", f"{rid} (inspection {iid})"))
-        elif (iid, decision, verdict) != want[1:]:
-            problems.append(f"review {rid}: is {decision} to {verdict} of inspection {iid}, the log says "
-                            f"{want[2]} to {want[3]} of inspection {want[1]} (event #{want[0]})")
-    problems += [f"review {rid} (inspection {w[1]}): in the log (event #{w[0]}) but not in the table"
-                 for rid, w in exp.reviews.items()]
+            problems.append(_missing_from_log("review", f"{rid} (inspection {columns[0]})"))
+            continue
+        have = dict(zip(REVIEW_FIELDS, columns, strict=True))
+        have["blind"] = bool(have["blind"])
+        for name in REVIEW_FIELDS:
+            if name in want and have[name] != want[name]:
+                problems.append(f"review {rid} (inspection {have['inspection']}): {name} is {have[name]}, "
+                                f"the log says {want[name]} (event #{want['seq']})")
+                break
+    problems += [f"review {rid} (inspection {w['inspection']}): in the log (event #{w['seq']}) but not in "
+                 "the table" for rid, w in exp.reviews.items()]
     return len(rows)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from inspector.config import Settings
 from inspector.services.appeals import AppealService
 from inspector.services.calibration import CalibrationService
 from inspector.services.certificates import CertificateService
-from inspector.services.checkpoint_schedule import checkpoint_after_certificates
+from inspector.services.checkpoint_schedule import CheckpointWriter, checkpoint_after_certificates
 from inspector.services.comparisons import ComparisonService
 from inspector.services.context import ServiceContext, open_context
 from inspector.services.inspections import InspectionService
@@ -32,8 +32,11 @@ class StationServices:
     appeals: AppealService
     reading: LabelReadingService
     references: ReferenceLibraryService
+    checkpoints: CheckpointWriter | None = field(default=None, repr=False)
 
     def close(self) -> None:
+        if self.checkpoints is not None:  # a certificate's checkpoint still being signed
+            self.checkpoints.wait()
         self.ctx.db.dispose()
 
 
@@ -42,7 +45,7 @@ def open_station(settings: Settings | None = None) -> StationServices:
     certificates = CertificateService(ctx)
     # A pass issues its certificate, and an overturn voids it, in the same transaction as the verdict.
     ctx.finish_hooks.append(certificates.on_finished)
-    checkpoint_after_certificates(ctx)
+    checkpoints = checkpoint_after_certificates(ctx)
     certificates.join_deployment()
     # Calibration scores the authenticator's own verdict, whatever reviews make of it later.
     ctx.finish_hooks.append(keep_first_verdict)
@@ -63,4 +66,5 @@ def open_station(settings: Settings | None = None) -> StationServices:
         appeals=AppealService(ctx, pass_hooks=[certificates.issue]),
         reading=LabelReadingService(ctx, inspections),
         references=ReferenceLibraryService(ctx),
+        checkpoints=checkpoints,
     )

@@ -23,7 +23,7 @@ from inspector.services import identity
 from inspector.services.context import ServiceContext
 from inspector.services.views import UserView
 from inspector.storage.audit import append_event
-from inspector.storage.models import User
+from inspector.storage.models import LoginSession, User
 
 LOGIN_FAILED = "Unknown user or wrong PIN."
 DEMO_BADGE = "B-1001"
@@ -193,7 +193,12 @@ class UserService:
         user.failed_pins = 0
         user.locked_until = None
         actor, session_id = identity.open_session(session, user, self.ctx.station_name, now)
-        self._event(session, "user.login", user, user.id, session=session_id)
+        opened = session.get(LoginSession, session_id)  # in the session already: no query
+        assert opened is not None
+        # What the replay checks the session row against (services/replay_tables.py).
+        self._event(session, "user.login", user, user.id, session=session_id,
+                    expires_at=opened.expires_at.isoformat(),
+                    token=identity.session_token_digest(opened.token_hash))
         return _Attempt(actor)
 
     def logout(self, actor: Actor) -> None:

@@ -201,7 +201,7 @@ class Comparison(Base):
     score: Mapped[float] = mapped_column(Float)
     regions: Mapped[str] = mapped_column(Text, default="[]")
     homography: Mapped[str | None] = mapped_column(Text)
-    heatmap_sha256: Mapped[str | None] = mapped_column(String(64))
+    heatmap_sha256: Mapped[str | None] = mapped_column(String(64), index=True)  # migration 0014
     elapsed_ms: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -3,7 +3,7 @@
 Every database read and write and every disk or image job the window starts goes through here, so
 the GUI thread never waits on the database or the disk. The shape is Anki's QueryOp:
 
-    QueryOp(parent=self, op=lambda: services.inspections.detail(inspection_id),
+    QueryOp(parent=self, op=lambda: services.inspections.detail(actor, inspection_id),
             success=self._show).failure(self._say).run_in_background()
 
 or the plain function underneath it:

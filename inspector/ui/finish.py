@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector.domain.verdict import ProposedVerdict
 from inspector.security.roles import Actor
 from inspector.services.station import StationServices
 from inspector.services.views import InspectionDetail, InspectionView
@@ -103,7 +104,7 @@ class FinishPage(QWidget):
                 self.banner.show_message(*message)
             self.shown.emit(inspection_id)
 
-        run_in_background(lambda: inspections.detail(inspection_id), on_result=show,
+        run_in_background(lambda: inspections.detail(actor, inspection_id), on_result=show,
                           on_error=lambda exc: self.banner.show_message(message_for(exc), "error"))
 
     def show_detail(self, actor: Actor, detail: InspectionDetail) -> None:
@@ -120,7 +121,7 @@ class FinishPage(QWidget):
         assert self.detail is not None
         detail, inspection = self.detail, self.detail.inspection
         self.heading.setText(f"Summary · {inspection.item.code} · {inspection.brand} {inspection.model}")
-        proposal = detail.proposal or self._services.inspections.propose(inspection.id)
+        proposal = detail.proposal or self._proposal(inspection.id)
         verdict = inspection.verdict or str(proposal.verdict)
         colour, word, meaning = VERDICT_LOOK[verdict]
         state = "Recorded verdict" if inspection.finished else "Proposed verdict"
@@ -172,9 +173,15 @@ class FinishPage(QWidget):
         self.second_opinion_button.setVisible(not finished and not inspection.second_opinion)
         self.next_button.setVisible(finished)
 
+    def _proposal(self, inspection_id: int) -> ProposedVerdict:
+        assert self.actor is not None
+        return self._services.inspections.propose(self.actor, inspection_id)
+
     def _load_thumbnails(self, missing: list[str]) -> None:
         """Thumbnails the summary has not shown yet, made off the GUI thread, then put in place."""
-        read = cached_photo_reader(self._services)
+        if self.actor is None:
+            return
+        read = cached_photo_reader(self._services, self.actor)
 
         def make() -> dict[str, QImage]:
             return {sha256: thumbnail_image(read(sha256), 192) for sha256 in missing}
@@ -198,7 +205,7 @@ class FinishPage(QWidget):
                 or self._confirming:
             return
         actor, inspection_id = self.actor, self.detail.inspection.id
-        expected = (self.detail.proposal or self._services.inspections.propose(inspection_id)).verdict
+        expected = (self.detail.proposal or self._proposal(inspection_id)).verdict
         unchecked = [step.title for step in self.detail.checklist.steps if step.id not in self.detail.results]
         if unchecked and self._unchecked_named != inspection_id:
             # Confirming with steps never looked at takes a second, informed press.
@@ -215,7 +222,7 @@ class FinishPage(QWidget):
 
         def finish() -> tuple[InspectionView, InspectionDetail]:
             view = inspections.finish(actor, inspection_id, expected=expected)
-            return view, inspections.detail(inspection_id)
+            return view, inspections.detail(actor, inspection_id)
 
         run_in_background(finish, on_result=lambda made: self._on_confirmed(actor, *made),
                           on_error=lambda exc: self._on_refused(actor, inspection_id, exc))

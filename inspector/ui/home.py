@@ -83,8 +83,10 @@ class HomePage(QWidget):
         services = self._services
 
         def read() -> tuple[list[InspectionView], list[str], bool]:
-            assigned = CalibrationService(services.ctx).pending_for(actor.user_id) if actor else []
-            return services.inspections.unfinished(), list(assigned), services.users.is_demo_station()
+            if actor is None:  # nobody logged in: nothing to offer
+                return [], [], services.users.is_demo_station()
+            assigned = CalibrationService(services.ctx).pending_for(actor)
+            return services.inspections.unfinished(actor), list(assigned), services.users.is_demo_station()
 
         run_in_background(read, on_result=lambda lists: self._fill(*lists),
                           on_error=lambda exc: self.banner.show_message(message_for(exc), "error"))

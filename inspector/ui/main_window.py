@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
         def start() -> tuple[int, bool, InspectionDetail]:
             started = inspections.start_or_resume(actor, code, style_code=style_code or None,
                                                   checklist_id=checklist_id)
-            return started.inspection.id, started.resumed, inspections.detail(started.inspection.id)
+            return started.inspection.id, started.resumed, inspections.detail(actor, started.inspection.id)
 
         def refused(exc: BaseException) -> None:
             if isinstance(exc, NeedsChecklist) and checklist_id is None:
@@ -262,7 +262,7 @@ class MainWindow(QMainWindow):
         if self.actor is None:
             return
         actor, inspections = self.actor, self.services.inspections
-        QueryOp(parent=self, op=lambda: inspections.detail(inspection_id),
+        QueryOp(parent=self, op=lambda: inspections.detail(actor, inspection_id),
                 success=lambda detail: self._open(actor, inspection_id, True, detail)) \
             .failure(self._say).run_in_background()
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from inspector.errors import InspectorError
 
 if TYPE_CHECKING:
+    from inspector.security.roles import Actor
     from inspector.services.station import StationServices
 
 
@@ -97,14 +98,15 @@ def qimage_from_array(image: np.ndarray) -> QImage:
     return QImage(array.data, width, height, array.strides[0], QImage.Format.Format_BGR888).copy()
 
 
-def cached_photo_reader(services: StationServices) -> Callable[[str], bytes]:
-    """sha256 -> the photo's cached thumbnail (left by its comparison), else the photo itself.
+def cached_photo_reader(services: StationServices, actor: Actor) -> Callable[[str], bytes]:
+    """sha256 -> the photo's cached thumbnail (left by its comparison), else the photo itself, which
+    the service gives only to someone who may see it (`actor`'s session is checked).
 
     For thumbnails only: a few KB instead of a 12 MP JPEG to read and decode."""
     photos, inspections = services.ctx.photos, services.inspections
 
     def read(sha256: str) -> bytes:
-        return photos.read_thumbnail(sha256) or inspections.photo_bytes(sha256)
+        return photos.read_thumbnail(sha256) or inspections.photo_bytes(actor, sha256)
 
     return read
 

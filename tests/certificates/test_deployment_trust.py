@@ -110,7 +110,7 @@ def test_two_stations_one_deployment_a_verifier_voids_rotation_and_revocation(
     at_2 = _finish(bench2, alex_2, photo_bytes, "ITEM-B", ALL_PASS)
     with pytest.raises(InvalidState, match="waiting for an admin's approval"):
         bench2.certificates.tag(at_2, "2x1in")
-    assert bench2.inspections.get(at_2).verdict == "pass"
+    assert bench2.inspections.get(alex_2, at_2).verdict == "pass"
     kid2 = _pending(bench2)
     code, out = cli.at(bench1.ctx.settings).run("keys", "approve", kid2, "--as", "Alex", "--pin", "1234")
     assert code != 0 and "manage keys" in out and "\n" not in out.strip()

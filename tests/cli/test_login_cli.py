@@ -19,7 +19,7 @@ ALEX = ["--as", "B-1001", "--pin", "1234"]
 
 def _passed(capsys: pytest.CaptureFixture[str]) -> int:
     capsys.readouterr()
-    assert main(["inspections", "list", "--verdict", "pass", "--json"]) == 0
+    assert main(["inspections", "list", "--verdict", "pass", "--json", *SUPERVISOR]) == 0
     return int(json.loads(capsys.readouterr().out)[0]["id"])
 
 

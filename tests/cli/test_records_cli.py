@@ -16,6 +16,8 @@ from inspector.config import load_settings
 from tests.helpers.insider import drop_sqlite_triggers
 from tests.services.conftest import CHECKLIST, make_reference
 
+SUPERVISOR = ["--as", "B-2001", "--pin", "3456"]
+
 
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -49,17 +51,24 @@ def _db_path() -> str:
 
 def test_inspections_list_json_contract(demo_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     capsys.readouterr()
-    assert main(["inspections", "list", "--json"]) == 0
+    assert main(["inspections", "list", "--json", *SUPERVISOR]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 8
     for row in rows:
         assert {"id", "item", "checklist", "verdict", "serial", "finished_at"} <= set(row)
         assert row["checklist"] == "test-runner"
         assert row["verdict"] in ("pass", "fail", "inconclusive")
-    assert main(["inspections", "list", "--verdict", "fail", "--json"]) == 0
+    assert main(["inspections", "list", "--verdict", "fail", "--json", *SUPERVISOR]) == 0
     fails = json.loads(capsys.readouterr().out)
     assert fails and all(row["verdict"] == "fail" for row in fails)
     assert len(fails) < len(rows)
+    # An authenticator lists only the inspections they hold; nobody lists without a login.
+    assert main(["inspections", "list", "--json", "--as", "B-1001", "--pin", "1234"]) == 0
+    own = json.loads(capsys.readouterr().out)
+    assert {row["authenticator"] for row in own} == {"Alex Authenticator"}
+    assert 0 < len(own) < len(rows)
+    with pytest.raises(SystemExit):
+        main(["inspections", "list", "--json"])
 
 
 def test_audit_verify_passes_after_demo(demo_home: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -125,7 +134,12 @@ def test_audit_checkpoint_and_verify_against_it(demo_home: Path, tmp_path: Path,
 
 
 def test_the_station_checkpoints_every_certificate(demo_home: Path) -> None:
-    """The demo passed items and issued certificates: each left a signed checkpoint in the folder."""
+    """The demo passed items and issued certificates: the command exited only once a checkpoint signed
+    after the last certificate was in the folder (certificates committed together may share one)."""
     folder = load_settings().checkpoints_path
     files = sorted(folder.glob("cp-*.txt"))
-    assert len(files) >= 2 and (folder / "latest.txt").read_text() == files[-1].read_text()
+    assert files and (folder / "latest.txt").read_text() == files[-1].read_text()
+    with sqlite3.connect(_db_path()) as raw:
+        last_certificate = raw.execute(
+            "SELECT max(seq) FROM audit_events WHERE action = 'certificate.issued'").fetchone()[0]
+    assert last_certificate and int(files[-1].read_text().splitlines()[1]) >= last_certificate

@@ -108,10 +108,10 @@ def test_calibration_items_are_assigned_and_scored(
     assigned = calibration.assign(morgan, "CAL-1", "alex")
     calibration.assign(morgan, "CAL-2", "Alex")
     assert assigned.assigned_to == ("Alex",)
-    assert calibration.pending_for(alex.user_id) == ["CAL-1", "CAL-2"]
+    assert calibration.pending_for(alex) == ["CAL-1", "CAL-2"]
     finished("CAL-1")  # right
     finished("CAL-2")  # wrong: it is a known fake
-    assert calibration.pending_for(alex.user_id) == []
+    assert calibration.pending_for(alex) == []
     [score] = calibration.scores(morgan)
     assert (score.authenticator, score.inspected, score.correct, score.accuracy) == ("Alex", 2, 1, 0.5)
     with pytest.raises(PermissionDenied):

@@ -187,7 +187,7 @@ def test_a_blind_review_shows_no_trace_of_the_first_verdict_outcome_or_note(
     qtbot.mouseClick(desk.integrity_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: desk.last_integrity is not None, timeout=20_000)
     assert desk.last_integrity.ok and "Everything checks out" in desk.integrity_label.text()
-    sha = services.inspections.detail(inspection_id).photos["box-label"][0].sha256
+    sha = services.inspections.detail(window.actor, inspection_id).photos["box-label"][0].sha256
     services.ctx.photos.path_for(sha).write_bytes(b"altered")
     desk.last_integrity = None
     desk.integrity_button.click()

@@ -150,7 +150,8 @@ def test_malformed_checklist_through_the_cli_is_one_line(test_settings: Settings
     env = {**os.environ, "INSPECTOR_HOME": str(test_settings.home),
            "INSPECTOR_CHECKLISTS_DIR": str(test_settings.checklists_dir),
            "INSPECTOR_ASSETS_DIR": str(test_settings.assets_dir)}
-    result = subprocess.run([sys.executable, "-m", "inspector.cli.main", "inspections", "list"],
+    result = subprocess.run([sys.executable, "-m", "inspector.cli.main", "inspections", "list",
+                             "--as", "B-1", "--pin", "1234"],
                             cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2, result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "broken.yaml" in result.stderr

@@ -134,13 +134,13 @@ def test_backend_killed_inside_the_transaction(
     assert fired
     _one_sentence(lost.value)
     assert _counts(station) == before  # rolled back whole: no row without its audit event
-    assert inspections.get(inspection_id).status == "open"
+    assert inspections.get(alex, inspection_id).status == "open"
     actions[call]()
     actions[call]() if call != "finish" else None
     after = _counts(station)
     assert after[:2] == (before[0] + (call == "add_photo"), before[1] + (call == "record_step"))
     if call == "finish":
-        assert inspections.get(inspection_id).status == "finished"
+        assert inspections.get(alex, inspection_id).status == "finished"
     assert verify_integrity(station.ctx).ok
 
 
@@ -149,7 +149,8 @@ def test_cli_with_the_database_down_says_one_line(tmp_path: Path) -> None:
         env = {"INSPECTOR_HOME": str(tmp_path),
                "INSPECTOR_DATABASE_URL": f"postgresql+psycopg://nobody@127.0.0.1:{port}/gone",
                "PATH": "/usr/bin:/bin"}
-        result = subprocess.run([sys.executable, "-m", "inspector.cli.main", "inspections", "list"],
+        result = subprocess.run([sys.executable, "-m", "inspector.cli.main", "inspections", "list",
+                                     "--as", "B-1", "--pin", "1234"],
                                 cwd=REPO, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()

@@ -72,7 +72,7 @@ def test_a_counterfeit_size_tag_is_flagged_from_photos_alone(bench) -> None:
     assert fake.problems and all(p.startswith("Size tag inside the collar:") for p in fake.problems)
     # Confirming records the country only; the flagged code waits for the authenticator.
     assert [r.step_id for r in station.reading.confirm(alex, fake)] == ["country"]
-    assert "size-tag" not in station.inspections.detail(inspection_id).results
+    assert "size-tag" not in station.inspections.detail(alex, inspection_id).results
 
 
 def test_a_genuine_size_tag_agrees_and_a_retried_confirm_records_once(bench) -> None:

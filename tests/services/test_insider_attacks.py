@@ -31,7 +31,14 @@ from inspector.config import Settings, load_settings
 from inspector.errors import PermissionDenied
 from inspector.security.keys import SigningKey
 from inspector.security.roles import Actor, Role
-from inspector.services import checkpoint_note, checkpoints, evidence_proofs, signing
+from inspector.services import (
+    checkpoint_note,
+    checkpoints,
+    evidence_proofs,
+    review_claims,
+    review_queue,
+    signing,
+)
 from inspector.services.evidence import build_bundle, verify_bundle
 from inspector.services.integrity import IntegrityReport, verify_integrity
 from inspector.services.station import StationServices, open_station
@@ -119,7 +126,7 @@ def template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     people = {"admin": admin, "alex": users.login("B-1", "1234"), "morgan": users.login("B-2", "3456")}
     alex = people["alex"]
     passed = _run(station, alex, photo_bytes, "ITEM-P", ALL_PASS)
-    for added in station.inspections.detail(passed).photos["box-label"]:
+    for added in station.inspections.detail(alex, passed).photos["box-label"]:
         station.comparisons.compare_photo(alex, added.id)
     station.inspections.finish(alex, passed, expected="pass")
     failed = _run(station, alex, _other_photo(), "ITEM-F", {**ALL_PASS, "box-label": "fail"})
@@ -127,6 +134,11 @@ def template(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     overturned = _run(station, alex, photo_bytes, "ITEM-O", ALL_PASS)
     station.inspections.finish(alex, overturned, expected="pass")
     station.reviews.overturn(people["morgan"], overturned, "fail", "the logo is wrong")
+    # The desk's working records: a claim, a seller's appeal, the sample rate; and an ended login.
+    review_claims.claim(station.ctx, people["morgan"], failed)
+    station.appeals.open(people["morgan"], failed, "the seller says it is genuine")
+    review_queue.set_sample_rate(station.ctx, admin, 0.0)  # no blind samples among these few
+    users.logout(users.login("B-9", "9999"))
     checkpoints.write_checkpoint(station.ctx, root / "home" / "held-elsewhere.txt")
     station.close()
     return _Template(request.param, root, settings.database_url, people, (passed, failed, overturned))
@@ -277,6 +289,7 @@ def test_a_forged_review_overturn_is_caught(world: World) -> None:
                                    "'pass', 'fail', 'looks fine', false, CURRENT_TIMESTAMP) RETURNING id"),
                               {"i": world.failed, "r": morgan}).scalar_one()
         conn.execute(text("UPDATE inspections SET verdict = 'pass' WHERE id = :i"), {"i": world.failed})
+        conn.execute(text("DELETE FROM review_claims WHERE inspection_id = :i"), {"i": world.failed})
         forge_event(conn, action="review.overturn", entity="inspection", entity_id=world.failed,
                     actor_id=morgan, data={"review": review, "from": "fail", "to": "pass",
                                            "reason": "looks fine", "blind": False, "second_opinion": False},
@@ -322,7 +335,7 @@ def test_un_voiding_a_certificate(world: World) -> None:
 
 
 def test_deleting_a_photo_row(world: World) -> None:
-    photo = world.station.inspections.detail(world.passed).photos["size-tag"][0].id
+    photo = world.station.inspections.detail(world.people["morgan"], world.passed).photos["size-tag"][0].id
 
     def attack(conn: Connection) -> None:
         conn.execute(text("DELETE FROM comparisons WHERE photo_id = :p"), {"p": photo})
@@ -334,7 +347,7 @@ def test_deleting_a_photo_row(world: World) -> None:
 
 
 def test_pointing_a_photo_row_at_another_stored_file(world: World) -> None:
-    photo = world.station.inspections.detail(world.passed).photos["box-label"][0]
+    photo = world.station.inspections.detail(world.people["morgan"], world.passed).photos["box-label"][0]
     world.attack(lambda c: c.execute(text("UPDATE photos SET sha256 = :s WHERE id = :p"),
                                      {"s": world.other_photo, "p": photo.id}))
     out = _text(world.verify())
@@ -345,7 +358,7 @@ def test_pointing_a_photo_row_at_another_stored_file(world: World) -> None:
 def test_replacing_cached_thumbnails(world: World) -> None:
     if world.backend != "sqlite":
         pytest.skip("the thumbnail cache lives in the photo folder, not the database")
-    photo = world.station.inspections.detail(world.passed).photos["box-label"][0]
+    photo = world.station.inspections.detail(world.people["morgan"], world.passed).photos["box-label"][0]
     store = world.ctx.photos
     genuine = store.read_thumbnail(photo.sha256)
     assert genuine is not None, "the comparison caches the thumbnail"
@@ -382,7 +395,7 @@ def test_an_evidence_bundle_proves_its_events_and_photos_offline(world: World) -
 def test_a_bundle_of_a_photo_row_pointed_at_another_file_does_not_verify(world: World) -> None:
     if world.backend != "sqlite":
         pytest.skip("bundles are checked offline: one backend is enough")
-    photo = world.station.inspections.detail(world.passed).photos["box-label"][0]
+    photo = world.station.inspections.detail(world.people["morgan"], world.passed).photos["box-label"][0]
     world.attack(lambda c: c.execute(text("UPDATE photos SET sha256 = :s WHERE id = :p"),
                                      {"s": world.other_photo, "p": photo.id}))
     check = verify_bundle(build_bundle(world.ctx, world.people["morgan"], world.passed),
@@ -422,3 +435,63 @@ def test_a_take_over_is_explained_and_a_changed_holder_is_named(world: World) ->
     out = _text(world.verify())
     assert (f"inspection {open_id}: authenticator is user {alex.user_id}, the log says user "
             f"{morgan.user_id}") in out
+
+
+def test_working_records_changed_in_the_tables_are_named(world: World) -> None:
+    """Claims, appeals, review (panel) rows, comparisons, items, desk settings and login sessions are
+    replayed too: each row changed, added or removed without an event is named."""
+    ids = {"passed": world.passed, "failed": world.failed, "overturned": world.overturned}
+
+    def attack(conn: Connection) -> dict[str, int]:
+        one = lambda sql: conn.execute(text(sql), ids).scalar_one()  # noqa: E731
+        found = {"alex": world.people["alex"].user_id, "admin": world.people["admin"].user_id,
+                 "comparison": one("SELECT min(id) FROM comparisons"),
+                 "review": one("SELECT id FROM reviews WHERE inspection_id = :overturned"),
+                 "appeal": one("SELECT id FROM appeals WHERE inspection_id = :failed"),
+                 "item": one("SELECT item_id FROM inspections WHERE id = :passed"),
+                 "ended": one("SELECT max(id) FROM login_sessions WHERE ended_at IS NOT NULL")}
+        found["photo"] = one(f"SELECT photo_id FROM comparisons WHERE id = {found['comparison']}")
+        conn.execute(text("UPDATE review_claims SET reviewer_id = :u"), {"u": found["alex"]})
+        conn.execute(text("UPDATE appeals SET status = 'reversed' WHERE id = :a"), {"a": found["appeal"]})
+        conn.execute(text("UPDATE reviews SET stage = 'panel' WHERE id = :r"), {"r": found["review"]})
+        conn.execute(text("UPDATE comparisons SET score = 0.5 WHERE id = :c"), {"c": found["comparison"]})
+        conn.execute(text("UPDATE items SET calibration_verdict = 'pass' WHERE id = :i"),
+                     {"i": found["item"]})
+        conn.execute(text("UPDATE desk_settings SET value = '1.0'"))  # every pass goes blind
+        conn.execute(text("UPDATE login_sessions SET ended_at = NULL WHERE id = :s"), {"s": found["ended"]})
+        # A session the insider knows the token of: it would let them act as the admin.
+        found["forged"] = conn.execute(text(
+            "INSERT INTO login_sessions (token_hash, user_id, station, created_at, expires_at) VALUES "
+            "(:h, :u, 'bench-1', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) RETURNING id"),
+            {"h": hashlib.sha256(b"insider").hexdigest(), "u": found["admin"]}).scalar_one()
+        return found
+
+    found: dict[str, int] = {}
+    world.attack(lambda conn: found.update(attack(conn)))
+    report = world.verify()
+    out = _text(report)
+    assert not report.ok
+    for named in (
+        f"login session {found['forged']} (user {found['admin']}): no audit event records it",
+        f"login session {found['ended']} (user {found['admin']}): is live, the log says it ended",
+        f"item {found['item']} (ITEM-P): calibration_verdict is 'pass', the log says None",
+        f"comparison {found['comparison']} (photo {found['photo']}): score is 0.5, the log says",
+        f"review claim on inspection {world.failed}: held by user {found['alex']}, the log says user "
+        f"{world.people['morgan'].user_id}",
+        f"appeal {found['appeal']} (inspection {world.failed}): status is 'reversed', the log says 'open'",
+        f"review {found['review']} (inspection {world.overturned}): stage is panel, the log says review",
+        "desk setting review_sample_rate: is 1.0, the log says 0.0",
+    ):
+        assert named in out, (named, out)
+
+
+def test_a_deleted_claim_and_a_swapped_session_token_are_named(world: World) -> None:
+    admin = world.people["admin"].user_id
+    world.attack(lambda conn: (
+        conn.execute(text("DELETE FROM review_claims")),
+        conn.execute(text("UPDATE login_sessions SET token_hash = :h WHERE user_id = :u "
+                          "AND ended_at IS NULL"),
+                     {"h": hashlib.sha256(b"known to the insider").hexdigest(), "u": admin})))
+    out = _text(world.verify())
+    assert f"review claim on inspection {world.failed}: in the log (event #" in out
+    assert f"(user {admin}): its token is not the one that logged in" in out

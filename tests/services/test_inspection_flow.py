@@ -89,7 +89,7 @@ def test_missing_required_photo_is_inconclusive(services: StationServices, peopl
     for step, outcome in ALL_PASS.items():
         value = "TR1000-001" if step in ("box-label", "size-tag") else None
         services.inspections.record_step(alex, inspection_id, step, outcome, value=value)
-    proposal = services.inspections.propose(inspection_id)
+    proposal = services.inspections.propose(alex, inspection_id)
     assert proposal.verdict == "inconclusive"
     assert any("0 of 1 photos" in r.text for r in proposal.reasons)
 
@@ -98,7 +98,7 @@ def test_mismatched_style_codes_fail_the_size_tag(services: StationServices, peo
                                                   photo_bytes: bytes) -> None:
     values = {"box-label": "TR1000-001", "size-tag": "TR1000-002"}
     inspection_id = _run(services, people["alex"], photo_bytes, "ITEM-5", ALL_PASS, values)
-    detail = services.inspections.detail(inspection_id)
+    detail = services.inspections.detail(people["alex"], inspection_id)
     assert detail.results["size-tag"].value_problems
     assert services.inspections.finish(people["alex"], inspection_id).verdict == "fail"
 
@@ -123,7 +123,7 @@ def test_resume_returns_the_open_inspection(services: StationServices, people: d
     again = services.inspections.start_or_resume(alex, "ITEM-7")
     assert again.resumed and again.inspection.id == first.inspection.id
     assert again.inspection.current_step == "size-tag"
-    assert [i.id for i in services.inspections.unfinished()] == [first.inspection.id]
+    assert [i.id for i in services.inspections.unfinished(alex)] == [first.inspection.id]
 
 
 def test_finished_inspection_cannot_change(services: StationServices, people: dict[str, Actor],
@@ -143,7 +143,7 @@ def test_retry_with_the_same_client_ref_records_once(services: StationServices, 
     assert first.id == second.id
     services.inspections.record_step(alex, inspection_id, "smell", "pass", client_ref="res-1")
     services.inspections.record_step(alex, inspection_id, "smell", "pass", client_ref="res-1")
-    assert len(services.inspections.detail(inspection_id).history) == 1
+    assert len(services.inspections.detail(alex, inspection_id).history) == 1
 
 
 def test_resubmitted_photo_is_flagged(services: StationServices, people: dict[str, Actor],
@@ -166,6 +166,6 @@ def test_authenticator_cannot_review_or_add_users(services: StationServices,
         services.users.create_user(people["alex"], "Eve", "1111", "admin")
     review = services.reviews.overturn(people["morgan"], inspection_id, "fail", "Logo font is off")
     assert review.previous_verdict == "pass" and review.verdict == "fail"
-    assert services.inspections.get(inspection_id).verdict == "fail"
+    assert services.inspections.get(people["morgan"], inspection_id).verdict == "fail"
     with services.ctx.db.read() as session:
         assert session.scalar(select(func.count()).where(AuditEvent.action == "review.overturn")) == 1

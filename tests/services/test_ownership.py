@@ -52,7 +52,7 @@ def test_another_authenticator_cannot_touch_someones_inspection(
         services.inspections.add_photo(jordan, inspection_id, "box-label", photo_bytes)
     with pytest.raises(PermissionDenied, match=held):  # scanning the item does not hand it over either
         _start(services, jordan)
-    assert services.inspections.get(inspection_id).status == "open"
+    assert services.inspections.get(alex, inspection_id).status == "open"
     assert services.inspections.finish(alex, inspection_id).verdict == "pass"
 
 

@@ -82,7 +82,7 @@ def test_an_unreachable_label_printer_says_so_and_keeps_the_verdict(
     qtbot.waitUntil(lambda: bool(errors), timeout=20_000)
     assert "cannot be reached" in errors[0] and "\n" not in errors[0]
     assert window.finish.print_panel.status_label.text() == "The tag was not printed."
-    assert services.inspections.detail(inspection_id).inspection.verdict == "pass"
+    assert services.inspections.detail(window.actor, inspection_id).inspection.verdict == "pass"
     window.close()
 
 

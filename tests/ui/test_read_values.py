@@ -33,7 +33,7 @@ def test_label_photos_fill_and_check_values_without_typing(qtbot, shipped_statio
     started = services.inspections.start_or_resume(alex, "ITEM-7", style_code="555088-101")
     page = InspectionPage(services)
     qtbot.addWidget(page)
-    page.open(alex, services.inspections.detail(started.inspection.id))
+    page.open(alex, services.inspections.detail(alex, started.inspection.id))
     page.go_to("box-label")
 
     with qtbot.waitSignal(page.read_values.values_read, timeout=WAIT_MS) as read:

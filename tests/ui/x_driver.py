@@ -56,7 +56,7 @@ def state(window: MainWindow, scans: list[str], keys: KeyLog) -> dict[str, Any]:
     page = window.inspection
     results: dict[str, str] = {}
     if page.detail is not None:
-        detail = window.services.inspections.detail(page.inspection_id)
+        detail = window.services.inspections.detail(window.actor, page.inspection_id)
         results = {step: result.outcome for step, result in detail.results.items()}
     focus = QApplication.focusWidget()
     modal = QApplication.activeModalWidget()

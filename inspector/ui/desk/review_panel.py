@@ -193,7 +193,7 @@ class ReviewPanel(QWidget):
                 comparison = detail.comparisons[shown.id]
                 compare_view = stored_comparison_view(
                     comparison, self.services.ctx.settings.assets_dir / comparison.reference,
-                    self.services.inspections.photo_bytes, shown.sha256, self._still_showing(self._shown),
+                    self._read_photo, shown.sha256, self._still_showing(self._shown),
                     caption=f"Photo {shown.id} ({shown.source})")
                 self.comparison_views[step.id] = compare_view
                 self.body_layout.addWidget(compare_view)
@@ -206,6 +206,10 @@ class ReviewPanel(QWidget):
             self.body_layout.addWidget(QLabel(f"Certificate {certificate.serial}: {state}"))
         self.body_layout.addStretch(1)
 
+    def _read_photo(self, sha256: str) -> bytes:
+        """The photo, given by the service to the logged-in reviewer only (their session is checked)."""
+        return self.services.inspections.photo_bytes(self.actor, sha256)  # type: ignore[arg-type]
+
     def _still_showing(self, shown: int) -> Callable[[], bool]:
         return lambda: shown == self._shown
 
@@ -217,7 +221,7 @@ class ReviewPanel(QWidget):
             caption = f"photo {photo.id} ({photo.source})"
             if comparison is not None:
                 caption += f" · match {comparison.score:.0%} · {len(comparison.regions)} region(s)"
-            row.addWidget(_thumbnail(self.services.inspections.photo_bytes(photo.sha256), caption))
+            row.addWidget(_thumbnail(self._read_photo(photo.sha256), caption))
         row.addStretch(1)
         return strip
 

@@ -58,7 +58,6 @@ class InspectionPage(QWidget):
         self._value_problems: tuple[str, list[str]] = ("", [])  # (value, what the brand data says)
         self._record_after_check = False
         self._photo_bytes: dict[int, bytes] = {}
-        self._read_for_thumbnail = cached_photo_reader(services)
         self.photo_saver = PhotoSaver(services, self, journal=services.ctx.settings.home / "pending-photos")
         self.photo_saver.resumed.connect(self._on_photos_resumed)
         self.photo_saver.saved.connect(self._on_photo_saved)
@@ -146,7 +145,7 @@ class InspectionPage(QWidget):
         """Read the inspection again off the GUI thread; show it if the user is still on it."""
         if self.detail is None:
             return
-        inspection_id, inspections = self.inspection_id, self._services.inspections
+        inspection_id, inspections, actor = self.inspection_id, self._services.inspections, self.actor
 
         def shown(detail: InspectionDetail) -> None:
             if self.detail is None or detail.inspection.id != self.inspection_id:
@@ -156,7 +155,7 @@ class InspectionPage(QWidget):
             if then is not None:
                 then()
 
-        run_in_background(lambda: inspections.detail(inspection_id), on_result=shown,
+        run_in_background(lambda: inspections.detail(actor, inspection_id), on_result=shown,  # type: ignore[arg-type]
                           on_error=self._on_failed)
 
     @property
@@ -209,7 +208,8 @@ class InspectionPage(QWidget):
         photos = self.detail.photos.get(self.step_id or "", ())
         missing = self.view.show_photos(photos)
         if missing:  # photos from before this session (resumed): reduced decodes off the GUI thread
-            read, step_id = self._read_for_thumbnail, self.step_id
+            assert self.actor is not None
+            read, step_id = cached_photo_reader(self._services, self.actor), self.step_id
 
             def thumbnails_made(images: dict[str, QImage]) -> None:
                 for sha256, image in images.items():
@@ -232,7 +232,12 @@ class InspectionPage(QWidget):
         reference = self._reference(self.step())
         if reference is None:
             return
-        read = self._services.inspections.photo_bytes
+        inspections, actor = self._services.inspections, self.actor
+        assert actor is not None
+
+        def read(sha256: str) -> bytes:
+            return inspections.photo_bytes(actor, sha256)
+
         data = self._photo_bytes.get(photo.id)
         prepare = self.view.compare.prepare
 
@@ -296,7 +301,7 @@ class InspectionPage(QWidget):
 
         def set_aside() -> InspectionDetail:
             services.inspections.set_photo_aside(actor, photo_id, "set aside at the bench to retake")
-            return services.inspections.detail(inspection_id)
+            return services.inspections.detail(actor, inspection_id)
 
         def done(detail: InspectionDetail) -> None:
             if self.detail is None or detail.inspection.id != self.inspection_id:
@@ -332,7 +337,7 @@ class InspectionPage(QWidget):
 
         def compare() -> tuple[Any, Any, bytes]:
             outcome = services.comparisons.compare_photo(actor, photo.id)
-            data = cached or services.inspections.photo_bytes(photo.sha256)
+            data = cached or services.inspections.photo_bytes(actor, photo.sha256)
             # Warp, colour and scale the images here, not on the GUI thread when first drawn.
             _ = outcome.result.warped, outcome.result.heatmap
             prepared = None
@@ -390,7 +395,7 @@ class InspectionPage(QWidget):
             result = services.inspections.record_step(
                 actor, inspection_id, step_id, outcome, note=attempt[3], fail_reason=fail_reason,
                 value=attempt[5], client_ref=client_ref)
-            return result, services.inspections.detail(inspection_id)
+            return result, services.inspections.detail(actor, inspection_id)
 
         self._recording = True
         run_in_background(write, on_result=self._on_recorded, on_error=self._on_record_failed)
@@ -463,7 +468,7 @@ class InspectionPage(QWidget):
         if self.detail is None or self.step_id is None or not text.strip():
             self.panel.show_value_check([], [])
             return
-        check = self._services.inspections.check_value
+        check, actor = self._services.inspections.check_value, self.actor
         inspection_id, step_id = self.inspection_id, self.step_id
 
         def shown(checked: tuple[list[str], list[str]]) -> None:
@@ -480,7 +485,8 @@ class InspectionPage(QWidget):
             self._record_after_check = False
             self.panel.show_value_check([], [message_for(exc)])
 
-        run_in_background(lambda: check(inspection_id, step_id, text), on_result=shown, on_error=refused)
+        run_in_background(lambda: check(actor, inspection_id, step_id, text),  # type: ignore[arg-type]
+                          on_result=shown, on_error=refused)
 
     def _on_value_entered(self, text: str) -> None:
         """Enter in the value field records a pass once the value is checked (it may ask once more)."""
