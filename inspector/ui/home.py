@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from inspector.security.roles import Actor
 from inspector.services.calibration import CalibrationService
+from inspector.services.pace import BenchPace, PaceService
 from inspector.services.station import StationServices
 from inspector.services.views import InspectionView
 from inspector.ui.background import run_in_background
@@ -35,7 +37,14 @@ class HomePage(QWidget):
         self._services = services
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 24, 32, 24)
-        layout.addWidget(title_label("Scan the next item"))
+        top = QHBoxLayout()
+        top.addWidget(title_label("Scan the next item"), 1)
+        # Items per hour from the records (PaceService), refreshed each time this page shows.
+        self.pace_label = QLabel()
+        self.pace_label.setObjectName("pace")
+        self.pace_label.setStyleSheet("font-size: 14pt;")
+        top.addWidget(self.pace_label)
+        layout.addLayout(top)
         layout.addWidget(title_label(
             "Scan the item's code anywhere in this window, or type it here and press Enter.", "subtitle"))
         row = QHBoxLayout()
@@ -82,17 +91,21 @@ class HomePage(QWidget):
         read off the GUI thread; `refreshed` follows."""
         services = self._services
 
-        def read() -> tuple[list[InspectionView], list[str], bool]:
+        def read() -> tuple[list[InspectionView], list[str], bool, BenchPace | None]:
             if actor is None:  # nobody logged in: nothing to offer
-                return [], [], services.users.is_demo_station()
+                return [], [], services.users.is_demo_station(), None
             assigned = CalibrationService(services.ctx).pending_for(actor)
-            return services.inspections.unfinished(actor), list(assigned), services.users.is_demo_station()
+            pace = PaceService(services.ctx).pace(actor)
+            return (services.inspections.unfinished(actor), list(assigned), services.users.is_demo_station(),
+                    pace)
 
         run_in_background(read, on_result=lambda lists: self._fill(*lists),
                           on_error=lambda exc: self.banner.show_message(message_for(exc), "error"))
         self.code_edit.setFocus()
 
-    def _fill(self, unfinished: list[InspectionView], assigned: list[str], demo: bool) -> None:
+    def _fill(self, unfinished: list[InspectionView], assigned: list[str], demo: bool,
+              pace: BenchPace | None = None) -> None:
+        self.pace_label.setText(pace_text(pace) if pace is not None else "")
         self.unfinished_list.clear()
         for view in unfinished:
             self.unfinished_list.addItem(self._unfinished_item(view))
@@ -157,3 +170,10 @@ class HomePage(QWidget):
         item = self.unfinished_list.currentItem()
         if item is not None:
             self._on_unfinished_activated(item)
+
+
+def pace_text(pace: BenchPace) -> str:
+    """One line for the bench: the last hour first (what a supervisor asks), then the day."""
+    items = "item" if pace.last_hour == 1 else "items"
+    rate = f", {pace.per_hour:.1f} an hour" if pace.per_hour is not None else ""
+    return f"<b>{pace.last_hour}</b> {items} in the last hour · {pace.today} today{rate}"

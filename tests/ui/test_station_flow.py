@@ -197,6 +197,11 @@ def test_whole_inspection_through_the_window(qtbot, window: MainWindow, services
     qtbot.waitUntil(lambda: Path(report).is_file() and Path(report).read_bytes().startswith(b"%PDF"),
                     timeout=WAIT_MS)
 
+    # Back at the bench: the pace counts this item (read from the records, not counted here).
+    with qtbot.waitSignal(window.home.refreshed, timeout=WAIT_MS):
+        finish.next_item_requested.emit()
+    assert "<b>1</b> item in the last hour" in window.home.pace_label.text()
+
     with services.ctx.db.read() as session:
         row = session.get(Inspection, inspection_id)
         assert row is not None and row.status == "finished" and row.verdict == "fail"
