@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector.services import checkpoints, signing, thumbnails
+from inspector.services import checkpoints, document_pictures, signing, thumbnails
 from inspector.services.checkpoint_note import Checkpoint
 from inspector.services.context import ServiceContext
 from inspector.services.replay import Replay
@@ -129,7 +129,9 @@ def verify_integrity(ctx: ServiceContext, checkpoint_file: Path | None = None) -
         notes += ("note: no checkpoint held: a rewrite of the whole log would not show; "
                   "write one with `inspector audit checkpoint`",)
     checked, bad_photo = _check_photos(ctx, photos, heatmaps)
-    bad_thumbnails = tuple(thumbnails.replaced(ctx, {row[1] for row in photos}))
+    photo_hashes = {row[1] for row in photos}
+    bad_thumbnails = (tuple(thumbnails.replaced(ctx, photo_hashes))
+                      + tuple(document_pictures.replaced(ctx, photo_hashes)))
     return IntegrityReport(chain.count, chain.broken, checked, bad_photo, tuple(log_problems), findings,
                            compared, tuple(record_problems), signatures, bad_thumbnails, notes)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +20,7 @@ from inspector.printing.documents import (
     Issuer,
 )
 from inspector.security import payload
-from inspector.services import records
+from inspector.services import document_pictures, records
 from inspector.services.fail_reasons import deciding_reasons
 from inspector.storage.models import Certificate, Inspection, Station, User
 from inspector.vision.compare import Comparison
@@ -81,13 +82,24 @@ def _reference_size(settings: Settings, name: str) -> tuple[int, int] | None:
         return None
 
 
+@dataclass(frozen=True)
+class PictureWanted:
+    """A checkpoint's picture to make: its latest photo, and where the comparison found the subject."""
+
+    photo_sha256: str
+    homography: list[list[float]] | None
+    reference_size: tuple[int, int] | None
+
+
 def certificate_document(
     service: CertificateService, session: Session, inspection: Inspection, row: Certificate, reprint: int
-) -> CertificateDocument:
+) -> tuple[CertificateDocument, tuple[PictureWanted | None, ...]]:
+    """The certificate without its pictures, and the picture each checkpoint wants: `with_pictures`
+    makes them after the transaction (decoding photos must not hold the write lock)."""
     ctx = service.ctx
     decoded = payload.decode(row.payload).payload
     detail = records.inspection_detail(session, ctx, inspection)
-    checkpoints = []
+    checkpoints, wanted = [], []
     for step in detail.checklist.steps:
         result = detail.results.get(step.id)
         photos = detail.photos.get(step.id, ())
@@ -95,16 +107,17 @@ def certificate_document(
         if photos:
             photo = photos[-1]
             comparison = detail.comparisons.get(photo.id)
-            picture = crops.subject_thumbnail(
-                ctx.photos.read_verified(photo.sha256),
+            picture = PictureWanted(
+                photo.sha256,
                 comparison.homography if comparison and comparison.aligned else None,
                 _reference_size(ctx.settings, comparison.reference) if comparison else None,
             )
+        wanted.append(picture)
         checkpoints.append(
             Checkpoint(title=step.title, outcome=result.outcome if result else "-",
-                       note=result.note if result else "", thumbnail=picture)
+                       note=result.note if result else "")
         )
-    return CertificateDocument(
+    document = CertificateDocument(
         serial=row.serial,
         item_code=detail.inspection.item.code,
         brand=inspection.brand,
@@ -121,6 +134,17 @@ def certificate_document(
         reprint=reprint,
         description=detail.inspection.item.description,
     )
+    return document, tuple(wanted)
+
+
+def with_pictures(service: CertificateService, document: CertificateDocument,
+                  wanted: tuple[PictureWanted | None, ...]) -> CertificateDocument:
+    """Each checkpoint with its photo cropped to the subject (signed cache, else made from the photo)."""
+    checkpoints = tuple(
+        point if picture is None else replace(point, thumbnail=document_pictures.subject_picture(
+            service.ctx, picture.photo_sha256, picture.homography, picture.reference_size))
+        for point, picture in zip(document.checkpoints, wanted, strict=True))
+    return replace(document, checkpoints=checkpoints)
 
 
 def fail_document(

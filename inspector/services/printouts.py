@@ -27,7 +27,12 @@ from inspector.printing.tags import holds_qr_text, size_dots, tag_pdf
 from inspector.printing.zpl import tag_zpl
 from inspector.security import payload
 from inspector.security.roles import Actor, Permission
-from inspector.services.printout_documents import certificate_document, fail_document, issuer_of
+from inspector.services.printout_documents import (
+    certificate_document,
+    fail_document,
+    issuer_of,
+    with_pictures,
+)
 from inspector.storage.audit import append_event
 from inspector.storage.models import AuditEvent, Certificate
 
@@ -74,11 +79,17 @@ class Printouts:
             inspection = self.certificates._finished(session, inspection_id)
             if inspection.verdict != "pass":
                 report = fail_document(self.certificates, session, inspection)
-                return Printout(inspection_id, "fail-report", fail_report_pdf(report, paper))
-            row = self.certificates.issue(session, inspection, None)
-            document = certificate_document(self.certificates, session, inspection, row, row.print_count)
-            return Printout(inspection_id, "certificate", certificate_pdf(document, paper, copies),
-                            serial=row.serial, reprint=row.print_count, copies=copies)
+            else:
+                report = None
+                row = self.certificates.issue(session, inspection, None)
+                serial, reprint = row.serial, row.print_count
+                document, wanted = certificate_document(self.certificates, session, inspection, row, reprint)
+        # Pictures and pages are made after the write transaction: they take time, and it holds the lock.
+        if report is not None:
+            return Printout(inspection_id, "fail-report", fail_report_pdf(report, paper))
+        document = with_pictures(self.certificates, document, wanted)
+        return Printout(inspection_id, "certificate", certificate_pdf(document, paper, copies),
+                        serial=serial, reprint=reprint, copies=copies)
 
     def tag(self, inspection_id: int, size: str | None = None, fmt: str = "pdf", copies: int = 1) -> Printout:
         """The tag as PDF, ZPL (at the label printer's dpi, darkness and speed) or Brother QL raster."""

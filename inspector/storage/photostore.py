@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,6 +93,36 @@ class PhotoStore:
         except OSError:
             return False
         return True
+
+    # --- document pictures: what a certificate prints of a photo, signed (services/document_pictures.py)
+
+    def picture_path(self, sha256: str, name: str) -> Path:
+        """`name` says how the picture was made from photo `sha256` (a digest of its recipe, a suffix)."""
+        return self.root / "pictures" / sha256[:2] / f"{sha256}.{name}"
+
+    def read_picture(self, sha256: str, name: str) -> bytes | None:
+        try:
+            return self.picture_path(sha256, name).read_bytes() or None
+        except OSError:
+            return None
+
+    def put_picture(self, sha256: str, name: str, data: bytes) -> bool:
+        """Best effort, like thumbnails: a full or read-only store only costs the next document time."""
+        try:
+            _write_atomically(self.picture_path(sha256, name), data, durable=False)
+        except OSError:
+            return False
+        return True
+
+    def pictures(self) -> Iterator[tuple[str, str]]:
+        """(photo hash, name) of every cached document picture."""
+        folder = self.root / "pictures"
+        if not folder.is_dir():
+            return
+        for entry in sorted(folder.glob("*/*")):
+            sha256, _, name = entry.name.partition(".")
+            if len(sha256) == 64 and name:
+                yield sha256, name
 
     def check(self, sha256: str) -> str | None:
         """None when the stored file still hashes to its name, else what is wrong with it."""
