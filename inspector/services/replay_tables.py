@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, select
 
 from inspector.services.identity import session_token_digest
 from inspector.storage.audit import EventRow
@@ -176,9 +175,9 @@ def _first_difference(have: dict[str, Any], want: dict[str, Any], names: tuple[s
     return None
 
 
-def check_items(exp: Expected, session: Session, problems: list[str]) -> int:
-    rows = session.execute(select(Item.id, Item.code, Item.style_code, Item.description, Item.declared_value,
-                                  Item.calibration_verdict, Item.calibration_since).order_by(Item.id)).all()
+def check_items(exp: Expected, db: Connection, problems: list[str]) -> int:
+    rows = db.execute(select(Item.id, Item.code, Item.style_code, Item.description, Item.declared_value,
+                             Item.calibration_verdict, Item.calibration_since).order_by(Item.id)).all()
     for iid, *columns in rows:
         want = exp.items.pop(iid, None)
         if want is None:
@@ -197,9 +196,9 @@ def check_items(exp: Expected, session: Session, problems: list[str]) -> int:
     return len(rows)
 
 
-def check_comparisons(exp: Expected, session: Session, problems: list[str]) -> int:
-    rows = session.execute(select(Comparison.id, Comparison.photo_id, Comparison.reference,
-                                  Comparison.aligned, Comparison.score, Comparison.heatmap_sha256)
+def check_comparisons(exp: Expected, db: Connection, problems: list[str]) -> int:
+    rows = db.execute(select(Comparison.id, Comparison.photo_id, Comparison.reference,
+                             Comparison.aligned, Comparison.score, Comparison.heatmap_sha256)
                            .order_by(Comparison.photo_id, Comparison.id)).all()
     have: dict[int, list[tuple[int, tuple[Any, ...]]]] = defaultdict(list)
     for cid, pid, reference, aligned, score, heatmap in rows:
@@ -222,9 +221,9 @@ def check_comparisons(exp: Expected, session: Session, problems: list[str]) -> i
     return len(rows)
 
 
-def check_claims(exp: Expected, session: Session, problems: list[str]) -> int:
-    rows = session.execute(select(ReviewClaim.inspection_id, ReviewClaim.reviewer_id,
-                                  ReviewClaim.expires_at).order_by(ReviewClaim.inspection_id)).all()
+def check_claims(exp: Expected, db: Connection, problems: list[str]) -> int:
+    rows = db.execute(select(ReviewClaim.inspection_id, ReviewClaim.reviewer_id,
+                             ReviewClaim.expires_at).order_by(ReviewClaim.inspection_id)).all()
     for iid, reviewer, expires in rows:
         want = exp.claims.pop(iid, None)
         if want is None:
@@ -240,10 +239,10 @@ def check_claims(exp: Expected, session: Session, problems: list[str]) -> int:
     return len(rows)
 
 
-def check_appeals(exp: Expected, session: Session, problems: list[str]) -> int:
-    rows = session.execute(select(Appeal.id, Appeal.inspection_id, Appeal.seller_reason, Appeal.photos,
-                                  Appeal.verdict_appealed, Appeal.opened_by, Appeal.status, Appeal.decided_by,
-                                  Appeal.decision_reason).order_by(Appeal.id)).all()
+def check_appeals(exp: Expected, db: Connection, problems: list[str]) -> int:
+    rows = db.execute(select(Appeal.id, Appeal.inspection_id, Appeal.seller_reason, Appeal.photos,
+                             Appeal.verdict_appealed, Appeal.opened_by, Appeal.status, Appeal.decided_by,
+                             Appeal.decision_reason).order_by(Appeal.id)).all()
     for aid, *columns in rows:
         want = exp.appeals.pop(aid, None)
         if want is None:
@@ -260,8 +259,8 @@ def check_appeals(exp: Expected, session: Session, problems: list[str]) -> int:
     return len(rows)
 
 
-def check_settings(exp: Expected, session: Session, problems: list[str]) -> int:
-    rows = session.execute(select(DeskSetting.name, DeskSetting.value).order_by(DeskSetting.name)).all()
+def check_settings(exp: Expected, db: Connection, problems: list[str]) -> int:
+    rows = db.execute(select(DeskSetting.name, DeskSetting.value).order_by(DeskSetting.name)).all()
     for name, value in rows:
         want = exp.settings.pop(name, None)
         if want is None:
@@ -273,10 +272,10 @@ def check_settings(exp: Expected, session: Session, problems: list[str]) -> int:
     return len(rows)
 
 
-def check_sessions(exp: Expected, session: Session, problems: list[str]) -> int:
+def check_sessions(exp: Expected, db: Connection, problems: list[str]) -> int:
     """A login session no `user.login` explains could let its maker act as anyone: named first."""
-    rows = session.execute(select(LoginSession.id, LoginSession.user_id, LoginSession.station,
-                                  LoginSession.expires_at, LoginSession.ended_at, LoginSession.token_hash)
+    rows = db.execute(select(LoginSession.id, LoginSession.user_id, LoginSession.station,
+                             LoginSession.expires_at, LoginSession.ended_at, LoginSession.token_hash)
                            .order_by(LoginSession.id)).all()
     for sid, uid, station, expires, ended_at, token_hash in rows:
         want = exp.sessions.pop(sid, None)
