@@ -33,6 +33,7 @@ from inspector.storage.models import ChecklistSnapshot
 # A set beyond this many genuine units adds little and slows every comparison of the step.
 MAX_REFERENCES = 8
 REFERENCE_QUALITY = 95
+MAX_ITEM_CODE = 80
 
 
 @dataclass(frozen=True)
@@ -57,15 +58,20 @@ class ReferenceLibraryService:
         self.ctx = ctx
 
     def add_references(self, actor: Actor, checklist_id: str, step_id: str,
-                       photos: Sequence[bytes]) -> ReferencesAdded:
+                       photos: Sequence[bytes], *, genuine_item: str = "") -> ReferencesAdded:
         """Add photos of a genuine unit to the step's reference set: a new checklist version.
 
         Slow (decoding, aligning each photo onto the set's first reference): call it off the GUI
-        thread. Refused with one sentence, and nothing written, for a user without the permission,
-        an unreadable photo, or one that does not show the same checkpoint as the set."""
+        thread. `genuine_item`: the code of the verified genuine item photographed (scanned at
+        the bench), kept in the audit event. Refused with one sentence, and nothing written, for a
+        user without the permission, an unreadable photo, or one that does not show the same
+        checkpoint as the set."""
         self.ctx.authorize_now(actor, Permission.MANAGE_REFERENCES)  # before any file is written
         if not photos:
             raise BadInput("Capture at least one photo of the genuine item first.")
+        genuine_item = genuine_item.strip()
+        if len(genuine_item) > MAX_ITEM_CODE or not genuine_item.isprintable():
+            raise BadInput("The genuine item's code is not a code a label carries; scan it again.")
         loaded = self._loaded(checklist_id)
         step = self._photo_step(loaded, step_id)
         if len(step.references) + len(photos) > MAX_REFERENCES:
@@ -92,7 +98,7 @@ class ReferenceLibraryService:
             append_event(session, action="checklist.references_added", entity="checklist",
                          entity_id=checklist_id, actor_id=actor_now.user_id,
                          station=self.ctx.station_name,
-                         data={"step": step_id, "version": new.checklist.version,
+                         data={"step": step_id, "item": genuine_item, "version": new.checklist.version,
                                "hash": new.content_hash, "previous_version": loaded.checklist.version,
                                "previous_hash": loaded.content_hash,
                                "added": [{"path": p.path, "sha256": p.sha256} for p in prepared]})

@@ -55,7 +55,8 @@ def test_a_capture_grows_the_set_as_a_new_version_and_old_inspections_keep_their
     file = services.ctx.library.get("test-runner").path
 
     added = services.references.add_references(
-        morgan, "test-runner", "box-label", [genuine_unit_photo(_reference(services), seed=1)])
+        morgan, "test-runner", "box-label", [genuine_unit_photo(_reference(services), seed=1)],
+        genuine_item="GEN-0001")
 
     assert added.version == 2 and len(added.references) == 2 and len(added.added) == 1
     assert added.references[0] == "references/test/label.png"  # the frame the regions are drawn in
@@ -72,6 +73,7 @@ def test_a_capture_grows_the_set_as_a_new_version_and_old_inspections_keep_their
     data = json.loads(event.data)
     assert event.entity_id == "test-runner" and event.actor_id == morgan.user_id
     assert data["version"] == 2 and data["previous_version"] == 1 and data["hash"] == added.content_hash
+    assert data["item"] == "GEN-0001"
     assert [entry["path"] for entry in data["added"]] == list(added.added)
 
     # The next inspection uses version 2 and compares with the set of two; the one already open
@@ -106,6 +108,9 @@ def test_refused_captures_write_nothing(services: StationServices, people: dict[
         (people["morgan"], "smell", [photo], BadInput),  # a step that takes no photo
         (people["morgan"], "box-label", [], BadInput),
     ]
+    with pytest.raises(BadInput):  # a "code" that is a line break and text, not a scan
+        services.references.add_references(people["morgan"], "test-runner", "box-label", [photo],
+                                           genuine_item="GEN-1\nforged line")
     # A photo of something else cannot join the set: it would not align with the first reference.
     noise = np.random.default_rng(5).integers(0, 256, (600, 800, 3), dtype=np.uint8)
     refusals.append((people["morgan"], "box-label", [cv2.imencode(".jpg", noise)[1].tobytes()], BadInput))

@@ -73,6 +73,10 @@ def test_a_supervisor_captures_a_reference_and_the_next_inspection_uses_it(
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     page: ReferencesPage = window.references  # type: ignore[attr-defined]
     assert window.stack.currentWidget() is page
+    # The verified genuine item is scanned: the scan lands on this page and picks its checklist.
+    window._on_code_scanned(STYLE_CODE)
+    assert page.item_edit.text() == STYLE_CODE
+    assert page.checklist_box.currentData() == "bench-runner"
     page.choose("bench-runner", "box-label")
     assert "version 1" in page.set_label.text() and "1 genuine reference" in page.set_label.text()
 
@@ -97,6 +101,7 @@ def test_a_supervisor_captures_a_reference_and_the_next_inspection_uses_it(
         (event,) = session.scalars(select(AuditEvent).where(
             AuditEvent.action == "checklist.references_added"))
         assert json.loads(event.data)["step"] == "box-label"
+        assert json.loads(event.data)["item"] == STYLE_CODE
 
     # Leaving the page stops its camera; the next inspection opened in the window uses version 2.
     qtbot.mouseClick(window.bench_button, Qt.MouseButton.LeftButton)

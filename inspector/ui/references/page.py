@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -52,6 +53,8 @@ class ReferencesPage(QWidget):
         self.photos: list[bytes] = []
         self.saving = False
 
+        self.item_edit = QLineEdit()
+        self.item_edit.setPlaceholderText("scan the verified genuine item's code")
         self.checklist_box = QComboBox()
         self.step_box = QComboBox()
         self.set_label = QLabel("")
@@ -69,6 +72,7 @@ class ReferencesPage(QWidget):
         self.banner = Banner()
 
         choose = QFormLayout()
+        choose.addRow("Genuine item", self.item_edit)
         choose.addRow("Checklist", self.checklist_box)
         choose.addRow("Step", self.step_box)
         side = QVBoxLayout()
@@ -100,6 +104,14 @@ class ReferencesPage(QWidget):
         self.actor = actor
         self.banner.clear_message()
         self._fill_checklists()
+
+    def on_code_scanned(self, code: str) -> None:
+        """A scan on this page names the genuine item being photographed; its checklist, if one
+        matches the code, is chosen."""
+        self.item_edit.setText(code)
+        loaded = self.services.ctx.library.for_code(code)
+        if loaded is not None:
+            self.checklist_box.setCurrentIndex(self.checklist_box.findData(loaded.checklist.id))
 
     def choose(self, checklist_id: str, step_id: str) -> None:
         """Select a checklist and step (as a person does with the two lists)."""
@@ -201,8 +213,8 @@ class ReferencesPage(QWidget):
         self._update_buttons()
         self.banner.show_message("Saving: checking that each photo aligns with the reference…", "info")
         run_in_background(self.services.references.add_references, self.actor, loaded.checklist.id,
-                          step.id, list(self.photos), on_result=self._on_saved, on_error=self._on_failed,
-                          parent=self)
+                          step.id, list(self.photos), genuine_item=self.item_edit.text(),
+                          on_result=self._on_saved, on_error=self._on_failed, parent=self)
 
     def _on_saved(self, added: ReferencesAdded) -> None:
         self.saving = False
