@@ -88,7 +88,7 @@ def main() -> int:
         shutil.rmtree(pictures, ignore_errors=True)
 
     def certificate() -> bytes:
-        return printouts.certificate(inspection_id).data
+        return printouts.certificate(alex, inspection_id).data
 
     certificate()  # warm fonts, imports and the key caches
     first = median_ms(certificate, args.runs, before=forget)

@@ -77,7 +77,7 @@ def _print_certificate(args: argparse.Namespace) -> int:
     try:
         with logged_in(station, args, Permission.PRINT) as actor:
             printouts = service.printouts
-            made = printouts.certificate(args.inspection_id, args.paper, args.copies)
+            made = printouts.certificate(actor, args.inspection_id, args.paper, args.copies)
             _deliver(printouts, made, args, actor)
     finally:
         station.close()
@@ -95,7 +95,7 @@ def _print_tag(args: argparse.Namespace) -> int:
     try:
         with logged_in(station, args, Permission.PRINT) as actor:
             printouts = service.printouts
-            made = printouts.tag(args.inspection_id, args.size, args.fmt, args.copies)
+            made = printouts.tag(actor, args.inspection_id, args.size, args.fmt, args.copies)
             _deliver(printouts, made, args, actor)
             if args.send:
                 print(f"printed on {printouts.send_to_label_printer(made, args.send, actor)}")

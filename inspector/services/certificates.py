@@ -175,19 +175,19 @@ class CertificateService:
 
         return Printouts(self)
 
-    def certificate_pdf(self, inspection_id: int, paper: str = "a4") -> bytes:
+    def certificate_pdf(self, actor: Actor, inspection_id: int, paper: str = "a4") -> bytes:
         """The certificate (or fail report) as it would print now; making it records nothing."""
-        return self.printouts.certificate(inspection_id, paper).data
+        return self.printouts.certificate(actor, inspection_id, paper).data
 
-    def tag(self, inspection_id: int, size: str, fmt: str = "pdf", copies: int = 1) -> bytes:
+    def tag(self, actor: Actor, inspection_id: int, size: str, fmt: str = "pdf", copies: int = 1) -> bytes:
         """The tag as it would print now (pdf, zpl or ql); making it records nothing."""
-        return self.printouts.tag(inspection_id, size, fmt, copies).data
+        return self.printouts.tag(actor, inspection_id, size, fmt, copies).data
 
     def send_tag(self, actor: Actor, inspection_id: int, address: str, size: str | None = None) -> str:
         """Print the tag on the label printer (ZPL, or Brother QL raster per `label_language`)."""
         fmt = "ql" if self.ctx.settings.label_language == "brother-ql" else "zpl"
         printouts = self.printouts
-        return printouts.send_to_label_printer(printouts.tag(inspection_id, size, fmt), address, actor)
+        return printouts.send_to_label_printer(printouts.tag(actor, inspection_id, size, fmt), address, actor)
 
     # --- verification ----------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from inspector.printing.tags import holds_qr_text, size_dots, tag_pdf
 from inspector.printing.zpl import tag_zpl
 from inspector.security import payload
 from inspector.security.roles import Actor, Permission
+from inspector.services import read_access
 from inspector.services.printout_documents import (
     certificate_document,
     fail_document,
@@ -34,7 +35,7 @@ from inspector.services.printout_documents import (
     with_pictures,
 )
 from inspector.storage.audit import append_event
-from inspector.storage.models import AuditEvent, Certificate
+from inspector.storage.models import AuditEvent, Certificate, Inspection
 
 if TYPE_CHECKING:
     from inspector.services.certificates import CertificateService
@@ -73,10 +74,11 @@ class Printouts:
 
     # --- making (records nothing) -----------------------------------------------------------
 
-    def certificate(self, inspection_id: int, paper: str = "a4", copies: int = 1) -> Printout:
-        """A pass's certificate (marked as a reprint after its first print), else the fail report."""
+    def certificate(self, actor: Actor, inspection_id: int, paper: str = "a4", copies: int = 1) -> Printout:
+        """A pass's certificate (marked as a reprint after its first print), else the fail report; for
+        a logged-in user who may print and may see the inspection (services/read_access.py)."""
         with self.ctx.db.transaction() as session:
-            inspection = self.certificates._finished(session, inspection_id)
+            inspection = self._printable(session, actor, inspection_id)
             if inspection.verdict != "pass":
                 report = fail_document(self.certificates, session, inspection)
             else:
@@ -91,7 +93,8 @@ class Printouts:
         return Printout(inspection_id, "certificate", certificate_pdf(document, paper, copies),
                         serial=serial, reprint=reprint, copies=copies)
 
-    def tag(self, inspection_id: int, size: str | None = None, fmt: str = "pdf", copies: int = 1) -> Printout:
+    def tag(self, actor: Actor, inspection_id: int, size: str | None = None, fmt: str = "pdf",
+            copies: int = 1) -> Printout:
         """The tag as PDF, ZPL (at the label printer's dpi, darkness and speed) or Brother QL raster."""
         settings = self.ctx.settings
         size = size or settings.label_size or "2x1in"
@@ -101,7 +104,7 @@ class Printouts:
         if copies < 1:
             raise BadInput("The number of copies must be at least 1.")
         with self.ctx.db.transaction() as session:
-            inspection = self.certificates._finished(session, inspection_id)
+            inspection = self._printable(session, actor, inspection_id)
             if inspection.verdict != "pass":
                 raise InvalidState(
                     f"Inspection {inspection_id} did not pass ({inspection.verdict}); it gets no tag."
@@ -132,6 +135,13 @@ class Printouts:
         else:
             data = tag_pdf(document, size, settings.label_dpi, copies)
         return Printout(inspection_id, "tag", data, fmt, row.serial, reprint, copies, size)
+
+    def _printable(self, session: Session, actor: Actor, inspection_id: int) -> Inspection:
+        actor = self.ctx.authorize(session, actor, Permission.PRINT)
+        seen = session.get(Inspection, inspection_id)
+        if seen is not None:  # someone else's inspection is refused before anything says its state
+            read_access.check_may_see(session, seen, actor)
+        return self.certificates._finished(session, inspection_id)
 
     @staticmethod
     def _tag_prints(session: Session, serial: str) -> int:

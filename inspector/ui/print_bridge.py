@@ -100,8 +100,8 @@ class PrintPanel(QWidget):
             fmt = "ql" if settings.label_language == "brother-ql" else "zpl"
             self.status_label.setText(f"Sending the tag to {address}…")
             run_in_background(
-                lambda: printouts.send_to_label_printer(printouts.tag(inspection_id, None, fmt), address,
-                                                        actor),
+                lambda: printouts.send_to_label_printer(printouts.tag(actor, inspection_id, None, fmt),
+                                                        address, actor),
                 on_result=self._on_tag_sent, on_error=self._on_tag_failed)
         elif interactive:
             self._make("tag", self._preview)
@@ -120,12 +120,12 @@ class PrintPanel(QWidget):
         printouts = printouts_of(self._services)
         if printouts is None or self._inspection_id is None:
             return
-        inspection_id = self._inspection_id
+        inspection_id, actor = self._inspection_id, self._actor
         rendered, to_printer = then == self._preview, then != self._save
 
         def work() -> tuple[Any, list[QImage], list[str]]:
-            made = printouts.certificate(inspection_id) if kind == "certificate" \
-                else printouts.tag(inspection_id, None, "pdf")
+            made = printouts.certificate(actor, inspection_id) if kind == "certificate" \
+                else printouts.tag(actor, inspection_id, None, "pdf")
             return made, render_pages(made.data) if rendered else [], cups.printers() if to_printer else []
 
         run_in_background(work, on_result=lambda made: then(*made), parent=self)
@@ -150,12 +150,12 @@ class PrintPanel(QWidget):
 
     def _remake_and_print(self, printout: Any, printer: str, copies: int) -> None:
         printouts = printouts_of(self._services)
-        inspection_id = printout.inspection_id
+        inspection_id, actor = printout.inspection_id, self._actor
 
         def work() -> Any:
             if printout.kind == "tag":
-                return printouts.tag(inspection_id, printout.size, "pdf", copies)
-            return printouts.certificate(inspection_id, copies=copies)
+                return printouts.tag(actor, inspection_id, printout.size, "pdf", copies)
+            return printouts.certificate(actor, inspection_id, copies=copies)
 
         run_in_background(work, on_result=lambda made: self._submit(made, printer), parent=self)
 

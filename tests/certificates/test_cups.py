@@ -116,7 +116,7 @@ def test_the_station_prints_a_certificate_and_a_tag_through_cups(
     assert [e["job"] for e in _events(services, "certificate.tag_printed")] == [sent.args[0]]
 
     # The next print of the certificate is a reprint: it says so.
-    made = services.certificates.printouts.certificate(inspection_id)
+    made = services.certificates.printouts.certificate(people["alex"], inspection_id)
     assert made.reprint == 1
 
 
@@ -151,6 +151,7 @@ def test_a_refused_job_is_one_sentence_and_no_print(
     inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-NOQ", ALL_PASS)
     printouts = services.certificates.printouts
     with pytest.raises(PrinterUnavailable) as caught:
-        printouts.print_on_system(printouts.certificate(inspection_id), "no-such-queue", people["alex"])
+        printouts.print_on_system(printouts.certificate(people["alex"], inspection_id), "no-such-queue",
+                                  people["alex"])
     assert "refused" in str(caught.value) and "\n" not in str(caught.value)
     assert _events(services, "certificate.printed") == []

@@ -82,9 +82,9 @@ def cli(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> 
     return Cli(monkeypatch, capsys)
 
 
-def _tag_url(station: StationServices, inspection_id: int, tmp_path: Path, name: str) -> str:
+def _tag_url(station: StationServices, actor: Actor, inspection_id: int, tmp_path: Path, name: str) -> str:
     """The tag as a thermal printer makes it (203 dpi), its QR read back by zxing-cpp."""
-    [png] = render_png(station.certificates.tag(inspection_id, "2x1in"), tmp_path, 203, name)
+    [png] = render_png(station.certificates.tag(actor, inspection_id, "2x1in"), tmp_path, 203, name)
     url = decode(png)["QRCode"]
     assert url.startswith("https://verify.example.com/#INS2:")
     return url
@@ -109,7 +109,7 @@ def test_two_stations_one_deployment_a_verifier_voids_rotation_and_revocation(
     # bench-2's key is pending: its verdict is recorded, it prints no certificate and says why.
     at_2 = _finish(bench2, alex_2, photo_bytes, "ITEM-B", ALL_PASS)
     with pytest.raises(InvalidState, match="waiting for an admin's approval"):
-        bench2.certificates.tag(at_2, "2x1in")
+        bench2.certificates.tag(alex_2, at_2, "2x1in")
     assert bench2.inspections.get(alex_2, at_2).verdict == "pass"
     kid2 = _pending(bench2)
     code, out = cli.at(bench1.ctx.settings).run("keys", "approve", kid2, "--as", "Alex", "--pin", "1234")
@@ -117,8 +117,8 @@ def test_two_stations_one_deployment_a_verifier_voids_rotation_and_revocation(
     assert cli.run("keys", "approve", kid2, "--as", "B-9", "--pin", "9999")[0] == 0
 
     at_1 = _finish(bench1, alex, photo_bytes, "ITEM-A", ALL_PASS)
-    url_1 = _tag_url(bench1, at_1, tmp_path, "tag-1")
-    url_2 = _tag_url(bench2, at_2, tmp_path, "tag-2")
+    url_1 = _tag_url(bench1, alex, at_1, tmp_path, "tag-1")
+    url_2 = _tag_url(bench2, alex_2, at_2, tmp_path, "tag-2")
     assert payload.decode(url_1).payload.serial.startswith("ACME-")
     # Each bench verifies the other's certificate.
     assert bench2.certificates.verify(url_1).status == "valid"
@@ -159,13 +159,13 @@ def test_two_stations_one_deployment_a_verifier_voids_rotation_and_revocation(
     new_kid = _pending(bench2)
     assert cli.at(bench1.ctx.settings).run("keys", "approve", new_kid, "--as", "B-9", "--pin", "9999")[0] == 0
     at_2b = _finish(bench2, alex_2, photo_bytes, "ITEM-B2", ALL_PASS)
-    url_2b = _tag_url(bench2, at_2b, tmp_path, "tag-2b")
+    url_2b = _tag_url(bench2, alex_2, at_2b, tmp_path, "tag-2b")
     assert payload.decode(url_2b).payload.key_id == new_kid != old_key_2.key_id
     assert not (bench2.ctx.settings.keys_dir / "signing-key.next.pem").exists()
     # bench-1 rotates itself: it holds the root, so the new key signs at once.
     assert cli.run("keys", "rotate", "--as", "B-9", "--pin", "9999")[0] == 0
     at_1b = _finish(bench1, alex, photo_bytes, "ITEM-A2", ALL_PASS)
-    url_1b = _tag_url(bench1, at_1b, tmp_path, "tag-1b")
+    url_1b = _tag_url(bench1, alex, at_1b, tmp_path, "tag-1b")
     for url in (url_2, url_2b, url_1b):
         assert bench1.certificates.verify(url).status == "valid"
         assert bench2.certificates.verify(url).status == "valid"

@@ -103,16 +103,16 @@ def test_a_known_gtin_puts_a_digital_link_on_the_4x6_tag_and_certificate(
         rows = {row.inspection_id: row for row in session.query(Certificate)}
     linked, unknown = rows[linked_id], rows[unknown_id]
 
-    [png] = render_png(certs.tag(linked_id, "4x6in"), tmp_path, 203, "tag-4x6")
+    [png] = render_png(certs.tag(people["alex"], linked_id, "4x6in"), tmp_path, 203, "tag-4x6")
     scanned = decode(png)["QRCode"]
     assert scanned == f"{VERIFY}01/{SIZED_GTIN}/21/{linked.serial}#{linked.payload}"
     assert certs.verify(scanned).status == "valid"
-    [page] = render_png(certs.certificate_pdf(linked_id), tmp_path, 150, "certificate")
+    [page] = render_png(certs.certificate_pdf(people["alex"], linked_id), tmp_path, 150, "certificate")
     assert decode(page)["QRCode"] == scanned
     # The 2x1 in tag keeps the plain address (the GS1 form does not fit it at 3 dots a module).
-    [small] = render_png(certs.tag(linked_id, "2x1in"), tmp_path, 203, "tag-2x1")
+    [small] = render_png(certs.tag(people["alex"], linked_id, "2x1in"), tmp_path, 203, "tag-2x1")
     assert decode(small)["QRCode"] == f"{VERIFY}#{linked.payload}"
 
     # Size 44 is not in the registry: no GTIN, the plain address everywhere.
-    [png] = render_png(certs.tag(unknown_id, "4x6in"), tmp_path, 203, "tag-unknown")
+    [png] = render_png(certs.tag(people["alex"], unknown_id, "4x6in"), tmp_path, 203, "tag-unknown")
     assert decode(png)["QRCode"] == f"{VERIFY}#{unknown.payload}"

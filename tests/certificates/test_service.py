@@ -72,7 +72,7 @@ def test_pass_issues_a_certificate_that_prints_decodes_and_verifies(
         serial = row.serial
         actions = list(session.scalars(select(AuditEvent.action).order_by(AuditEvent.seq)))
     assert actions[-2:] == ["inspection.finished", "certificate.issued"]
-    pdf = certs.certificate_pdf(inspection_id, "a4")
+    pdf = certs.certificate_pdf(people["alex"], inspection_id, "a4")
     text = _text(pdf)
     for expected in (serial, "ITEM-1", "Testbrand", "Runner", "Authentic", "Box label", "How to verify",
                      "TR1000-001", "A.", services.ctx.settings.issuer_name):
@@ -86,7 +86,7 @@ def test_pass_issues_a_certificate_that_prints_decodes_and_verifies(
     assert certs.verify(code).status == "valid"
     assert certs.verify(str(tmp_path / "certificate.pdf")).status == "valid"
     assert certs.verify(str(pages[0])).status == "valid"  # a photo/scan of the printout
-    letter = certs.certificate_pdf(inspection_id, "letter")
+    letter = certs.certificate_pdf(people["alex"], inspection_id, "letter")
     assert "REPRINT" not in _text(letter)  # making a document is no print
     assert decode(render_png(letter, tmp_path, 150, "letter")[0])["QRCode"] == code  # a coarse scan
     width, height = pypdfium2.PdfDocument(letter)[0].get_size()
@@ -99,16 +99,16 @@ def test_only_prints_count_and_make_reprints(
 ) -> None:
     inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-2", ALL_PASS)
     printouts = certs.printouts
-    made = printouts.certificate(inspection_id)
+    made = printouts.certificate(people["alex"], inspection_id)
     printouts.export(made, tmp_path / "c.pdf", people["alex"])  # an export is no print
-    assert "REPRINT" not in _text(printouts.certificate(inspection_id).data)
+    assert "REPRINT" not in _text(printouts.certificate(people["alex"], inspection_id).data)
     printouts.record_printed(made, job="office-7", printer="office", actor=people["alex"])
-    assert "REPRINT 1" in _text(printouts.certificate(inspection_id).data)
-    tag = printouts.tag(inspection_id, "2x1in")
+    assert "REPRINT 1" in _text(printouts.certificate(people["alex"], inspection_id).data)
+    tag = printouts.tag(people["alex"], inspection_id, "2x1in")
     printouts.export(tag, tmp_path / "t.pdf", people["alex"])
-    assert "REPRINT" not in _text(printouts.tag(inspection_id, "2x1in").data)
+    assert "REPRINT" not in _text(printouts.tag(people["alex"], inspection_id, "2x1in").data)
     printouts.record_printed(tag, job="office-8", printer="office", actor=people["morgan"])
-    assert "REPRINT 1" in _text(printouts.tag(inspection_id, "2x1in").data)
+    assert "REPRINT 1" in _text(printouts.tag(people["alex"], inspection_id, "2x1in").data)
     with services.ctx.db.read() as session:
         assert session.scalar(select(Certificate.print_count)) == 1
         events = list(session.execute(select(AuditEvent.action, AuditEvent.data)
@@ -128,7 +128,7 @@ def test_tag_from_the_records_decodes_at_203_dpi(
     tmp_path: Path,
 ) -> None:
     inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-3", ALL_PASS)
-    made = certs.tag(inspection_id, "62x29mm")
+    made = certs.tag(people["alex"], inspection_id, "62x29mm")
     [png] = render_png(made, tmp_path, 203, "tag")
     found = decode(png)
     assert certs.verify(found["QRCode"]).valid
@@ -151,7 +151,7 @@ def test_tag_from_the_records_decodes_at_203_dpi(
     photo = tmp_path / "tag-photo.jpg"
     cv2.imwrite(str(photo), cv2.GaussianBlur(table, (3, 3), 0), [cv2.IMWRITE_JPEG_QUALITY, 80])
     assert certs.verify(str(photo)).valid
-    zpl = certs.tag(inspection_id, "4x6in", "zpl").decode()
+    zpl = certs.tag(people["alex"], inspection_id, "4x6in", "zpl").decode()
     assert "^BQN,2," in zpl and "^XZ" in zpl
     assert found["QRCode"] == certs.qr_text(session_row(services))  # the service's QR text, not rebuilt
 
@@ -178,8 +178,8 @@ def test_overturn_voids_and_verify_says_void(
     assert result.status == "void" and result.void_reason == "not authentic (overturned on review)"
     assert "VOID" in result.describe() and "stitch" not in result.describe()
     with pytest.raises(InvalidState):
-        certs.tag(inspection_id, "2x1in")
-    assert "Inspection report" in _text(certs.certificate_pdf(inspection_id))
+        certs.tag(people["alex"], inspection_id, "2x1in")
+    assert "Inspection report" in _text(certs.certificate_pdf(people["alex"], inspection_id))
 
 
 def test_fail_gets_an_itemised_report_with_evidence(
@@ -199,7 +199,7 @@ def test_fail_gets_an_itemised_report_with_evidence(
     inspection_id = _finish(services, people["alex"], altered, "ITEM-5", outcomes, compare=True)
     with services.ctx.db.read() as session:
         assert session.scalar(select(Certificate)) is None
-    pdf = certs.certificate_pdf(inspection_id)
+    pdf = certs.certificate_pdf(people["alex"], inspection_id)
     text = _text(pdf)
     assert "Box label" in text and "counterfeit" in text and "the font is too thin" in text
     assert "Stitching" in text and "unsure" in text
@@ -274,10 +274,10 @@ def test_issuer_logo_and_badge_come_from_the_settings(
     logo = tmp_path / "logo.png"
     cv2.imwrite(str(logo), np.full((60, 60, 3), (40, 90, 200), np.uint8))
     inspection_id = _finish(services, people["alex"], photo_bytes, "ITEM-L", ALL_PASS)
-    plain = certs.certificate_pdf(inspection_id)
+    plain = certs.certificate_pdf(people["alex"], inspection_id)
     services.ctx.settings = services.ctx.settings.with_changes(
         issuer_name="Southside Checks", issuer_logo=str(logo), authenticator_shown_as="badge")
-    pdf = certs.certificate_pdf(inspection_id)
+    pdf = certs.certificate_pdf(people["alex"], inspection_id)
     text = _text(pdf)
     assert "Southside Checks" in text and "badge B-1" in text and "Alex" not in text
 
@@ -288,4 +288,4 @@ def test_issuer_logo_and_badge_come_from_the_settings(
     assert images(pdf) == images(plain) + 1  # the logo, in the letterhead
     # A logo that cannot be read is left out, not fatal.
     services.ctx.settings = services.ctx.settings.with_changes(issuer_logo=str(tmp_path / "missing.png"))
-    assert images(certs.certificate_pdf(inspection_id)) == images(plain)
+    assert images(certs.certificate_pdf(people["alex"], inspection_id)) == images(plain)

@@ -179,7 +179,7 @@ def test_an_insider_cannot_undo_a_revocation(
     assert services.certificates.verify(late).status == "invalid"
     with pytest.raises(InvalidState, match="revoked"):
         _finish(services, people["alex"], photo_bytes, "ITEM-R", ALL_PASS)
-        services.certificates.tag(_last_inspection(services), "2x1in")
+        services.certificates.tag(people["alex"], _last_inspection(services), "2x1in")
     # Edit the columns, then put back the old, validly signed statement: the station saw the revocation.
     with services.ctx.db.transaction() as session:
         session.execute(

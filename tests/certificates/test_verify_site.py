@@ -109,11 +109,12 @@ def test_the_page_says_valid_invalid_then_void_in_a_real_browser(
 ) -> None:
     folder, base = served
     inspection_id = finish_sized(services, people["alex"], photo_bytes, "ITEM-WEB-1", "42")
-    [png] = render_png(services.certificates.tag(inspection_id, "2x1in"), tmp_path, 203, "tag")
+    alex = people["alex"]
+    [png] = render_png(services.certificates.tag(alex, inspection_id, "2x1in"), tmp_path, 203, "tag")
     scanned = decode(png)["QRCode"]
     assert scanned.startswith("https://verify.example.com/#INS2:")
     url = scanned.replace("https://verify.example.com/", base)
-    [png] = render_png(services.certificates.tag(inspection_id, "4x6in"), tmp_path, 203, "label")
+    [png] = render_png(services.certificates.tag(alex, inspection_id, "4x6in"), tmp_path, 203, "label")
     scanned_link = decode(png)["QRCode"]
     assert scanned_link.startswith(f"https://verify.example.com/01/{SIZED_GTIN}/21/")
     link = scanned_link.replace("https://verify.example.com/", base)

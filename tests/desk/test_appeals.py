@@ -101,13 +101,13 @@ def test_the_fail_report_names_every_deciding_reason(
     services.reviews.overturn(morgan, passed, "fail", "Heel logo stitching is too sparse")
     appeal = services.appeals.open(morgan, passed, "It is genuine")
     services.appeals.decide(ada, appeal.id, "upheld", "Stitch density 6 per cm, genuine pairs have 9")
-    text = " ".join(_pdf_text(services.certificates.certificate_pdf(passed), tmp_path).split())
+    text = " ".join(_pdf_text(services.certificates.certificate_pdf(morgan, passed), tmp_path).split())
     assert "Heel logo stitching is too sparse" in text
     assert "changed the verdict from pass to fail" in text
     assert "Appeal upheld" in text and "genuine pairs have 9" in text
     assert "as a whole" not in text  # was: "No single step failed; ... the inspection as a whole"
     failed = finished("FR-2", ONE_FAIL)
-    text = " ".join(_pdf_text(services.certificates.certificate_pdf(failed), tmp_path).split())
+    text = " ".join(_pdf_text(services.certificates.certificate_pdf(morgan, failed), tmp_path).split())
     assert "Box label" in text and "counterfeit" in text and "looks wrong" in text
 
 

@@ -151,12 +151,12 @@ def test_a_review_of_an_inconclusive_item_decides_and_the_documents_follow(
     assert not services.reviews.open(morgan, unsure).blind  # nothing to anchor on: reviewed openly
     decided = services.reviews.review(morgan, unsure, "pass", "stitching is even under the loupe")
     assert decided.verdict == "pass" and [c for c in _valid_certificates(services, unsure)]
-    pdf = services.certificates.certificate_pdf(unsure)
+    pdf = services.certificates.certificate_pdf(morgan, unsure)
     assert pdf.startswith(b"%PDF")
     failing = finished("IN-2", UNSURE)
     services.reviews.review(sam, failing, "fail", "stitching is uneven")
     assert _valid_certificates(services, failing) == []
-    assert services.certificates.certificate_pdf(failing).startswith(b"%PDF")  # the fail report
+    assert services.certificates.certificate_pdf(morgan, failing).startswith(b"%PDF")  # the fail report
     with services.ctx.db.read() as session:
         row = session.get(Inspection, failing)
         assert row is not None and row.verdict == "fail" and row.first_verdict == "inconclusive"

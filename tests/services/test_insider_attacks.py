@@ -367,7 +367,7 @@ def test_replacing_cached_thumbnails(world: World) -> None:
     out = _text(world.verify())
     assert f"THUMBNAIL: the cached thumbnail of photo {photo.sha256[:16]}… was replaced" in out
     # The certificate prints pictures made from the stored photo (hash-checked), never this cache.
-    assert fake not in world.station.certificates.certificate_pdf(world.passed)
+    assert fake not in world.station.certificates.certificate_pdf(world.people["alex"], world.passed)
 
 
 def test_replacing_cached_certificate_pictures(world: World) -> None:
@@ -375,7 +375,8 @@ def test_replacing_cached_certificate_pictures(world: World) -> None:
         pytest.skip("the picture cache lives in the photo folder, not the database")
     photo = world.station.inspections.detail(world.people["morgan"], world.passed).photos["box-label"][0]
     store = world.ctx.photos
-    first = world.station.certificates.certificate_pdf(world.passed)  # makes and signs its pictures
+    # Making the certificate makes and signs its pictures.
+    first = world.station.certificates.certificate_pdf(world.people["alex"], world.passed)
     names = [name for sha, name in store.pictures() if sha == photo.sha256 and name.endswith(".jpg")]
     genuine = [store.read_picture(photo.sha256, name) for name in names]
     assert names and all(picture is not None and picture in first for picture in genuine)  # binary streams
@@ -384,7 +385,7 @@ def test_replacing_cached_certificate_pictures(world: World) -> None:
         store.picture_path(photo.sha256, name).write_bytes(fake)
     out = _text(world.verify())
     assert f"THUMBNAIL: the certificate picture of photo {photo.sha256[:16]}… was replaced" in out
-    again = world.station.certificates.certificate_pdf(world.passed)
+    again = world.station.certificates.certificate_pdf(world.people["alex"], world.passed)
     assert fake not in again and all(picture in again for picture in genuine)  # made again from the photo
 
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import pytest
 
-from inspector.errors import NotFound, PermissionDenied
+from inspector.errors import InvalidState, NotFound, PermissionDenied
 from inspector.security.roles import Actor, Role
 from inspector.services.calibration import CalibrationService
 from inspector.services.queries import list_inspections
@@ -85,3 +85,21 @@ def test_an_authenticator_sees_only_their_own_a_supervisor_every_one(
     # After a take-over the first holder still sees what they recorded; the new holder sees it too.
     services.inspections.take_over(people["morgan"], inspection_id, "Alex went home")
     assert services.inspections.detail(people["alex"], inspection_id).inspection.id == inspection_id
+
+
+def test_printing_needs_a_session_and_an_inspection_one_may_see(
+    services: StationServices, people: dict[str, Actor], opened: tuple[int, str]
+) -> None:
+    inspection_id, _sha = opened
+    certificates = services.certificates
+    services.users.create_user(people["admin"], "Jordan", "2345", Role.AUTHENTICATOR, "B-3")
+    jordan = services.users.login("B-3", "2345")
+    alex = people["alex"]
+    for make in (lambda a: certificates.certificate_pdf(a, inspection_id),
+                 lambda a: certificates.tag(a, inspection_id, "2x1in")):
+        with pytest.raises(PermissionDenied, match="Log in first"):
+            make(Actor(alex.user_id, alex.name, Role.ADMIN))
+        with pytest.raises(PermissionDenied, match="another authenticator's"):
+            make(jordan)
+        with pytest.raises(InvalidState, match="not finished"):  # the holder gets as far as the state
+            make(alex)

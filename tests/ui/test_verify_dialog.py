@@ -105,7 +105,8 @@ def test_a_certificate_pdf_opened_from_disk_is_checked(
         qtbot, window: MainWindow, services: StationServices, tmp_path: Path) -> None:
     inspection_id, _code = _passed_inspection(services)
     pdf = tmp_path / "certificate.pdf"
-    pdf.write_bytes(services.certificates.certificate_pdf(inspection_id))
+    alex = services.users.login("B-1001", "1234")
+    pdf.write_bytes(services.certificates.certificate_pdf(alex, inspection_id))
     dialog = window.open_verify()
     assert dialog.code_edit.hasFocus() or not dialog.isActiveWindow()
     dialog.code_edit.setText(str(pdf))
