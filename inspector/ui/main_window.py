@@ -57,6 +57,7 @@ class _RolePage:
 
 class MainWindow(QMainWindow):
     inspection_opened = Signal(int, bool)  # inspection id, resumed
+    start_shown = Signal()  # the start page is settled: first run, or login (with the demo people)
 
     def __init__(self, services: StationServices, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         # Set when the window closes: a background read that finishes afterwards opens nothing
         # (it would start a camera thread on a closed window, which aborts the process at exit).
         self._closed = False
+        self._start_reads = 0  # show_start's background reads; only the latest one counts
         self.setWindowTitle("Inspector")
         self.setMinimumSize(960, 640)
         central = QWidget()
@@ -176,15 +178,32 @@ class MainWindow(QMainWindow):
     # --- start, login, logout -----------------------------------------------------------
 
     def show_start(self) -> None:
+        """The login page at once; whether this is a first start (no users yet) or a demo station is
+        read in the background (the database may be far away), then first run or the demo people."""
         self.actor = None
         self._update_header()
-        if not self.services.users.has_users():
-            self._show(self.first_run)
-        else:
-            self.login.reset()
-            if self.services.users.is_demo_station():
+        self.login.reset()
+        self._show(self.login)
+        self._start_reads += 1
+        serial, users = self._start_reads, self.services.users
+
+        def found(answer: tuple[bool, bool]) -> None:
+            if self._closed or self.actor is not None or serial != self._start_reads:
+                return  # logged in, closed or started again meanwhile
+            has_users, demo = answer
+            if not has_users:
+                self._show(self.first_run)
+            elif demo:
                 self.login.show_demo_people()
-            self._show(self.login)
+            self.start_shown.emit()
+
+        def failed(exc: BaseException) -> None:
+            if not self._closed and serial == self._start_reads:
+                self.login.banner.show_message(message_for(exc), "error")
+                self.start_shown.emit()
+
+        QueryOp(parent=self, op=lambda: (users.has_users(), users.is_demo_station()),
+                success=found).failure(failed).run_in_background()
 
     def _on_admin_created(self, name: str) -> None:
         self.show_start()

@@ -92,5 +92,8 @@ def test_a_whole_inspection_makes_no_service_call_on_the_gui_thread(
     assert done.args[0].verdict == "pass"
     with qtbot.waitSignal(window.home.refreshed, timeout=WAIT_MS):
         window.finish.next_item_requested.emit()
+    with qtbot.waitSignal(window.start_shown, timeout=WAIT_MS):  # who exists: read in the background
+        window.log_out()
+    assert window.stack.currentWidget() is window.login
     guard.active = False
     assert guard.calls == [], "service calls on the GUI thread:\n" + "\n".join(guard.calls)

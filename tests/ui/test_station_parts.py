@@ -44,13 +44,15 @@ def empty_station(bench_env: dict[str, str]) -> Iterator[StationServices]:
 def window(qtbot, empty_station: StationServices) -> Iterator[MainWindow]:
     main = MainWindow(empty_station)
     qtbot.addWidget(main)
-    main.show()
+    with qtbot.waitSignal(main.start_shown, timeout=15_000):  # who exists: read in the background
+        main.show()
     yield main
     main.close()
 
 
 def test_first_start_offers_admin_or_demo_and_creates_the_admin(qtbot, window: MainWindow) -> None:
-    assert window.stack.currentWidget() is window.first_run
+    # Whether anyone exists is read in the background; then the first-run page shows.
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is window.first_run, timeout=15_000)
     page = window.first_run
     assert page.demo_button.isVisibleTo(window) and page.create_button.isVisibleTo(window)
     page.name_edit.setText("Ada")
@@ -162,11 +164,12 @@ def test_pages_for_roles_show_only_to_those_roles(qtbot, window: MainWindow,
 @pytest.mark.slow
 def test_demo_station_is_seeded_in_the_background(qtbot, window: MainWindow) -> None:
     page = window.first_run
+    qtbot.waitUntil(lambda: window.stack.currentWidget() is page, timeout=15_000)
     with qtbot.waitSignal(page.demo_seeded, timeout=120_000):
         page.demo_button.click()
         assert page.progress.isVisible() and not page.demo_button.isEnabled()
     assert window.stack.currentWidget() is window.login
-    assert window.login.demo_box.isVisibleTo(window)
+    qtbot.waitUntil(lambda: window.login.demo_box.isVisibleTo(window), timeout=15_000)
     assert log_in(qtbot, window, "B-1001", "1234")
     assert window.home.demo_box.isVisibleTo(window)
 
