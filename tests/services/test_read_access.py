@@ -1,18 +1,23 @@
-"""Reads check the login session too: detail, photos, proposals, value checks and lists are refused
-without a live session, and an authenticator sees only the inspections they took part in."""
+"""Reads check the login session too: detail, photos, proposals, value checks, lists and printouts are
+refused without a live session (none, made up, logged out, expired, switched-off user), and an
+authenticator sees only the inspections they took part in."""
 
 from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from inspector.errors import InvalidState, NotFound, PermissionDenied
 from inspector.security.roles import Actor, Role
 from inspector.services.calibration import CalibrationService
+from inspector.services.identity import token_digest
 from inspector.services.queries import list_inspections
 from inspector.services.station import StationServices
+from inspector.storage.models import LoginSession
 
 Read = Callable[[Actor], object]
 
@@ -56,6 +61,13 @@ def test_every_read_refuses_a_forged_ended_or_switched_off_session(
     for read in reads.values():
         with pytest.raises(PermissionDenied, match="ended"):
             read(alex)
+    expired = services.users.login("B-1", "1234")
+    with services.ctx.db.transaction() as session:  # the shift ended 12 hours ago
+        session.execute(update(LoginSession).where(LoginSession.token_hash == token_digest(expired.token))
+                        .values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+    for read in reads.values():
+        with pytest.raises(PermissionDenied, match="ended"):
+            read(expired)
     again = services.users.login("B-1", "1234")
     services.users.set_active(people["admin"], again.user_id, False)
     for read in reads.values():
