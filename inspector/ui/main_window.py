@@ -34,7 +34,7 @@ from inspector.security.roles import Actor
 from inspector.services.inspections import NeedsChecklist
 from inspector.services.station import StationServices
 from inspector.services.views import InspectionDetail
-from inspector.ui.background import QueryOp, run_in_background, wait_for_background
+from inspector.ui.background import QueryOp, run_in_background, running_jobs, wait_for_background
 from inspector.ui.dialogs import ChecklistChooser, ShortcutSheet
 from inspector.ui.finish import FinishPage
 from inspector.ui.first_run import FirstRunPage
@@ -45,6 +45,8 @@ from inspector.ui.scanner import ScanDetector, refuse_scan, shorten
 from inspector.ui.settings_dialog import SettingsDialog
 from inspector.ui.verify_dialog import VerifyDialog, is_certificate_code
 from inspector.ui.widgets import message_for, show_error
+
+CLOSE_ROUNDS = 4  # a photo saved, then compared, then shown: a few rounds of answers at most
 
 
 @dataclass
@@ -402,6 +404,15 @@ class MainWindow(QMainWindow):
         """Show the window maximized if it was when last closed."""
         self.showMaximized() if self.restore_maximized else self.show()
 
+    def _finish_background_work(self, rounds: int = CLOSE_ROUNDS) -> None:
+        """Let started work end and its answers arrive while the pages still take them (a photo saved
+        is then compared, a result recorded is shown); bounded, for work that keeps starting more."""
+        for _ in range(rounds):
+            if not running_jobs():
+                return
+            wait_for_background()
+            QApplication.processEvents()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         waiting = len(self.inspection.photo_saver.pending) + int(self.inspection.recording)
         if waiting and not self.close_without_asking:
@@ -417,8 +428,9 @@ class MainWindow(QMainWindow):
             self._window_state.setValue("size", self.size())
             self._window_state.setValue("pos", self.pos())
         self._window_state.sync()
+        self._finish_background_work()
         self._closed = True
-        self.inspection.shut_down()
+        self.inspection.shut_down(for_good=True)
         self.scanner.uninstall()
         wait_for_background()
         super().closeEvent(event)

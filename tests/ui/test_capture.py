@@ -198,3 +198,37 @@ def test_preview_and_comparison_images_keep_colours() -> None:
         assert image is not None and not image.isNull()
         colour = image.pixelColor(1, 1)
         assert (colour.red(), colour.blue()) == (255, 0) or image.isGrayscale()
+
+
+def test_auto_capture_takes_one_photo_per_scene_once_it_holds_steady(qtbot, camera_video: Path,
+                                                                     reference_image):
+    import time
+
+    from inspector.ui.capture.widget import AUTO_CAPTURE_STEADY_S
+
+    widget = CaptureWidget(lambda: OpenCvSource(str(camera_video)))
+    qtbot.addWidget(widget)
+    widget.set_reference(reference_image)
+    photos: list[bytes] = []
+    widget.photo_taken.connect(lambda data, _source, _notes: photos.append(data))
+    good: list[float] = []  # when a frame was judged fine (framing and quality)
+    widget.start_camera()
+    assert widget.camera is not None
+    widget.camera.quality_assessed.connect(lambda problems: good.append(time.monotonic())
+                                           if not problems else good.clear())
+    # Off (the default): a steady, good scene for twice the hold takes no photo.
+    qtbot.waitUntil(lambda: len(good) >= 2 and good[-1] - good[0] >= 2 * AUTO_CAPTURE_STEADY_S,
+                    timeout=20_000)
+    assert photos == []
+    widget.auto_capture = True
+    qtbot.waitUntil(lambda: len(photos) == 1, timeout=20_000)
+    assert photos[0][:2] == b"\xff\xd8"
+    # One photo per scene: the scene holding on takes no second one...
+    seen = len(good)
+    qtbot.waitUntil(lambda: len(good) >= seen + 5 and good[-1] - good[0] >= 2 * AUTO_CAPTURE_STEADY_S,
+                    timeout=20_000)
+    assert len(photos) == 1
+    # ...until the scene changes (the next step): then one more.
+    widget.require_fresh_frame()
+    qtbot.waitUntil(lambda: len(photos) == 2, timeout=20_000)
+    widget.shutdown()

@@ -66,6 +66,7 @@ class InspectionPage(QWidget):
         self._photo_waited = False
         self._record_attempt: tuple[tuple[Any, ...], str] | None = None
         self._recording = False
+        self.closed = False  # the window closed: late answers from background work change nothing
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
         layout = QVBoxLayout(self)
@@ -169,6 +170,8 @@ class InspectionPage(QWidget):
 
     def go_to(self, step_id: str) -> None:
         assert self.detail is not None
+        if self.closed:
+            return  # an answer that came after the window closed: start no camera on a closed window
         self.step_id = step_id
         self._doubt_confirmed = None
         self._value_problems = ("", [])
@@ -551,5 +554,7 @@ class InspectionPage(QWidget):
         elif action == "zoom_out":
             self.view.compare.zoom(-1)
 
-    def shut_down(self) -> None:
+    def shut_down(self, *, for_good: bool = False) -> None:
+        """Stop the camera (leaving the inspection); `for_good` when the window closes."""
+        self.closed = self.closed or for_good
         self.view.capture.stop()
