@@ -45,6 +45,7 @@ MAX_JSON_DEPTH = 32  # deep nesting exhausts the parser's stack (RecursionError,
 
 # --- checklists (domain/loading.py, domain/patterns.py) -----------------------------------------------
 MAX_CHECKLIST_BYTES = 1_000_000
+MAX_CHECKLIST_NESTING = 32  # deeper overflows the C stack of libyaml's composer: a crash
 MAX_PATTERN_LENGTH = 500
 
 # --- the station's settings.json (config.py) ---------------------------------------------------------
