@@ -86,7 +86,8 @@ class CupsServer:
         )
         self.process = subprocess.Popen(
             [str(CUPSD), "-f", "-c", str(etc / "cupsd.conf"), "-s", str(etc / "cups-files.conf")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            # cupsd -f logs to error_log; a pipe nobody reads would fill, block it and stay open.
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 20
         while not self.socket.exists():

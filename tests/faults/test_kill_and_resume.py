@@ -57,6 +57,8 @@ class Zygote:
         if self.process.stdin:
             self.process.stdin.close()
         self.process.wait(timeout=30)
+        if self.process.stdout:
+            self.process.stdout.close()
         self.stderr.close()
 
 

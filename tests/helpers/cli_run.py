@@ -17,7 +17,8 @@ REPO = Path(__file__).resolve().parents[2]
 _WRAPPER = ("import sys\n"
             "from inspector.cli.main import main\n"
             "code = main(sys.argv[1:])\n"
-            "peak = [l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]\n"
+            "with open('/proc/self/status') as status:\n"
+            "    peak = [l.split()[1] for l in status if l.startswith('VmHWM:')][0]\n"
             "sys.stderr.write('\\nPEAK_KB %s\\n' % peak)\n"
             "sys.exit(code)\n")
 
@@ -52,7 +53,8 @@ def run_cli(home: Path, *args: str, timeout: float = 60, database_url: str | Non
 _BATCH = ("import contextlib, gc, io, json, sys, time, traceback\n"
           "from inspector.cli.main import main\n"
           "def peak_kb():\n"
-          "    return int([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')][0])\n"
+          "    with open('/proc/self/status') as status:\n"
+          "        return int([l.split()[1] for l in status if l.startswith('VmHWM:')][0])\n"
           "results = []\n"
           "for argv in json.loads(sys.argv[1]):\n"
           "    gc.collect()\n"

@@ -105,8 +105,9 @@ def test_four_stations_seed_the_demo_at_once(pg_url: str, tmp_path: Path) -> Non
         command = [sys.executable, "-m", "inspector.cli.main", "demo", "--inspections", "1"]
         procs.append(subprocess.Popen(command, env=env, cwd=REPO, stdout=subprocess.PIPE,
                                       stderr=subprocess.PIPE, text=True))
-    results = [(proc.wait(timeout=600), proc.stderr.read() if proc.stderr else "") for proc in procs]
-    assert [code for code, _ in results] == [0, 0, 0, 0], results
+    # communicate, not wait: it drains both pipes (a full one would block the station) and closes them.
+    results = [(proc.communicate(timeout=600)[1], proc.returncode) for proc in procs]
+    assert [code for _, code in results] == [0, 0, 0, 0], results
     _approve_all_stations(pg_url, tmp_path)
     station = open_station(load_settings({"INSPECTOR_HOME": str(tmp_path / "check"),
                                           "INSPECTOR_DATABASE_URL": pg_url,

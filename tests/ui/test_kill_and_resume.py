@@ -23,17 +23,17 @@ DRIVER = Path(__file__).with_name("kill_driver.py")
 def _read_ready(process: subprocess.Popen[str], deadline_s: float = 90.0) -> int:
     """The driver's READY line, or fail with what it printed (no sleeping: wait on the pipe)."""
     assert process.stdout is not None
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
     end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        if not selector.select(timeout=end - time.monotonic()):
-            break
-        line = process.stdout.readline()
-        if not line:
-            break
-        if line.startswith("READY"):
-            return int(line.split()[1])
+    with selectors.DefaultSelector() as selector:
+        selector.register(process.stdout, selectors.EVENT_READ)
+        while time.monotonic() < end:
+            if not selector.select(timeout=end - time.monotonic()):
+                break
+            line = process.stdout.readline()
+            if not line:
+                break
+            if line.startswith("READY"):
+                return int(line.split()[1])
     process.kill()
     raise AssertionError(f"the driver did not get ready: {process.stderr.read() if process.stderr else ''}")
 
@@ -56,7 +56,7 @@ def test_killed_mid_inspection_resumes_where_it_stopped(qtbot, tmp_path: Path,
         inspection_id = _read_ready(process)
         process.send_signal(signal.SIGKILL)
     finally:
-        process.wait(timeout=30)
+        process.communicate(timeout=30)  # waits, and closes both pipes
     assert process.returncode == -signal.SIGKILL
 
     services = open_station(settings_for(env))

@@ -142,6 +142,10 @@ class XStation:
             self.process.wait(timeout=20)
         except Exception:
             self.process.kill()
+            self.process.wait(timeout=20)
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                stream.close()
         self.xvfb.terminate()
         self.xvfb.wait(timeout=10)
 
