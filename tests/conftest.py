@@ -77,6 +77,27 @@ def pg_url(postgres_server: object) -> str:
 
 
 @pytest.fixture(autouse=True)
+def _cheap_pin_hashing(request: pytest.FixtureRequest) -> Iterator[None]:
+    """PINs hash at a test cost in this process (Django's test settings do the same): argon2 at the
+    station's cost is ~60-200 ms a hash, and the fixtures hash and check a dozen PINs per test. A
+    hash carries its own parameters, so one made at full cost still verifies. Child processes (the
+    command line, station workers) and tests marked `real_pin_cost` (timing) keep the station's
+    cost; tests/services/test_pin_cost.py checks that cost itself."""
+    if request.node.get_closest_marker("real_pin_cost"):
+        yield
+        return
+    from argon2 import PasswordHasher
+
+    from inspector.security import pins
+
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pins, "_HASHER", cheap)
+        patch.setattr(pins, "_DUMMY_HASH", cheap.hash("000000"))
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _no_leftover_threads() -> Iterator[None]:
     """Fail a test that leaves a thread or a Qt thread-pool task running (napari's conftest does this):
     a job outliving its test writes into the next test's database or widgets, and hides hangs."""

@@ -117,6 +117,7 @@ def test_the_lockout_state_replays_from_the_events(services: StationServices,
             assert (said["role"], said["active"], said["badge"]) == (row.role, row.active, row.badge_code)
 
 
+@pytest.mark.real_pin_cost
 def test_an_unknown_badge_is_refused_as_slowly_as_a_known_one(
     services: StationServices, people: dict[str, Actor]
 ) -> None:
