@@ -109,7 +109,8 @@ def main() -> int:
                 alex = window.actor
                 assert alex is not None
                 services.inspections.add_photo(alex, page.inspection_id, step.id, photos[step.id])
-                page._load(page.inspection_id)
+                page._refresh()  # the window reads the inspection again (in the background)
+                settle()
             if step.value is not None:
                 page.panel.value_edit.setText(style if step.value.kind == "style_code" else "")
             timed(samples, "record a step (P; written in the background)",

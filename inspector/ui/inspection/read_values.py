@@ -9,6 +9,7 @@ with a problem is not recorded: the authenticator judges it at its step, or type
 
 from __future__ import annotations
 
+import logging
 import uuid
 
 from PySide6.QtCore import QRect, Qt, Signal
@@ -24,6 +25,8 @@ from inspector.services.views import StepResultView
 from inspector.ui import theme
 from inspector.ui.background import run_in_background
 from inspector.ui.widgets import message_for
+
+log = logging.getLogger(__name__)
 
 PREVIEW_WIDTH = 360
 
@@ -81,7 +84,8 @@ class ReadValuesPanel(QWidget):
         """Load the OCR models in the background when a checklist reads labels (~1 s once), so
         the first label photo is read as fast as the others."""
         if any(step.reads for step in checklist.steps):
-            run_in_background(shared_engine, lambda _engine: None, lambda _exc: None)
+            # Only a head start: if the models cannot load, reading the photo says so in one sentence.
+            run_in_background(shared_engine, on_error=lambda exc: log.warning("OCR warm-up failed: %s", exc))
 
     def value_for(self, inspection_id: int, step_id: str) -> str | None:
         """The value read for `step_id` (a step the authenticator moves to after the photo)."""
