@@ -26,7 +26,7 @@ from sqlalchemy import delete, text
 from inspector.config import load_settings
 from inspector.security.roles import Actor
 from inspector.services import analytics as analytics_service
-from inspector.services import review_queue
+from inspector.services import review_queue, review_sample
 from inspector.services.context import open_context
 from inspector.services.identity import open_session
 from inspector.storage.models import DeskDailyTotal, DeskSummaryDay, User
@@ -323,6 +323,20 @@ def run_issue16(ctx: Any) -> dict[str, float]:
     for label, (group, name, figure, since, until) in drill_cases:
         results[label] = timed(label, lambda g=group, n=name, f=figure, s=since, u=until:
                                desk_figures.drill_down(ctx, sup, g, n, f, s, u))
+    week = desk_figures.week_period(datetime(2025, 6, 2, tzinfo=UTC).date())
+    label = "drill-down: a trend point (an authenticator's fails, one week)"
+    results[label] = timed(label, lambda: desk_figures.drill_down(
+        ctx, sup, "authenticator", "auth-07", "fail", *week))
+    label = "drill-down: a trend point (a brand's overturned, one week)"
+    results[label] = timed(label, lambda: desk_figures.drill_down(
+        ctx, sup, "brand", "Rolex", "overturned", *week))
+    label = "drill-down: a matrix cell (an authenticator's pass -> fail, whole year)"
+    results[label] = timed(label, lambda: desk_figures.drill_down(
+        ctx, sup, "authenticator", "auth-07", "reviewed", *year, cell=("pass", "fail")))
+    label = "disagreement matrix: one month"
+    results[label] = timed(label, lambda: desk_figures.disagreement_matrix(ctx, sup, *month))
+    label = "disagreement matrix: whole year"
+    results[label] = timed(label, lambda: desk_figures.disagreement_matrix(ctx, sup, *year))
     results["search: item code"] = timed("search: item code",
                                          lambda: desk_figures.search(ctx, sup, "IT00500000"))
     once("weekly trends: summary fill of every closed day (inspector db upgrade), once",
@@ -361,6 +375,9 @@ def bench(url: str, rows: int, reuse: bool, issue16_only: bool = False) -> None:
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
     else:
         print(f"reusing {have:,} inspections in {ctx.db.dialect}")
+    # The blind-review sample choice of each inspection, as an upgraded database gets it (migration 0014).
+    once("blind-review sample chosen for every inspection (upgrade fill), once",
+         lambda: review_sample.fill_unchosen(ctx))
     if not issue16_only:
         run_suite(ctx)
     run_issue16(ctx)

@@ -36,6 +36,7 @@ def register(subparsers: Any) -> None:
     queue.add_argument("--limit", type=int, default=50)
     queue.add_argument("--all", action="store_true", help="include already reviewed inspections")
     queue.add_argument("--json", action="store_true")
+    queue.add_argument("--csv", action="store_true", help="the queue as CSV (a blind item's verdict empty)")
     queue.set_defaults(func=_queue)
 
     review = subparsers.add_parser(
@@ -83,7 +84,12 @@ def register(subparsers: Any) -> None:
     assign.set_defaults(func=_calibration_assign)
     scores = calibration_sub.add_parser("scores", help="each authenticator's accuracy on test items")
     _login_args(scores)
+    scores.add_argument("--csv", action="store_true", help="with each accuracy's n and 95% interval")
     scores.set_defaults(func=_calibration_scores)
+    items = calibration_sub.add_parser("items", help="the test items, their right verdict and who has them")
+    _login_args(items)
+    items.add_argument("--csv", action="store_true")
+    items.set_defaults(func=_calibration_items)
 
     figures = subparsers.add_parser("desk", help="the desk's figures: trends, drill-down, search, matrix")
     figures_sub = figures.add_subparsers(dest="desk_command", metavar="ACTION")
@@ -100,6 +106,10 @@ def register(subparsers: Any) -> None:
     drill.add_argument("by", choices=["authenticator", "brand", "station"])
     drill.add_argument("name")
     drill.add_argument("figure", choices=list(FIGURES))
+    drill.add_argument("--week", help="a weekly trend point: the week starting this Monday (YYYY-MM-DD)")
+    drill.add_argument("--cell", metavar="MINE:REVIEWER",
+                       help="a disagreement-matrix cell, e.g. pass:fail (by authenticator; reviews "
+                            "recorded in the period)")
     drill.add_argument("--csv", action="store_true")
     drill.set_defaults(func=_desk_drill)
     find = figures_sub.add_parser("search", help="inspections by item code, certificate serial or style code")
@@ -205,6 +215,9 @@ def _queue(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([e.to_json() for e in entries], indent=2))
         return 0
+    if args.csv:
+        _write_csv(entries)
+        return 0
     for e in entries:
         when = e.finished_at.strftime("%Y-%m-%d %H:%M") if e.finished_at else "-"
         score = f"{e.min_score:.2f}" if e.min_score is not None else "-"
@@ -308,9 +321,25 @@ def _calibration_assign(args: argparse.Namespace) -> int:
 
 def _calibration_scores(args: argparse.Namespace) -> int:
     station = _open()
-    for score in station.calibration.scores(_login(station, args)):
-        accuracy = f"{score.accuracy:.0%}" if score.accuracy is not None else "-"
-        print(f"{score.authenticator:<20} {score.correct}/{score.inspected} right  {accuracy}")
+    scores = station.calibration.scores(_login(station, args))
+    if args.csv:
+        _write_csv(scores)
+        return 0
+    for score in scores:
+        print(f"{score.authenticator:<20} {score.rates()['accuracy'].text()}")
+    return 0
+
+
+def _calibration_items(args: argparse.Namespace) -> int:
+    station = _open()
+    items = station.calibration.items(_login(station, args))
+    if args.csv:
+        _write_csv(items)
+        return 0
+    for item in items:
+        start = f"from {item.counts_from:%Y-%m-%d %H:%M}" if item.counts_from else "always"
+        print(f"{item.code:<18} {item.known_verdict:<13} {start:<22} {', '.join(item.assigned_to)}".rstrip())
+    print(f"{len(items)} test items")
     return 0
 
 
@@ -337,11 +366,22 @@ def _desk_trend(args: argparse.Namespace) -> int:
 
 
 def _desk_drill(args: argparse.Namespace) -> int:
-    from inspector.services.desk_figures import drill_down
+    from inspector.services.desk_figures import drill_down, week_period
 
+    since, until = _date(args.since, "--since"), _date(args.until, "--until")
+    if args.week:
+        week = _date(args.week, "--week")
+        assert week is not None
+        since, until = week_period(week.date())
+    cell = None
+    if args.cell:
+        mine, _, theirs = args.cell.partition(":")
+        if not theirs:
+            raise BadInput("--cell is the authenticator's verdict and the reviewer's, e.g. pass:fail.")
+        cell = (mine.strip().lower(), theirs.strip().lower())
     station = _open()
-    rows = drill_down(station.ctx, _login(station, args), args.by, args.name, args.figure,
-                      _date(args.since, "--since"), _date(args.until, "--until"))
+    rows = drill_down(station.ctx, _login(station, args), args.by, args.name, args.figure, since, until,
+                      cell=cell)
     _print_rows(rows, args.csv)
     return 0
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from inspector.domain.verdict import Verdict
 from inspector.errors import BadInput, InvalidState, NotFound, PermissionDenied
 from inspector.security.roles import Actor, Permission
-from inspector.services import analytics_summary, ownership, records
+from inspector.services import analytics_summary, ownership, records, review_stage
 from inspector.services.context import ServiceContext
 from inspector.services.reviews import OverturnHook, PassHook
 from inspector.services.views import InspectionDetail
@@ -130,6 +130,10 @@ class AppealService:
                                         .with_for_update())
             if inspection is None:
                 raise NotFound(f"There is no inspection {inspection_id}.")
+            if review_stage.verdict_hidden(session, inspection, actor.user_id):
+                # The same sentence for a pass and a fail: the refusal must not tell the verdict.
+                raise InvalidState(f"Inspection {inspection_id} waits for its blind review; "
+                                   "it can be appealed once that is recorded.")
             if inspection.status != "finished" or inspection.verdict not in APPEALABLE:
                 raise InvalidState(f"Only a failed or inconclusive inspection can be appealed; "
                                    f"inspection {inspection_id} is {inspection.verdict or 'not finished'}.")

@@ -15,6 +15,7 @@ from inspector.errors import BadInput, NotFound
 from inspector.security.roles import Actor, Permission
 from inspector.services import desk_lookup
 from inspector.services.context import ServiceContext
+from inspector.services.rates import Rate
 from inspector.services.records import as_utc, now
 from inspector.storage.audit import append_event
 from inspector.storage.models import AuditEvent, Inspection, Item, User
@@ -40,6 +41,10 @@ class CalibrationScore:
     @property
     def accuracy(self) -> float | None:
         return self.correct / self.inspected if self.inspected else None
+
+    def rates(self) -> dict[str, Rate]:
+        """The accuracy with its n and 95% interval (what a table and its CSV show)."""
+        return {"accuracy": Rate(self.correct, self.inspected)}
 
 
 def counted() -> ColumnElement[bool]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import asdict, fields, is_dataclass
+from datetime import datetime
 from typing import Any
 
 from inspector.services.rates import Rate
@@ -16,6 +17,10 @@ def _flat(row: Any) -> dict[str, object]:
         if isinstance(value, dict):  # a matrix's cells: one column per (from, to)
             for key, count in sorted(value.items()):
                 values[f"{name}_{'_to_'.join(map(str, key)) if isinstance(key, tuple) else key}"] = count
+        elif isinstance(value, list | tuple):  # reasons, people: one cell, "; "-separated
+            values[name] = "; ".join(map(str, value))
+        elif isinstance(value, datetime):
+            values[name] = value.isoformat()
         else:
             values[name] = "" if value is None else value
     rates = getattr(row, "rates", None) or getattr(row, "agreement", None)

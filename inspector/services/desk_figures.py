@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from inspector.errors import BadInput
 from inspector.security.roles import Actor, Permission
@@ -21,7 +21,7 @@ from inspector.services import analytics, analytics_summary, desk_lookup
 from inspector.services.context import ServiceContext
 from inspector.services.rates import Rate
 from inspector.services.records import as_utc, now
-from inspector.services.review_queue import sampled_condition, visible_verdict
+from inspector.services.review_queue import visible_verdict
 from inspector.storage.models import Certificate, DeskDailyTotal, Inspection, Item, Review, Station, User
 
 FIGURES = ("inspections", "pass", "fail", "inconclusive", "reviewed", "overturned", "calibration")
@@ -160,37 +160,56 @@ def _rows(session: Session, query: Any) -> list[InspectionRow]:
             for iid, code, style, brand, who, bench, finished, verdict, visible in session.execute(query)]
 
 
+def week_period(week: date) -> tuple[datetime, datetime]:
+    """The [since, until) of a trend point's week (UTC): what its drill-down lists."""
+    start = datetime(week.year, week.month, week.day, tzinfo=UTC)
+    return start, start + timedelta(days=7)
+
+
 def drill_down(ctx: ServiceContext, actor: Actor, group: str, name: str, figure: str = "inspections",
                since: datetime | None = None, until: datetime | None = None,
-               limit: int = DRILL_LIMIT) -> list[InspectionRow]:
-    """The inspections behind one figure of one row (newest first): e.g. ('brand', 'nike', 'fail')."""
+               limit: int = DRILL_LIMIT, *, cell: tuple[str, str] | None = None) -> list[InspectionRow]:
+    """The inspections behind one figure of one row (newest first): e.g. ('brand', 'nike', 'fail').
+
+    The period is the figure's: the finish time for inspections and verdicts, the time of the review
+    for reviews and overturns (as the figures count them). A trend point is a row and a week
+    (`week_period`); a disagreement-matrix cell is an authenticator and `cell` = (their verdict, the
+    reviewer's verdict) over reviews recorded in the period. An inspection whose verdict the viewer
+    may not know yet is never listed under a verdict (nor under a matrix cell, which names two).
+    """
     if figure not in FIGURES:
         raise BadInput(f"No figure {figure!r}; use one of {', '.join(FIGURES)}.")
     column = {"authenticator": Inspection.authenticator_id, "brand": Inspection.brand,
               "station": Inspection.station_id}.get(group)
     if column is None:
         raise BadInput(f"Cannot group by {group!r}; use authenticator, brand or station.")
+    if cell is not None and (group != "authenticator" or len(cell) != 2):
+        raise BadInput("A disagreement cell is an authenticator's verdict and the reviewer's verdict.")
     keys: list[Any] = _group_key(ctx, group, name)
     if group != "brand":
         keys = [int(k) for k in keys]
     with ctx.db.read() as session:
         actor = ctx.authorize(session, actor, Permission.VIEW_ANALYTICS)
-        sampled, _ = sampled_condition(ctx, now())
-        visible = visible_verdict(sampled, actor.user_id)
+        visible = visible_verdict(actor.user_id)
         conditions: list[ColumnElement[bool]] = [column.in_(keys), Inspection.status == "finished"]
-        if since:
-            conditions.append(Inspection.finished_at >= since)
-        if until:
-            conditions.append(Inspection.finished_at < until)
+        if figure in ("reviewed", "overturned") or cell is not None:
+            # From the reviews recorded in the period (a few percent of inspections), not an EXISTS
+            # per inspection.
+            wanted = select(Review.inspection_id).where(*_period_of(Review.created_at, since, until))
+            if figure == "overturned":
+                wanted = wanted.where(Review.decision == "overturn")
+            if cell is not None:
+                reviewed = aliased(Inspection)
+                wanted = (wanted.join(reviewed, reviewed.id == Review.inspection_id)
+                          .where(Review.stage == "review", Review.verdict == cell[1],
+                                 func.coalesce(Review.previous_verdict, reviewed.first_verdict) == cell[0]))
+                conditions.append(visible)
+            conditions.append(Inspection.id.in_(wanted))
+        else:
+            conditions += _period_of(Inspection.finished_at, since, until)
         if figure in ("pass", "fail", "inconclusive"):
             # A blind item's verdict is not told by listing it under one.
             conditions += [Inspection.verdict == figure, visible]
-        elif figure in ("reviewed", "overturned"):
-            # From the reviews (a few percent of inspections), not an EXISTS per inspection.
-            wanted = select(Review.inspection_id)
-            if figure == "overturned":
-                wanted = wanted.where(Review.decision == "overturn")
-            conditions.append(Inspection.id.in_(wanted))
         elif figure == "calibration":
             # Few items: their inspections are found through the item index.
             conditions.append(Inspection.item_id.in_(select(Item.id).where(Item.calibration_verdict.is_not(None))))
@@ -200,6 +219,10 @@ def drill_down(ctx: ServiceContext, actor: Actor, group: str, name: str, figure:
         return _rows(session, query)
 
 
+def _period_of(moment: Any, since: datetime | None, until: datetime | None) -> list[ColumnElement[bool]]:
+    return ([moment >= since] if since else []) + ([moment < until] if until else [])
+
+
 def search(ctx: ServiceContext, actor: Actor, text: str, limit: int = DRILL_LIMIT) -> list[InspectionRow]:
     """Inspections of the item with this code, of the certificate with this serial, or of this style code."""
     wanted = text.strip()
@@ -207,7 +230,6 @@ def search(ctx: ServiceContext, actor: Actor, text: str, limit: int = DRILL_LIMI
         raise BadInput("Type an item code, a certificate serial or a style code.")
     with ctx.db.read() as session:
         actor = ctx.authorize(session, actor, Permission.VIEW_ANALYTICS)
-        sampled, _ = sampled_condition(ctx, now())
         # Three index seeks (item code, style code, serial), then the inspections of what they found:
         # one OR across three tables would read every inspection.
         # Two seeks, not one OR: SQLite scans the items for "code = ? OR style_code = ?".
@@ -221,14 +243,16 @@ def search(ctx: ServiceContext, actor: Actor, text: str, limit: int = DRILL_LIMI
             [Inspection.id.in_(by_serial)] if by_serial else [])
         # No ORDER BY ... LIMIT here: SQLite would walk the finish-time index of every inspection to
         # avoid a sort; the inspections of at most 5,000 items are sorted here instead.
-        query = _rows_query(visible_verdict(sampled, actor.user_id)).where(or_(*found))
+        query = _rows_query(visible_verdict(actor.user_id)).where(or_(*found))
         rows = sorted(_rows(session, query), key=lambda r: (r.finished_at is not None, r.finished_at,
                                                             r.inspection_id), reverse=True)
         rows = rows[:max(1, min(limit, 5000))]
         valid = dict(session.execute(select(Certificate.inspection_id, Certificate.serial).where(
             Certificate.inspection_id.in_([r.inspection_id for r in rows]),
             Certificate.voided_at.is_(None))).all()) if rows else {}
-    return [InspectionRow(**{**r.__dict__, "serial": valid.get(r.inspection_id)}) for r in rows]
+    # A hidden verdict hides its serial too: a certificate would tell a pass.
+    return [InspectionRow(**{**r.__dict__, "serial": valid.get(r.inspection_id) if r.verdict else None})
+            for r in rows]
 
 
 @dataclass(frozen=True)
@@ -255,13 +279,16 @@ def disagreement_matrix(ctx: ServiceContext, actor: Actor, since: datetime | Non
     if until:
         conditions.append(Review.created_at < until)
     first = func.coalesce(Review.previous_verdict, Inspection.first_verdict)
-    query = (select(User.name, first, Review.verdict, func.count())
-             .join(Inspection, Inspection.id == Review.inspection_id)
-             .join(User, User.id == Inspection.authenticator_id)
-             .where(and_(*conditions)).group_by(User.name, first, Review.verdict))
     rows: dict[str, dict[tuple[str, str], int]] = {}
     with ctx.db.read() as session:
-        ctx.authorize(session, actor, Permission.VIEW_ANALYTICS)
+        actor = ctx.authorize(session, actor, Permission.VIEW_ANALYTICS)
+        # A disagreement still waiting for the panel names the first verdict: not counted for a
+        # viewer who may not know it yet (the same rule as its drill-down).
+        conditions.append(visible_verdict(actor.user_id))
+        query = (select(User.name, first, Review.verdict, func.count())
+                 .join(Inspection, Inspection.id == Review.inspection_id)
+                 .join(User, User.id == Inspection.authenticator_id)
+                 .where(and_(*conditions)).group_by(User.name, first, Review.verdict))
         for name, mine, theirs, count in session.execute(query):
             rows.setdefault(name, {})[(str(mine), str(theirs))] = int(count)
     return [MatrixRow(name, cells) for name, cells in sorted(rows.items())]

@@ -23,7 +23,7 @@ from inspector.domain.verdict import (
 )
 from inspector.errors import BadInput, InvalidState, NotFound, PermissionDenied
 from inspector.security.roles import Actor, Permission
-from inspector.services import read_access, records
+from inspector.services import read_access, records, review_sample, review_stage
 from inspector.services.context import ServiceContext
 from inspector.services.views import (
     InspectionDetail,
@@ -307,7 +307,10 @@ class InspectionService:
             append_event(session, action="inspection.second_opinion_requested",
                          entity="inspection", entity_id=inspection.id, actor_id=actor.user_id,
                          station=self.ctx.station_name, data={"note": note.strip()})
-            return records.inspection_view(session, self.ctx, inspection)
+            view = records.inspection_view(session, self.ctx, inspection)
+            if review_stage.verdict_hidden(session, inspection, actor.user_id):
+                return review_stage.blind_view(view)
+            return view
 
     # --- finishing ------------------------------------------------------------------------
 
@@ -346,12 +349,14 @@ class InspectionService:
             inspection.min_score = records.min_comparison_score(session, inspection.id)
             inspection.finished_at = records.now()
             inspection.current_step = None
-            session.flush()
+            # The blind-review sample picks it now or never (a later rate change does not un-blind it).
+            review_sample.choose_at_finish(self.ctx, session, inspection)
             append_event(session, action="inspection.finished", entity="inspection",
                          entity_id=inspection.id, actor_id=actor.user_id,
                          station=self.ctx.station_name,
                          data={"verdict": inspection.verdict, "fail_reason": inspection.fail_reason,
                                "escalated": inspection.escalated,
+                               "review_sampled": inspection.review_sampled,
                                "reasons": [r.text for r in proposal.reasons]})
             for hook in self.ctx.finish_hooks:
                 hook(session, inspection.id, actor.user_id)
@@ -360,14 +365,26 @@ class InspectionService:
     # --- reading --------------------------------------------------------------------------
 
     def get(self, actor: Actor, inspection_id: int) -> InspectionView:
+        """The inspection as `actor` may see it: while it waits for a blind review, only its
+        authenticator and those who recorded their review see the verdict (review_stage)."""
         with self.ctx.db.read() as session:
             inspection = self._visible_inspection(session, inspection_id, actor)
-            return records.inspection_view(session, self.ctx, inspection)
+            view = records.inspection_view(session, self.ctx, inspection)
+            if review_stage.verdict_hidden(session, inspection, self._viewer(session, actor)):
+                return review_stage.blind_view(view)
+            return view
 
     def detail(self, actor: Actor, inspection_id: int) -> InspectionDetail:
+        """Everything about the inspection, hidden from `actor` as `get` says."""
         with self.ctx.db.read() as session:
             inspection = self._visible_inspection(session, inspection_id, actor)
-            return records.inspection_detail(session, self.ctx, inspection)
+            detail = records.inspection_detail(session, self.ctx, inspection)
+            if review_stage.verdict_hidden(session, inspection, self._viewer(session, actor)):
+                return review_stage.blind_detail(detail)
+            return detail
+
+    def _viewer(self, session: Session, actor: Actor) -> int:
+        return self.ctx.authorize(session, actor).user_id  # checked: a hand-built Actor is refused
 
     def item(self, actor: Actor, code: str) -> ItemView | None:
         with self.ctx.db.read() as session:

@@ -6,27 +6,24 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, false, func, literal, literal_column, or_, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import ColumnElement, and_, case, exists, func, literal, literal_column, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from sqlalchemy.sql import Select
 
 from inspector.domain.verdict import Verdict
 from inspector.errors import BadInput
 from inspector.security.roles import Actor, Permission
-from inspector.services import desk_lookup, review_claims
+from inspector.services import desk_lookup, review_claims, review_sample
 from inspector.services.context import ServiceContext
 from inspector.services.records import as_utc, now
-from inspector.storage.audit import append_event
-from inspector.storage.models import DeskSetting, Inspection, Item, Review, Station, User
 
-# The sample must not reshuffle between refreshes: a multiplicative hash of the inspection id
-# (Knuth's constant) spread over a million buckets decides, the same on SQLite and PostgreSQL.
-HASH_MULTIPLIER = 2654435761
-BUCKETS = 1_000_000
-# Riskier inspections are sampled more often: each risk multiplies by adding one to the weight.
-HIGH_VALUE = 500.0
-LOW_SCORE = 0.6
-NEW_AUTHENTICATOR_DAYS = 30
+# The sample's rule and rate live in review_sample; kept importable from here for existing callers.
+from inspector.services.review_sample import HIGH_VALUE as HIGH_VALUE
+from inspector.services.review_sample import LOW_SCORE as LOW_SCORE
+from inspector.services.review_sample import sample_rate as sample_rate
+from inspector.services.review_sample import set_sample_rate as set_sample_rate
+from inspector.storage.models import Inspection, Item, Review, Station, User
+
 SORT_KEYS = ("finished_at", "id", "brand", "verdict", "min_score", "declared_value",
              "authenticator", "station")
 # Sort keys indexed together with the finish time (migrations 0005 and 0006).
@@ -84,61 +81,11 @@ class QueueEntry:
 Rows = Select[*tuple[Any, ...]]
 
 
-SAMPLE_RATE_SETTING = "review_sample_rate"
-
-
-def set_sample_rate(ctx: ServiceContext, actor: Actor, rate: float) -> float:
-    """Set the share of passes and fails sampled for a blind review, for every station (admin; audited)."""
-    if not 0.0 <= rate <= 1.0:
-        raise BadInput("The sample rate is a share between 0 and 1, such as 0.1 for one in ten.")
-    with ctx.db.transaction() as session:
-        actor = ctx.authorize(session, actor, Permission.MANAGE_USERS)  # an admin's setting
-        row = session.get(DeskSetting, SAMPLE_RATE_SETTING)
-        previous = float(row.value) if row is not None else float(ctx.settings.review_sample_rate)
-        if row is None:
-            session.add(DeskSetting(name=SAMPLE_RATE_SETTING, value=repr(float(rate))))
-        else:
-            row.value = repr(float(rate))
-        append_event(session, action="desk.sample_rate", entity="desk_setting", entity_id=SAMPLE_RATE_SETTING,
-                     actor_id=actor.user_id, station=ctx.station_name,
-                     data={"rate": float(rate), "previous": previous})
-    return float(rate)
-
-
-def sample_rate(ctx: ServiceContext) -> float:
-    """The share of inspections sampled for a blind second review: the desk's setting (shared by every
-    station), else the station's settings."""
+def _risk_shown(ctx: ServiceContext, moment: datetime) -> list[ColumnElement[int]]:
+    """The risks the queue names for each entry (as they stand now; the sample was chosen at finish)."""
     with ctx.db.read() as session:
-        row = session.get(DeskSetting, SAMPLE_RATE_SETTING)
-    raw = row.value if row is not None else ctx.settings.review_sample_rate
-    return max(0.0, min(1.0, float(raw)))
-
-
-def risk_brands(ctx: ServiceContext) -> frozenset[str]:
-    """Brands the deployment marks as risky (settings extra `review_risk_brands`, comma-separated)."""
-    raw = ctx.settings.extra.get("review_risk_brands", "") if ctx.settings.extra else ""
-    return frozenset(b.strip() for b in raw.split(",") if b.strip())
-
-
-def _new_authenticator_ids(ctx: ServiceContext, moment: datetime) -> list[int]:
-    # The users table is small: deciding "new" here keeps the big query free of a join.
-    cutoff = moment - timedelta(days=NEW_AUTHENTICATOR_DAYS)
-    with ctx.db.read() as session:
-        rows = session.execute(select(User.id, User.created_at)).all()
-    return [uid for uid, created in rows if (as_utc(created) or moment) >= cutoff]
-
-
-def _risk_terms(brands: frozenset[str], new_ids: list[int]) -> list[ColumnElement[int]]:
-    terms: list[ColumnElement[int]] = [
-        # The inspection's copy of the value (migration 0006): what was at stake when it was inspected.
-        case((Inspection.declared_value >= HIGH_VALUE, 1), else_=0),
-        case((Inspection.min_score < LOW_SCORE, 1), else_=0),
-    ]
-    if brands:
-        terms.append(case((Inspection.brand.in_(sorted(brands)), 1), else_=0))
-    if new_ids:
-        terms.append(case((Inspection.authenticator_id.in_(new_ids), 1), else_=0))
-    return terms
+        return review_sample.risk_terms(review_sample.risk_brands(ctx),
+                                        review_sample.new_authenticator_ids(session, moment))
 
 
 def _plain(ctx: ServiceContext, column: InstrumentedAttribute[Any]) -> ColumnElement[Any]:
@@ -169,26 +116,10 @@ def _walks_sort_index(flt: QueueFilter, moment: datetime) -> bool:
     return (flt.until or moment) - flt.since > WALK_SORT_INDEX_OVER
 
 
-def sample_bucket() -> ColumnElement[int]:
-    return (Inspection.id * literal(HASH_MULTIPLIER)) % BUCKETS
-
-
-def sampled_condition(ctx: ServiceContext,
-                      moment: datetime) -> tuple[ColumnElement[bool], list[ColumnElement[int]]]:
-    """Whether an inspection is in the risk-weighted random sample, and the risk terms."""
-    rate = sample_rate(ctx)
-    terms = _risk_terms(risk_brands(ctx), _new_authenticator_ids(ctx, moment))
-    weight: ColumnElement[int] = literal(1)
-    for term in terms:
-        weight = weight + term
-    sampled = sample_bucket() < weight * int(rate * BUCKETS) if rate > 0 else false()
-    return sampled, terms
-
-
-def blind_candidate(ctx: ServiceContext, session: Session, inspection_id: int) -> bool:
-    """Whether a pass or fail is reviewed blind: a second opinion was asked for, or it is sampled."""
-    sampled, _ = sampled_condition(ctx, now())
-    found = session.scalar(select(or_(Inspection.second_opinion.is_(True), sampled))
+def blind_candidate(session: Session, inspection_id: int) -> bool:
+    """Whether a pass or fail is reviewed blind: a second opinion was asked for, or the sample picked it
+    when it was finished."""
+    found = session.scalar(select(review_sample.blind_selected())
                            .where(Inspection.id == inspection_id,
                                   Inspection.verdict.in_([Verdict.PASS.value, Verdict.FAIL.value])))
     return bool(found)
@@ -196,25 +127,29 @@ def blind_candidate(ctx: ServiceContext, session: Session, inspection_id: int) -
 
 def _done() -> ColumnElement[bool]:
     """A review decided the inspection (a blind disagreement waiting for the panel did not)."""
-    return exists().where(Review.inspection_id == Inspection.id, Review.decision != "dispute")
+    # An alias: the outer query may read the reviews table itself (the disagreement matrix).
+    review = aliased(Review)
+    return exists().where(review.inspection_id == Inspection.id, review.decision != "dispute")
 
 
-def visible_verdict(sampled: ColumnElement[bool], viewer: int, *,
-                    decided: bool = True) -> ColumnElement[bool]:
-    """The viewer may know the verdict: not one waiting for a blind review they have not recorded.
+def visible_verdict(viewer: int | None, *, decided: bool = True) -> ColumnElement[bool]:
+    """The viewer may know the verdict: not one waiting for a blind review, unless they are its
+    authenticator or recorded their own review of it. `viewer=None`: nobody in particular.
 
     `decided=False` where decided items are out anyway (the queue without reviewed ones).
     """
-    disputed = exists().where(Review.inspection_id == Inspection.id, Review.decision == "dispute")
-    mine = exists().where(Review.inspection_id == Inspection.id, Review.reviewer_id == viewer)
+    review = aliased(Review)  # as in _done
+    disputed = exists().where(review.inspection_id == Inspection.id, review.decision == "dispute")
     # Column tests first, and each review lookup only where it can matter: a dispute leaves the
     # item escalated until the panel decides, and only a sampled, second-opinion or escalated item
     # was ever hidden. Most rows are decided without touching the reviews table.
-    blind_once = or_(Inspection.second_opinion.is_(True), sampled, Inspection.escalated.is_(True))
-    branches = [Inspection.verdict == Verdict.INCONCLUSIVE.value,
-                and_(Inspection.second_opinion.is_(False), ~sampled,
-                     or_(Inspection.escalated.is_(False), ~disputed)),
-                and_(Inspection.escalated.is_(True), mine)]
+    blind_once = or_(review_sample.blind_selected(), Inspection.escalated.is_(True))
+    branches = [Inspection.status != "finished", Inspection.verdict == Verdict.INCONCLUSIVE.value,
+                and_(Inspection.second_opinion.is_(False), ~review_sample.sampled(),
+                     or_(Inspection.escalated.is_(False), ~disputed))]
+    if viewer is not None:
+        mine = exists().where(review.inspection_id == Inspection.id, review.reviewer_id == viewer)
+        branches += [Inspection.authenticator_id == viewer, and_(Inspection.escalated.is_(True), mine)]
     if decided:
         branches.append(and_(blind_once, _done()))
     return or_(*branches)
@@ -230,7 +165,8 @@ def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | Non
     if flt.sort not in SORT_KEYS:
         raise BadInput(f"Cannot sort by {flt.sort!r}; use one of {', '.join(SORT_KEYS)}.")
     moment = moment or now()
-    sampled, terms = sampled_condition(ctx, moment)
+    sampled = review_sample.sampled()
+    terms = _risk_shown(ctx, moment)
     must_review = or_(Inspection.verdict == Verdict.INCONCLUSIVE.value,
                       Inspection.escalated.is_(True), Inspection.second_opinion.is_(True))
     if flt.include_reviewed:
@@ -241,7 +177,8 @@ def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | Non
         select(Inspection.id, Item.code, Inspection.brand, Inspection.verdict, User.name,
                Station.name, Inspection.finished_at, Inspection.min_score, Inspection.declared_value,
                Inspection.escalated, Inspection.second_opinion, sampled.label("sampled"),
-               reviewed.label("reviewed"), *[t.label(f"risk{i}") for i, t in enumerate(terms)])
+               reviewed.label("reviewed"), Inspection.authenticator_id,
+               *[t.label(f"risk{i}") for i, t in enumerate(terms)])
         .join(Item, Item.id == Inspection.item_id)
         .join(User, User.id == _plain(ctx, Inspection.authenticator_id))
         .join(Station, Station.id == _plain(ctx, Inspection.station_id))
@@ -275,7 +212,7 @@ def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | Non
             raise BadInput(f"Unknown verdict {flt.verdict!r}; use pass, fail or inconclusive.") from exc
         if flt.verdict != Verdict.INCONCLUSIVE.value:
             # Filtering by a verdict the viewer must not know yet would tell it: blind items stay out.
-            conditions.append(visible_verdict(sampled, viewer, decided=flt.include_reviewed))
+            conditions.append(visible_verdict(viewer, decided=flt.include_reviewed))
             if not flt.include_reviewed:
                 # Implied (a waiting pass or fail the viewer may see is an escalated one that was not
                 # sampled): said outright, so the (verdict, escalated, finished_at) index is sought.
@@ -340,11 +277,12 @@ def review_queue(ctx: ServiceContext, actor: Actor, flt: QueueFilter | None = No
     entries: list[QueueEntry] = []
     for row in rows:
         (iid, code, brand, verdict, user_name, station_name, finished, score, value,
-         escalated, second, sampled, reviewed, *risks) = row
+         escalated, second, sampled, reviewed, authenticator_id, *risks) = row
         own = reviews.get(iid, [])
         disputed = any(decision == "dispute" for _, decision in own)
         blind = (verdict in (Verdict.PASS.value, Verdict.FAIL.value) and not reviewed
                  and (bool(second) or bool(sampled) or disputed)
+                 and authenticator_id != actor.user_id
                  and not any(reviewer == actor.user_id for reviewer, _ in own))
         reasons: list[str] = []
         if verdict == Verdict.INCONCLUSIVE.value and not disputed:

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector.domain.verdict import Verdict
-from inspector.services.views import InspectionDetail, StepResultView
+from inspector.services.views import InspectionDetail, InspectionView, StepResultView
 from inspector.storage.models import Inspection, Review
 
 BLIND = "blind"  # waiting for its blind second review
@@ -50,6 +50,27 @@ def hidden_from(stage: str, reviews: list[Review], user_id: int) -> bool:
     return stage in HIDDEN_STAGES and not any(r.reviewer_id == user_id for r in reviews)
 
 
+def verdict_hidden(session: Session, inspection: Inspection, viewer: int | None) -> bool:
+    """Whether the viewer must not learn this inspection's verdict, outcomes or notes yet: it waits for
+    a blind review (or the panel after one), and the viewer is neither its authenticator nor someone
+    who recorded a review of it. `viewer=None` (nobody in particular) is never told."""
+    if inspection.status != "finished" or inspection.verdict not in (Verdict.PASS.value, Verdict.FAIL.value):
+        return False
+    if not (inspection.second_opinion or inspection.review_sampled):
+        return False
+    if viewer is not None and inspection.authenticator_id == viewer:
+        return False
+    reviews = reviews_of(session, inspection.id)
+    if viewer is None:
+        return stage_of(inspection, reviews) in HIDDEN_STAGES
+    return hidden_from(stage_of(inspection, reviews), reviews, viewer)
+
+
+def blind_view(view: InspectionView) -> InspectionView:
+    """The inspection's header without its verdict or the reasons for it."""
+    return replace(view, verdict=None, fail_reason=None, summary="")
+
+
 def _blank(result: StepResultView) -> StepResultView:
     # The value read off a label is evidence; the outcome, the reason, the note and the value's
     # problems ("does not match the box") are the authenticator's judgement.
@@ -58,7 +79,7 @@ def _blank(result: StepResultView) -> StepResultView:
 
 def blind_detail(detail: InspectionDetail) -> InspectionDetail:
     """The inspection without any trace of the first verdict: verdict, summary, outcomes, notes, reviews."""
-    inspection = replace(detail.inspection, verdict=None, fail_reason=None, summary="")
+    inspection = blind_view(detail.inspection)
     results = {step: _blank(result) for step, result in detail.results.items()}
     return replace(detail, inspection=inspection, results=results, reviews=(), certificates=(),
                    proposal=None, history=())

@@ -135,7 +135,7 @@ class ReviewService:
 
     def _stage(self, session: Session, row: Inspection, reviews: list[Review]) -> str:
         stage = review_stage.stage_of(row, reviews)
-        if stage == BLIND and not blind_candidate(self.ctx, session, row.id):
+        if stage == BLIND and not blind_candidate(session, row.id):
             return DONE if reviews else "open"
         return stage
 
@@ -238,14 +238,9 @@ class ReviewService:
 
 def refuse_while_blind(ctx: ServiceContext, session: Session, inspection: Inspection, actor: Actor) -> None:
     """For services that would hand out the first verdict (an evidence bundle): refused, in one neutral
-    sentence, to a reviewer who must still record a blind verdict on it."""
-    if inspection.status != "finished" or not actor.can(Permission.REVIEW):
-        return
-    reviews = review_stage.reviews_of(session, inspection.id)
-    stage = review_stage.stage_of(inspection, reviews)
-    if stage == BLIND and not blind_candidate(ctx, session, inspection.id):
-        return
-    if review_stage.hidden_from(stage, reviews, actor.user_id) and not ownership.took_part(
+    sentence, to anyone but its authenticator (or who took part) and those who reviewed it, while it
+    waits for a blind review."""
+    if review_stage.verdict_hidden(session, inspection, actor.user_id) and not ownership.took_part(
             session, inspection, actor.user_id):
         raise PermissionDenied(f"Inspection {inspection.id} waits for a blind review: record your verdict "
                                "first.")

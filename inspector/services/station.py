@@ -15,6 +15,7 @@ from inspector.services.inspections import InspectionService
 from inspector.services.label_reading import LabelReadingService
 from inspector.services.reference_library import ReferenceLibraryService
 from inspector.services.returns import ReturnService
+from inspector.services.review_sample import fill_unchosen
 from inspector.services.reviews import ReviewService, keep_first_verdict
 from inspector.services.users import UserService
 
@@ -42,6 +43,8 @@ class StationServices:
 
 def open_station(settings: Settings | None = None) -> StationServices:
     ctx = open_context(settings)
+    # Inspections finished before migration 0014 get their blind-review sample choice (once).
+    fill_unchosen(ctx)
     certificates = CertificateService(ctx)
     # A pass issues its certificate, and an overturn voids it, in the same transaction as the verdict.
     ctx.finish_hooks.append(certificates.on_finished)

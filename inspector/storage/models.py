@@ -139,6 +139,9 @@ class Inspection(Base):
     fail_reason: Mapped[str | None] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(Text, default="")
     second_opinion: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Picked by the random sample for a blind review, decided once when finished (migration 0014):
+    # a later change of the sample rate never un-blinds an item. NULL only before it is finished.
+    review_sampled: Mapped[bool | None] = mapped_column(Boolean)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     min_score: Mapped[float | None] = mapped_column(Float)
     # The item's declared value when the inspection started: the risk taken (migration 0006).

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from sqlalchemy import select
 
@@ -11,30 +9,36 @@ from inspector.errors import BadInput, PermissionDenied
 from inspector.security.roles import Actor, Role
 from inspector.services import analytics as analytics_service
 from inspector.services.calibration import CalibrationService
+from inspector.services.context import ServiceContext
 from inspector.services.review_queue import QueueFilter, review_queue
 from inspector.services.station import StationServices
 from inspector.storage.models import AuditEvent, Inspection, Review
 from tests.desk.conftest import ONE_FAIL, UNSURE, Finisher
 
 
-def _with_rate(services: StationServices, rate: float) -> object:
-    settings = services.ctx.settings.with_changes(review_sample_rate=rate)
-    return dataclasses.replace(services.ctx, settings=settings)
+def _with_rate(services: StationServices, rate: float) -> ServiceContext:
+    """The station's sample rate from now on: it applies to inspections finished after this."""
+    services.ctx.settings = services.ctx.settings.with_changes(review_sample_rate=rate)
+    return services.ctx
 
 
 def test_queue_holds_inconclusive_and_second_opinions_but_no_unsampled_pass(
         services: StationServices, people: dict[str, Actor], finished: Finisher) -> None:
+    none_sampled = _with_rate(services, 0.0)
     passed = finished("Q-PASS")
     inconclusive = finished("Q-UNSURE", UNSURE)
     second = finished("Q-SECOND", second_opinion=True)
-    none_sampled = _with_rate(services, 0.0)
-    ids = {e.inspection_id: e for e in review_queue(none_sampled, people["morgan"])}  # type: ignore[arg-type]
+    ids = {e.inspection_id: e for e in review_queue(none_sampled, people["morgan"])}
     assert set(ids) == {inconclusive, second}
     assert "inconclusive" in ids[inconclusive].reasons and "second opinion" in ids[second].reasons
+    # The sample is chosen when an inspection is finished: a higher rate later does not add the pass.
     everything = _with_rate(services, 1.0)
-    entries = review_queue(everything, people["morgan"])  # type: ignore[arg-type]
-    assert {e.inspection_id for e in entries} == {passed, inconclusive, second}
-    assert next(e for e in entries if e.inspection_id == passed).reasons == ("sample",)
+    assert {e.inspection_id for e in review_queue(everything, people["morgan"])} == set(ids)
+    sampled = finished("Q-PASS-2")
+    entries = review_queue(everything, people["morgan"])
+    assert {e.inspection_id for e in entries} == {sampled, inconclusive, second}
+    assert next(e for e in entries if e.inspection_id == sampled).reasons == ("sample",)
+    assert passed not in {e.inspection_id for e in entries}
 
 
 def test_queue_filters_sorting_and_reviewed_items_leave(
@@ -46,22 +50,22 @@ def test_queue_filters_sorting_and_reviewed_items_leave(
     unsure = finished("Q-UNS", UNSURE)
     # Everything sampled: the pass and the fail wait for a blind review, so filtering by their
     # verdict finds nothing (it would tell it); the inconclusive one is reviewed openly.
-    assert review_queue(ctx, morgan, QueueFilter(verdict="fail")) == []  # type: ignore[arg-type]
-    unsures = review_queue(ctx, morgan, QueueFilter(verdict="inconclusive"))  # type: ignore[arg-type]
+    assert review_queue(ctx, morgan, QueueFilter(verdict="fail")) == []
+    unsures = review_queue(ctx, morgan, QueueFilter(verdict="inconclusive"))
     assert [(e.inspection_id, e.verdict, e.blind) for e in unsures] == [(unsure, "inconclusive", False)]
-    assert review_queue(ctx, morgan, QueueFilter(brand="Nobrand")) == []  # type: ignore[arg-type]
-    assert len(review_queue(ctx, morgan, QueueFilter(authenticator="Alex"))) == 3  # type: ignore[arg-type]
-    by_id = review_queue(ctx, morgan, QueueFilter(sort="id", descending=False))  # type: ignore[arg-type]
+    assert review_queue(ctx, morgan, QueueFilter(brand="Nobrand")) == []
+    assert len(review_queue(ctx, morgan, QueueFilter(authenticator="Alex"))) == 3
+    by_id = review_queue(ctx, morgan, QueueFilter(sort="id", descending=False))
     assert [e.inspection_id for e in by_id] == sorted([fail, passed, unsure])
     with pytest.raises(BadInput, match="no station"):
-        review_queue(ctx, morgan, QueueFilter(station="nowhere"))  # type: ignore[arg-type]
+        review_queue(ctx, morgan, QueueFilter(station="nowhere"))
     with pytest.raises(BadInput, match="Cannot sort"):
-        review_queue(ctx, morgan, QueueFilter(sort="pin_hash"))  # type: ignore[arg-type]
+        review_queue(ctx, morgan, QueueFilter(sort="pin_hash"))
     services.reviews.review(morgan, passed, "pass", "fine")
-    left = {e.inspection_id for e in review_queue(ctx, morgan)}  # type: ignore[arg-type]
+    left = {e.inspection_id for e in review_queue(ctx, morgan)}
     assert passed not in left and {fail, unsure} <= left
     with pytest.raises(PermissionDenied):
-        review_queue(ctx, people["alex"])  # type: ignore[arg-type]
+        review_queue(ctx, people["alex"])
 
 
 def test_blind_review_hides_the_first_verdict_until_recorded(

@@ -104,6 +104,7 @@ def test_disagreement_matrix_turnaround_and_queue_age(
 
 def test_the_sample_rate_is_set_at_the_desk_by_an_admin_for_every_station(
         services: StationServices, people: dict[str, Actor], finished: Finisher) -> None:
+    set_sample_rate(services.ctx, people["admin"], 0.0)
     passed = finished("R-1")
     assert passed not in {e.inspection_id for e in review_queue(services.ctx, people["morgan"])}
     with pytest.raises(PermissionDenied):
@@ -112,11 +113,13 @@ def test_the_sample_rate_is_set_at_the_desk_by_an_admin_for_every_station(
         set_sample_rate(services.ctx, people["admin"], 1.5)
     set_sample_rate(services.ctx, people["admin"], 1.0)
     assert sample_rate(services.ctx) == 1.0
-    queue = review_queue(services.ctx, people["morgan"], QueueFilter())
-    assert passed in {e.inspection_id for e in queue}
+    later = finished("R-2")  # the rate applies from now on; R-1 keeps the choice made when finished
+    queue = {e.inspection_id for e in review_queue(services.ctx, people["morgan"], QueueFilter())}
+    assert later in queue and passed not in queue
     with services.ctx.db.read() as session:
-        [event] = session.scalars(select(AuditEvent.data).where(AuditEvent.action == "desk.sample_rate"))
-    assert json.loads(event) == {"rate": 1.0, "previous": 0.1}
+        events = list(session.scalars(select(AuditEvent.data).where(AuditEvent.action == "desk.sample_rate")
+                                      .order_by(AuditEvent.seq)))
+    assert [json.loads(e) for e in events] == [{"rate": 0.0, "previous": 0.1}, {"rate": 1.0, "previous": 0.0}]
 
 
 def test_the_command_line_gives_every_figure_and_its_csv(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
-
 from sqlalchemy import update
 
 from inspector.security.roles import Actor
@@ -17,9 +15,15 @@ def _started_at_value(services: StationServices, who: Actor, code: str, value: f
     services.inspections.start_or_resume(who, code, style_code="TR1000-001", declared_value=value)
 
 
+def _sample_everything(services: StationServices) -> None:
+    # Every pass finished from now on is sampled, so the queue holds them all.
+    services.ctx.settings = services.ctx.settings.with_changes(review_sample_rate=1.0)
+
+
 def test_the_value_at_inspection_time_is_the_risk_taken(
         services: StationServices, people: dict[str, Actor], finished: Finisher) -> None:
     alex = people["alex"]
+    _sample_everything(services)
     _started_at_value(services, alex, "V-DEAR", 900.0)
     dear_then = finished("V-DEAR")  # resumes the inspection started above
     _started_at_value(services, alex, "V-MID", 300.0)
@@ -29,8 +33,7 @@ def test_the_value_at_inspection_time_is_the_risk_taken(
     with services.ctx.db.transaction() as session:
         session.execute(update(Item).where(Item.code == "V-DEAR").values(declared_value=50.0))
     cheap_now = finished("V-DEAR")
-    everything = services.ctx.settings.with_changes(review_sample_rate=1.0)
-    ctx = dataclasses.replace(services.ctx, settings=everything)
+    ctx = services.ctx
     morgan = people["morgan"]
     riskiest_first = review_queue(ctx, morgan, QueueFilter(sort="declared_value"))
     assert [(e.inspection_id, e.declared_value) for e in riskiest_first] == [
@@ -45,13 +48,13 @@ def test_inspections_without_a_value_or_score_come_last_in_either_order(
         services: StationServices, people: dict[str, Actor], finished: Finisher) -> None:
     """The same on SQLite (NULL lowest) and PostgreSQL (NULL highest): known values first."""
     alex = people["alex"]
+    _sample_everything(services)
     _started_at_value(services, alex, "N-DEAR", 900.0)
     dear = finished("N-DEAR")
     unknown = finished("N-NONE")  # started with no declared value
     _started_at_value(services, alex, "N-CHEAP", 40.0)
     cheap = finished("N-CHEAP")
-    everything = services.ctx.settings.with_changes(review_sample_rate=1.0)
-    ctx = dataclasses.replace(services.ctx, settings=everything)
+    ctx = services.ctx
     morgan = people["morgan"]
     highest = review_queue(ctx, morgan, QueueFilter(sort="declared_value"))
     assert [e.inspection_id for e in highest] == [dear, cheap, unknown]

@@ -124,7 +124,9 @@ class AnalyticsTab(QWidget):
         self.inspections = InspectionsTable()
         self.inspections.open_requested.connect(self.open_requested.emit)
         self.trends = TrendTable()
+        self.trends.drill_requested.connect(self._drill_trend)
         self.disagreement = MatrixTable()
+        self.disagreement.drill_requested.connect(self._drill_cell)
         self.views = QTabWidget()
         self.views.addTab(split, "Figures")
         self.views.addTab(self.inspections, "Inspections")
@@ -171,13 +173,35 @@ class AnalyticsTab(QWidget):
             return
         group, name, figure = self.group_box.currentText(), name_item.text(), FIGURE_OF_COLUMN.get(column,
                                                                                                "inspections")
-        if group == "authenticator":
-            # The row shows the name; the badge or exact name finds the one person.
-            name = next((r.name for r in self.rows if r.name == name), name)
+        self._drill_with(group, name, figure, *period, None, f"{figure} of {name}")
+
+    def _drill_trend(self, point: desk_figures.TrendPoint, figure: str) -> None:
+        """A trend point: its row and its week (within the chosen period, as the trend counted it)."""
+        period = self._period()
+        if period is None:
+            return
+        since, until = desk_figures.week_period(point.week)
+        since = max(since, period[0]) if period[0] is not None else since
+        until = min(until, period[1]) if period[1] is not None else until
+        self._drill_with(point.group, point.name, figure, since, until, None,
+                         f"{figure} of {point.name}, week of {point.week.isoformat()}")
+
+    def _drill_cell(self, row: desk_figures.MatrixRow, cell: tuple[str, str] | None) -> None:
+        """A disagreement cell: the authenticator's reviews where they said cell[0], the reviewer cell[1]."""
+        period = self._period()
+        if period is None:
+            return
+        what = f"{cell[0]} → {cell[1]}" if cell else "reviews"
+        self._drill_with("authenticator", row.authenticator, "reviewed", *period, cell,
+                         f"{what} of {row.authenticator}")
+
+    def _drill_with(self, group: str, name: str, figure: str, since: Any, until: Any,
+                    cell: tuple[str, str] | None, what: str) -> None:
         ctx, actor = self.services.ctx, self.actor
-        self._in_background(lambda: desk_figures.drill_down(ctx, actor, group, name, figure, *period),  # type: ignore[arg-type]
-                            lambda rows: self._show_inspections(rows, f"{figure} of {name}"),
-                            f"Finding the inspections behind {figure} of {name}…")
+        self._in_background(lambda: desk_figures.drill_down(ctx, actor, group, name, figure, since, until,  # type: ignore[arg-type]
+                                                            cell=cell),
+                            lambda rows: self._show_inspections(rows, what),
+                            f"Finding the inspections behind {what}…")
 
     def search(self) -> None:
         text = self.search_edit.text().strip()

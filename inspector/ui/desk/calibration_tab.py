@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -14,6 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.security.roles import Actor
+from inspector.services.calibration import CalibrationItem, CalibrationScore
+from inspector.services.desk_csv import to_csv
 from inspector.services.station import StationServices
 from inspector.ui.widgets import Banner, message_for, title_label
 
@@ -23,6 +28,8 @@ class CalibrationTab(QWidget):
         super().__init__(parent)
         self.service = services.calibration
         self.actor: Actor | None = None
+        self.items: list[CalibrationItem] = []
+        self.scores: list[CalibrationScore] = []
         self.code_edit = QLineEdit()
         self.code_edit.setPlaceholderText("item code")
         self.verdict_box = QComboBox()
@@ -36,9 +43,14 @@ class CalibrationTab(QWidget):
         self.unmark_button.clicked.connect(self.unmark)
         self.assign_button = QPushButton("Slip into their queue")
         self.assign_button.clicked.connect(self.assign)
+        self.export_items_button = QPushButton("Export test items CSV…")
+        self.export_items_button.clicked.connect(lambda: self._ask_export("items"))
+        self.export_scores_button = QPushButton("Export accuracy CSV…")
+        self.export_scores_button.setToolTip("Each authenticator's accuracy with its n and 95% interval")
+        self.export_scores_button.clicked.connect(lambda: self._ask_export("scores"))
         row = QHBoxLayout()
         for widget in (self.code_edit, self.verdict_box, self.mark_button, self.who_edit, self.assign_button,
-                       self.unmark_button):
+                       self.unmark_button, self.export_items_button, self.export_scores_button):
             row.addWidget(widget)
         self.banner = Banner()
         self.items_table = QTableWidget(0, 4)
@@ -92,6 +104,7 @@ class CalibrationTab(QWidget):
         except Exception as exc:
             self.banner.show_message(message_for(exc), "error")
             return
+        self.items, self.scores = items, scores
         self.items_table.setRowCount(len(items))
         for row, item in enumerate(items):
             start = item.counts_from.strftime("%Y-%m-%d %H:%M") if item.counts_from else "always"
@@ -100,7 +113,24 @@ class CalibrationTab(QWidget):
                 self.items_table.setItem(row, column, QTableWidgetItem(text))
         self.scores_table.setRowCount(len(scores))
         for row, score in enumerate(scores):
-            accuracy = f"{score.accuracy:.0%}" if score.accuracy is not None else ""
+            accuracy = score.rates()["accuracy"].text()  # with its n and 95% interval
             score_cells = (score.authenticator, f"{score.correct} / {score.inspected}", accuracy)
             for column, text in enumerate(score_cells):
                 self.scores_table.setItem(row, column, QTableWidgetItem(text))
+
+    def export_csv(self, table: str, path: Path) -> int:
+        """The test items ("items") or the accuracy table ("scores") as shown, as CSV."""
+        rows: list[object] = list(self.items if table == "items" else self.scores)
+        path.write_text(to_csv(rows), encoding="utf-8")
+        return len(rows)
+
+    def _ask_export(self, table: str) -> None:
+        default = "calibration-items.csv" if table == "items" else "calibration-accuracy.csv"
+        name, _ = QFileDialog.getSaveFileName(self, "Export", default, "CSV (*.csv)")
+        if name:
+            try:
+                count = self.export_csv(table, Path(name))
+            except OSError as exc:
+                self.banner.show_message(message_for(exc), "error")
+                return
+            self.banner.show_message(f"Wrote {count} rows to {name}.", "info")

@@ -41,6 +41,13 @@ def rate_item(rate: Rate) -> SortableItem:
                         f"95% interval {low:.0%}-{high:.0%} (Wilson), n={rate.n}")
 
 
+# The index of a line's service row, kept on its first cell: the table sorts, the rows do not.
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+# Trend column -> the drill-down figure behind it (double-click).
+TREND_FIGURES = {2: "inspections", 3: "pass", 4: "fail", 5: "inconclusive", 6: "reviewed", 7: "overturned"}
+MATRIX_FIRST_CELL = 3  # columns before it: authenticator, reviews, agreement
+
+
 class RowsTable(QTableWidget):
     """A read-only table of service rows, with CSV export of what it shows."""
 
@@ -62,9 +69,17 @@ class RowsTable(QTableWidget):
         self.setRowCount(len(cells))
         for r, line in enumerate(cells):
             for c, item in enumerate(line):
+                if c == 0:
+                    item.setData(ROW_ROLE, r)
                 self.setItem(r, c, item)
         self.setSortingEnabled(True)
         self.resizeColumnsToContents()
+
+    def row_object(self, row: int) -> object | None:
+        """The service row shown on this line (whatever the sort)."""
+        item = self.item(row, 0)
+        index = item.data(ROW_ROLE) if item is not None else None
+        return self.rows[index] if isinstance(index, int) and 0 <= index < len(self.rows) else None
 
     def export_csv(self, path: Path) -> int:
         path.write_text(to_csv(list(self.rows)), encoding="utf-8")
@@ -94,6 +109,18 @@ class InspectionsTable(RowsTable):
 
 
 class TrendTable(RowsTable):
+    drill_requested = Signal(object, str)  # the TrendPoint, the figure double-clicked
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setToolTip("Double-click a figure for the inspections behind it")
+        self.cellDoubleClicked.connect(self._drill)
+
+    def _drill(self, row: int, column: int) -> None:
+        point = self.row_object(row)
+        if isinstance(point, TrendPoint):
+            self.drill_requested.emit(point, TREND_FIGURES.get(column, "inspections"))
+
     def show_points(self, points: list[TrendPoint]) -> None:
         cells: list[list[QTableWidgetItem]] = []
         for p in points:
@@ -107,8 +134,24 @@ class TrendTable(RowsTable):
 
 
 class MatrixTable(RowsTable):
+    # The MatrixRow, and the cell's (authenticator's verdict, reviewer's verdict) or None for all reviews.
+    drill_requested = Signal(object, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pairs: list[tuple[str, str]] = []
+        self.setToolTip("Double-click a cell for the inspections behind it")
+        self.cellDoubleClicked.connect(self._drill)
+
+    def _drill(self, row: int, column: int) -> None:
+        found = self.row_object(row)
+        if isinstance(found, MatrixRow):
+            index = column - MATRIX_FIRST_CELL
+            self.drill_requested.emit(found, self.pairs[index] if 0 <= index < len(self.pairs) else None)
+
     def show_matrix(self, rows: list[MatrixRow]) -> None:
         pairs = sorted({pair for row in rows for pair in row.cells})
+        self.pairs = pairs
         cells = [[SortableItem(row.authenticator), SortableItem(str(row.reviews), row.reviews),
                   rate_item(row.agreement()),
                   *[SortableItem(str(row.cells.get(pair, 0)), row.cells.get(pair, 0)) for pair in pairs]]

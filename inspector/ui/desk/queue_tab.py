@@ -6,11 +6,14 @@ one index lookup, in the background) and refreshes itself when another desk clai
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector.security.roles import Actor
+from inspector.services.desk_csv import to_csv
 from inspector.services.review_claims import change_counter
 from inspector.services.review_queue import QueueEntry, QueueFilter, review_queue
 from inspector.services.station import StationServices
@@ -78,10 +82,13 @@ class QueueTab(QWidget):
         self.id_edit.setPlaceholderText("inspection #")
         self.id_edit.setMaximumWidth(110)
         self.id_edit.returnPressed.connect(self._open_typed)
+        self.export_button = QPushButton("Export CSV…")
+        self.export_button.setToolTip("The queue as shown (a blind item's verdict stays empty)")
+        self.export_button.clicked.connect(self._ask_export)
         row = QHBoxLayout()
         for widget in (self.since_edit, self.until_edit, self.station_edit, self.authenticator_edit,
                        self.brand_edit, self.verdict_box, self.reviewed_box, self.refresh_button,
-                       self.open_button, self.id_edit):
+                       self.open_button, self.id_edit, self.export_button):
             row.addWidget(widget)
         self.banner = Banner()
         self.table = QTableWidget(0, len(COLUMNS))
@@ -181,6 +188,21 @@ class QueueTab(QWidget):
                 self.table.setItem(row, column, cell)
         self.table.resizeColumnsToContents()
         self.refreshed.emit()
+
+    def export_csv(self, path: Path) -> int:
+        """The entries shown, every field a column (services/desk_csv.py)."""
+        path.write_text(to_csv(list(self.entries)), encoding="utf-8")
+        return len(self.entries)
+
+    def _ask_export(self) -> None:
+        name, _ = QFileDialog.getSaveFileName(self, "Export the queue", "queue.csv", "CSV (*.csv)")
+        if name:
+            try:
+                count = self.export_csv(Path(name))
+            except OSError as exc:
+                self.banner.show_message(message_for(exc), "error")
+                return
+            self.banner.show_message(f"Wrote {count} rows to {name}.", "info")
 
     def _sort_by(self, column: int) -> None:
         key = SORT_KEYS.get(column)

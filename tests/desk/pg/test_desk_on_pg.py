@@ -34,6 +34,10 @@ from tests.desk.test_appeals import (  # noqa: F401
     test_the_fail_report_names_every_deciding_reason,
     test_what_cannot_be_appealed_and_a_hostile_photo,
 )
+from tests.desk.test_blind_selection import (  # noqa: F401
+    test_a_verdict_waiting_for_blind_review_is_told_to_nobody_but_its_authenticator,
+    test_changing_the_rate_neither_unblinds_nor_blinds_a_finished_item,
+)
 from tests.desk.test_calibration_rules import (  # noqa: F401
     test_a_mark_counts_inspections_after_it_unless_chosen,
     test_an_unknown_code_is_refused_and_unmarking_is_audited,
@@ -47,6 +51,11 @@ from tests.desk.test_desk_services import (  # noqa: F401
     test_calibration_items_are_assigned_and_scored,
     test_queue_filters_sorting_and_reviewed_items_leave,
     test_queue_holds_inconclusive_and_second_opinions_but_no_unsampled_pass,
+)
+from tests.desk.test_drill_and_csv import (  # noqa: F401
+    test_every_matrix_cell_drills_down_and_a_dispute_for_the_panel_stays_hidden,
+    test_every_trend_point_drills_down_to_exactly_what_it_counts,
+    test_the_queue_and_the_calibration_tables_export_as_csv,
 )
 from tests.desk.test_figures import (  # noqa: F401
     test_disagreement_matrix_turnaround_and_queue_age,
