@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from inspector.errors import BadInput
@@ -196,13 +196,15 @@ def drill_down(ctx: ServiceContext, actor: Actor, group: str, name: str, figure:
             # From the reviews recorded in the period (a few percent of inspections), not an EXISTS
             # per inspection.
             wanted = select(Review.inspection_id).where(*_period_of(Review.created_at, since, until))
+            if group == "authenticator":
+                # The review's copy of the authenticator (migration 0015): the few reviews of one
+                # person through their index, not every review of the year joined to its inspection.
+                wanted = wanted.where(Review.authenticator_id.in_(keys))
             if figure == "overturned":
                 wanted = wanted.where(Review.decision == "overturn")
             if cell is not None:
-                reviewed = aliased(Inspection)
-                wanted = (wanted.join(reviewed, reviewed.id == Review.inspection_id)
-                          .where(Review.stage == "review", Review.verdict == cell[1],
-                                 func.coalesce(Review.previous_verdict, reviewed.first_verdict) == cell[0]))
+                wanted = wanted.where(Review.stage == "review", Review.previous_verdict == cell[0],
+                                      Review.verdict == cell[1])
                 conditions.append(visible)
             conditions.append(Inspection.id.in_(wanted))
         else:
@@ -272,25 +274,29 @@ class MatrixRow:
 
 def disagreement_matrix(ctx: ServiceContext, actor: Actor, since: datetime | None = None,
                         until: datetime | None = None) -> list[MatrixRow]:
-    """Authenticator x (their verdict -> the reviewer's verdict), reviews recorded in the period."""
-    conditions: list[ColumnElement[bool]] = [Review.stage == "review"]
-    if since:
-        conditions.append(Review.created_at >= since)
-    if until:
-        conditions.append(Review.created_at < until)
-    first = func.coalesce(Review.previous_verdict, Inspection.first_verdict)
+    """Authenticator x (their verdict -> the reviewer's verdict), reviews recorded in the period.
+
+    Read from the reviews alone (each keeps the verdict it answered and the inspection's
+    authenticator, migration 0015) through their (stage, created_at, ...) index.
+    """
     rows: dict[str, dict[tuple[str, str], int]] = {}
     with ctx.db.read() as session:
         actor = ctx.authorize(session, actor, Permission.VIEW_ANALYTICS)
-        # A disagreement still waiting for the panel names the first verdict: not counted for a
-        # viewer who may not know it yet (the same rule as its drill-down).
-        conditions.append(visible_verdict(actor.user_id))
-        query = (select(User.name, first, Review.verdict, func.count())
-                 .join(Inspection, Inspection.id == Review.inspection_id)
-                 .join(User, User.id == Inspection.authenticator_id)
-                 .where(and_(*conditions)).group_by(User.name, first, Review.verdict))
-        for name, mine, theirs, count in session.execute(query):
-            rows.setdefault(name, {})[(str(mine), str(theirs))] = int(count)
+        other = aliased(Review)
+        # A disagreement still waiting for the panel names the first verdict: counted only for its
+        # authenticator and those who reviewed the item, until a review decides it (the rule of its
+        # drill-down). Checked for disputes alone, a few percent of the reviews.
+        told = or_(Review.decision != "dispute", Review.authenticator_id == actor.user_id,
+                   exists().where(other.inspection_id == Review.inspection_id,
+                                  or_(other.decision != "dispute", other.reviewer_id == actor.user_id)))
+        query = (select(Review.authenticator_id, Review.previous_verdict, Review.verdict, func.count())
+                 .where(Review.stage == "review", *_period_of(Review.created_at, since, until), told)
+                 .group_by(Review.authenticator_id, Review.previous_verdict, Review.verdict))
+        counted = session.execute(query).all()
+        names = {uid: name for uid, name in session.execute(select(User.id, User.name))}
+    for uid, mine, theirs, count in counted:
+        cells = rows.setdefault(names.get(int(uid or 0), "?"), {})
+        cells[(str(mine), str(theirs))] = cells.get((str(mine), str(theirs)), 0) + int(count)
     return [MatrixRow(name, cells) for name, cells in sorted(rows.items())]
 
 

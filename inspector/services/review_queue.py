@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, literal, literal_column, or_, select
+from sqlalchemy import ColumnElement, and_, exists, func, literal_column, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, aliased
 from sqlalchemy.sql import Select
 
@@ -24,8 +24,9 @@ from inspector.services.review_sample import sample_rate as sample_rate
 from inspector.services.review_sample import set_sample_rate as set_sample_rate
 from inspector.storage.models import Inspection, Item, Review, Station, User
 
-SORT_KEYS = ("finished_at", "id", "brand", "verdict", "min_score", "declared_value",
-             "authenticator", "station")
+# No sort by verdict: most waiting items are blind (their verdict may not order anything), and a
+# period sorted by it read every candidate (SQLite 450 ms for a month at 1,000,000 inspections).
+SORT_KEYS = ("finished_at", "id", "brand", "min_score", "declared_value", "authenticator", "station")
 # Sort keys indexed together with the finish time (migrations 0005 and 0006).
 INDEXED_WITH_FINISH = ("min_score", "declared_value")
 # A queue over a longer period sorted by one of those walks its index (see _walks_sort_index).
@@ -219,11 +220,6 @@ def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | Non
                 conditions.append(Inspection.escalated.is_(True))
     sort_column = {
         "finished_at": Inspection.finished_at, "id": Inspection.id, "brand": Inspection.brand,
-        # Every item that could be blind sorts as "" (column tests only: a sort reads the whole period,
-        # an EXISTS per row would cost seconds at 1,000,000).
-        "verdict": case((and_(Inspection.verdict != Verdict.INCONCLUSIVE.value,
-                              or_(Inspection.second_opinion.is_(True), sampled)), literal("")),
-                        else_=Inspection.verdict),
         "min_score": Inspection.min_score,
         "declared_value": Inspection.declared_value, "authenticator": User.name, "station": Station.name,
     }[flt.sort]

@@ -184,7 +184,8 @@ class ReviewService:
                 raise PermissionDenied("This inspection waits for the senior panel: a senior reviewer "
                                        "(admin) records the deciding verdict.")
             decision, final, stated = self._decide(stage, first, mine, reviews)
-            review = Review(inspection_id=inspection.id, reviewer_id=actor.user_id, decision=decision,
+            review = Review(inspection_id=inspection.id, authenticator_id=inspection.authenticator_id,
+                            reviewer_id=actor.user_id, decision=decision,
                             verdict=mine.value, previous_verdict=first,
                             reason=f"{reason} {stated}".strip() if stated else reason,
                             blind=stage in (BLIND, PANEL), stage=PANEL if stage == PANEL else "review")

@@ -216,6 +216,11 @@ class Review(Base):
         Index("ix_reviews_created_cover", "created_at", "inspection_id", "decision", "blind", "verdict",
               "previous_verdict"),
         Index("ix_reviews_inspection_reviewer", "inspection_id", "reviewer_id"),  # migration 0009
+        # Migration 0015: the disagreement matrix and the review drill-downs read the reviews alone.
+        Index("ix_reviews_matrix", "stage", "created_at", "authenticator_id", "previous_verdict", "verdict",
+              "decision", "inspection_id"),
+        Index("ix_reviews_authenticator_created", "authenticator_id", "created_at", "decision", "stage",
+              "previous_verdict", "verdict", "inspection_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -229,6 +234,8 @@ class Review(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     blind: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The reviewed inspection's authenticator (finished, so it never changes; migration 0015).
+    authenticator_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class ReviewClaim(Base):
