@@ -178,7 +178,7 @@ def queue_query(ctx: ServiceContext, flt: QueueFilter, *, moment: datetime | Non
         select(Inspection.id, Item.code, Inspection.brand, Inspection.verdict, User.name,
                Station.name, Inspection.finished_at, Inspection.min_score, Inspection.declared_value,
                Inspection.escalated, Inspection.second_opinion, sampled.label("sampled"),
-               reviewed.label("reviewed"), Inspection.authenticator_id,
+               Inspection.authenticator_id,
                *[t.label(f"risk{i}") for i, t in enumerate(terms)])
         .join(Item, Item.id == Inspection.item_id)
         .join(User, User.id == _plain(ctx, Inspection.authenticator_id))
@@ -273,9 +273,11 @@ def review_queue(ctx: ServiceContext, actor: Actor, flt: QueueFilter | None = No
     entries: list[QueueEntry] = []
     for row in rows:
         (iid, code, brand, verdict, user_name, station_name, finished, score, value,
-         escalated, second, sampled, reviewed, authenticator_id, *risks) = row
+         escalated, second, sampled, authenticator_id, *risks) = row
         own = reviews.get(iid, [])
         disputed = any(decision == "dispute" for _, decision in own)
+        # From the page's reviews: an EXISTS in the SELECT list made PostgreSQL hash every review.
+        reviewed = any(decision != "dispute" for _, decision in own)
         blind = (verdict in (Verdict.PASS.value, Verdict.FAIL.value) and not reviewed
                  and (bool(second) or bool(sampled) or disputed)
                  and authenticator_id != actor.user_id

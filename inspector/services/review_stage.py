@@ -66,6 +66,26 @@ def verdict_hidden(session: Session, inspection: Inspection, viewer: int | None)
     return hidden_from(stage_of(inspection, reviews), reviews, viewer)
 
 
+# (id, status, verdict, second_opinion, review_sampled, authenticator_id) of an inspection in a list.
+ListedInspection = tuple[int, str, "str | None", bool, "bool | None", int]
+
+
+def hidden_among(session: Session, rows: list[ListedInspection], viewer: int | None) -> set[int]:
+    """The ids whose verdict the viewer must not know yet (`verdict_hidden` for a page of rows, with
+    one read of their reviews: an EXISTS per row in the list's SELECT made PostgreSQL hash every
+    review of the deployment for each page)."""
+    candidates = {iid for iid, status, verdict, second, sampled, who in rows
+                  if status == "finished" and verdict in (Verdict.PASS.value, Verdict.FAIL.value)
+                  and (second or sampled) and (viewer is None or who != viewer)}
+    if not candidates:
+        return set()
+    told = {iid for iid, reviewer, decision in session.execute(
+        select(Review.inspection_id, Review.reviewer_id, Review.decision)
+        .where(Review.inspection_id.in_(sorted(candidates))))
+        if decision != DISPUTE or (viewer is not None and reviewer == viewer)}
+    return candidates - told
+
+
 def blind_view(view: InspectionView) -> InspectionView:
     """The inspection's header without its verdict or the reasons for it."""
     return replace(view, verdict=None, fail_reason=None, summary="")

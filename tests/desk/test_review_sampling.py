@@ -82,7 +82,7 @@ def _sampled(population: Population, rate: float, group: str) -> dict[int, int]:
     with ctx.db.transaction() as session:
         session.execute(update(Inspection).values(review_sampled=None))
         session.execute(delete(DeskSetting).where(DeskSetting.name == FILLED_SETTING))
-    fill_unchosen(ctx)
+    fill_unchosen(ctx, batch=700)  # several ranges of ids, as a large history is filled
     entries = review_queue(ctx, population.supervisor,
                            QueueFilter(since=day, until=day + timedelta(days=1), limit=5000))
     assert all(e.reasons == ("sample",) for e in entries)
