@@ -144,7 +144,7 @@ def generate(ctx: Any, count: int) -> None:
             else:
                 cursor.execute("COMMIT")
             print(f"  {table}: {time.perf_counter() - started:.1f} s", flush=True)
-        # Each review keeps its inspection's authenticator (migration 0015 fills older rows the same way).
+        # Each review keeps its inspection's authenticator (migration 0016 fills older rows the same way).
         cursor.execute("UPDATE reviews SET authenticator_id = (SELECT inspections.authenticator_id "
                        "FROM inspections WHERE inspections.id = reviews.inspection_id)")
         raw.commit()
@@ -388,7 +388,7 @@ def bench(url: str, rows: int, reuse: bool, issue16_only: bool = False) -> None:
         print(f"  generated in {time.perf_counter() - started:.0f} s", flush=True)
     else:
         print(f"reusing {have:,} inspections in {ctx.db.dialect}")
-    # The blind-review sample choice of each inspection, as an upgraded database gets it (migration 0014).
+    # The blind-review sample choice of each inspection, as an upgraded database gets it (migration 0015).
     picked: list[int] = []
     once("blind-review sample chosen for every inspection (upgrade fill, picked rows only), once",
          lambda: picked.append(review_sample.fill_unchosen(ctx)))

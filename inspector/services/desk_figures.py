@@ -206,7 +206,7 @@ def drill_down(ctx: ServiceContext, actor: Actor, group: str, name: str, figure:
             # per inspection.
             wanted = select(Review.inspection_id).where(*_period_of(Review.created_at, since, until))
             if group == "authenticator":
-                # The review's copy of the authenticator (migration 0015): the few reviews of one
+                # The review's copy of the authenticator (migration 0016): the few reviews of one
                 # person through their index, not every review of the year joined to its inspection.
                 wanted = wanted.where(Review.authenticator_id.in_(keys))
             if figure == "overturned":
@@ -309,7 +309,7 @@ def disagreement_matrix(ctx: ServiceContext, actor: Actor, since: datetime | Non
     """Authenticator x (their verdict -> the reviewer's verdict), reviews recorded in the period.
 
     Read from the reviews alone (each keeps the verdict it answered and the inspection's
-    authenticator, migration 0015) through their (stage, created_at, ...) index.
+    authenticator, migration 0016) through their (stage, created_at, ...) index.
     """
     rows: dict[str, dict[tuple[str, str], int]] = {}
     with ctx.db.read() as session:

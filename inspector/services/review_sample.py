@@ -1,7 +1,7 @@
 """The risk-weighted random sample of passes and fails that get a blind second review.
 
 The choice is made once, when an inspection is finished, and kept on it (`review_sampled`,
-migration 0014): the queue, the review screen and every list read the stored choice, so a later
+migration 0015): the queue, the review screen and every list read the stored choice, so a later
 change of the sample rate (or of who counts as new) can neither un-blind an item waiting for its
 blind review nor make an openly reviewable one blind.
 """
@@ -29,7 +29,7 @@ HIGH_VALUE = 500.0
 LOW_SCORE = 0.6
 NEW_AUTHENTICATOR_DAYS = 30
 SAMPLE_RATE_SETTING = "review_sample_rate"
-# Set once the inspections finished before migration 0014 have their choice (fill_unchosen).
+# Set once the inspections finished before migration 0015 have their choice (fill_unchosen).
 FILLED_SETTING = "review_sampled_filled"
 FILL_BATCH = 50_000  # inspection ids per transaction of the fill
 
@@ -124,7 +124,7 @@ def choose_at_finish(ctx: ServiceContext, session: Session, inspection: Inspecti
 
 
 def fill_unchosen(ctx: ServiceContext, batch: int = FILL_BATCH) -> int:
-    """Inspections finished before migration 0014 get the choice the rule gave when it was read live
+    """Inspections finished before migration 0015 get the choice the rule gave when it was read live
     (so nothing waiting blind is un-blinded by the upgrade); once per database. Returns how many
     the sample picked.
 

@@ -43,7 +43,7 @@ class StationServices:
 
 def open_station(settings: Settings | None = None) -> StationServices:
     ctx = open_context(settings)
-    # Inspections finished before migration 0014 get their blind-review sample choice (once).
+    # Inspections finished before migration 0015 get their blind-review sample choice (once).
     fill_unchosen(ctx)
     certificates = CertificateService(ctx)
     # A pass issues its certificate, and an overturn voids it, in the same transaction as the verdict.

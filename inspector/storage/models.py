@@ -139,7 +139,7 @@ class Inspection(Base):
     fail_reason: Mapped[str | None] = mapped_column(String(20))
     summary: Mapped[str] = mapped_column(Text, default="")
     second_opinion: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Picked by the random sample for a blind review, decided once when finished (migration 0014):
+    # Picked by the random sample for a blind review, decided once when finished (migration 0015):
     # a later change of the sample rate never un-blinds an item. NULL only before it is finished.
     review_sampled: Mapped[bool | None] = mapped_column(Boolean)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -216,7 +216,7 @@ class Review(Base):
         Index("ix_reviews_created_cover", "created_at", "inspection_id", "decision", "blind", "verdict",
               "previous_verdict"),
         Index("ix_reviews_inspection_reviewer", "inspection_id", "reviewer_id"),  # migration 0009
-        # Migration 0015: the disagreement matrix and the review drill-downs read the reviews alone.
+        # Migration 0016: the disagreement matrix and the review drill-downs read the reviews alone.
         Index("ix_reviews_matrix", "stage", "created_at", "authenticator_id", "previous_verdict", "verdict",
               "decision", "inspection_id"),
         Index("ix_reviews_authenticator_created", "authenticator_id", "created_at", "decision", "stage",
@@ -234,7 +234,7 @@ class Review(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     blind: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # The reviewed inspection's authenticator (finished, so it never changes; migration 0015).
+    # The reviewed inspection's authenticator (finished, so it never changes; migration 0016).
     authenticator_id: Mapped[int | None] = mapped_column(Integer)
 
 

@@ -41,8 +41,8 @@ def test_changing_the_rate_neither_unblinds_nor_blinds_a_finished_item(
         assert review_queue(services.ctx, morgan, QueueFilter(verdict="fail")) == []
         assert services.reviews.open(morgan, sampled).blind
         assert not services.reviews.open(morgan, outside).blind
-        assert services.inspections.get(sampled, morgan).verdict is None
-        assert services.inspections.get(outside, morgan).verdict == "pass"
+        assert services.inspections.get(morgan, sampled).verdict is None
+        assert services.inspections.get(morgan, outside).verdict == "pass"
 
 
 def test_a_verdict_waiting_for_blind_review_is_told_to_nobody_but_its_authenticator(
@@ -58,17 +58,21 @@ def test_a_verdict_waiting_for_blind_review_is_told_to_nobody_but_its_authentica
     passed = finished("BH-PASS")
     _rate(services, admin, 0.0)  # the rate moves on; both stay blind
 
-    for viewer in (None, morgan, bo, admin):
-        view = services.inspections.get(failed, viewer)
+    for viewer in (morgan, admin):  # they see every inspection, but not this verdict yet
+        view = services.inspections.get(viewer, failed)
         assert (view.verdict, view.fail_reason, view.summary) == (None, None, "")
-        texts = _texts(services.inspections.detail(failed, viewer))
+        texts = _texts(services.inspections.detail(viewer, failed))
         assert not [t for t in TRACES if t in texts], viewer
-        listed = {r.id: r for r in list_inspections(services.ctx, viewer=viewer)}
+        listed = {r.id: r for r in list_inspections(services.ctx, viewer)}
         assert listed[failed].verdict is None and listed[passed].verdict is None
         assert listed[passed].serial is None  # a certificate serial would tell a pass
         for verdict in ("pass", "fail"):
-            assert not {failed, passed} & {r.id for r in list_inspections(services.ctx, verdict=verdict,
-                                                                         viewer=viewer)}
+            listed_under = list_inspections(services.ctx, viewer, verdict=verdict)
+            assert not {failed, passed} & {r.id for r in listed_under}
+    # Another authenticator is refused the inspection itself (read_access), and lists none of it.
+    with pytest.raises(PermissionDenied):
+        services.inspections.detail(bo, failed)
+    assert not {failed, passed} & {r.id for r in list_inspections(services.ctx, bo)}
     for viewer in (morgan, admin):
         for figure in ("pass", "fail"):
             assert not {failed, passed} & {r.inspection_id for r in drill_down(
@@ -92,31 +96,30 @@ def test_a_verdict_waiting_for_blind_review_is_told_to_nobody_but_its_authentica
     # A hand-built Actor naming the authenticator is refused, not told.
     forged = Actor(alex.user_id, alex.name, alex.role, alex.badge_code)
     with pytest.raises(PermissionDenied):
-        services.inspections.detail(failed, forged)
+        services.inspections.detail(forged, failed)
     with pytest.raises(PermissionDenied):
-        list_inspections(services.ctx, viewer=forged)
+        list_inspections(services.ctx, forged)
 
-    # The command line's list has no login: nobody in particular, told nothing.
+    # The command line's list, as a supervisor.
     settings = services.ctx.settings
     for name, value in (("DATABASE_URL", settings.database_url), ("PHOTO_DIR", settings.photo_dir),
                         ("CHECKLISTS_DIR", settings.checklists_dir), ("ASSETS_DIR", settings.assets_dir)):
         monkeypatch.setenv(f"INSPECTOR_{name}", str(value))
-    assert main(["inspections", "list", "--json"]) == 0
+    login = ["--as", "B-2", "--pin", "3456"]
+    assert main(["inspections", "list", "--json", *login]) == 0
     listed_json = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
     assert listed_json[failed]["verdict"] is None and listed_json[passed]["serial"] is None
-    assert main(["inspections", "list", "--verdict", "fail", "--json"]) == 0
+    assert main(["inspections", "list", "--verdict", "fail", "--json", *login]) == 0
     assert failed not in {r["id"] for r in json.loads(capsys.readouterr().out)}
 
     # Its authenticator sees their own verdict.
-    assert services.inspections.detail(failed, alex).inspection.verdict == "fail"
-    assert {r.id: r.verdict for r in list_inspections(services.ctx, viewer=alex)}[failed] == "fail"
+    assert services.inspections.detail(alex, failed).inspection.verdict == "fail"
+    assert {r.id: r.verdict for r in list_inspections(services.ctx, alex)}[failed] == "fail"
 
     # Once the blind verdict is in (agreeing, so decided), everyone may know it.
     services.reviews.review(morgan, failed, "fail", "the label font is wrong")
-    for viewer in (None, bo, admin):
-        assert services.inspections.get(failed, viewer).verdict == "fail"
+    assert services.inspections.get(admin, failed).verdict == "fail"
     # A disagreement waits for the panel: hidden still, except from the reviewer who disputed.
     services.reviews.review(morgan, passed, "fail", "the stitching is off")
-    assert services.inspections.get(passed, morgan).verdict == "pass"
-    for viewer in (None, bo):
-        assert services.inspections.get(passed, viewer).verdict is None
+    assert services.inspections.get(morgan, passed).verdict == "pass"
+    assert services.inspections.get(admin, passed).verdict is None
