@@ -150,5 +150,10 @@ def fill_unchosen(ctx: ServiceContext, batch: int = FILL_BATCH) -> int:
             picked += int(getattr(done, "rowcount", 0) or 0)
     with ctx.db.transaction() as session:
         if session.get(DeskSetting, FILLED_SETTING) is None:
-            session.add(DeskSetting(name=FILLED_SETTING, value=now().isoformat()))
+            value = now().isoformat()
+            session.add(DeskSetting(name=FILLED_SETTING, value=value))
+            # Audited like every desk setting (the replay explains the row by this event).
+            append_event(session, action="desk.review_sample_filled", entity="desk_setting",
+                         entity_id=FILLED_SETTING, actor_id=None, station=ctx.station_name,
+                         data={"value": value, "picked": picked})
     return picked
