@@ -136,6 +136,8 @@ def fill_unchosen(ctx: ServiceContext, batch: int = FILL_BATCH) -> int:
         if session.get(DeskSetting, FILLED_SETTING) is not None:
             return 0
         highest = session.scalar(select(func.max(Inspection.id))) or 0
+    if not highest:
+        return 0  # a new database: every inspection will be chosen when it is finished
     picked = 0
     for low in range(0, highest + 1, batch):
         with ctx.db.transaction() as session:

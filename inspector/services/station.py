@@ -43,13 +43,13 @@ class StationServices:
 
 def open_station(settings: Settings | None = None) -> StationServices:
     ctx = open_context(settings)
-    # Inspections finished before migration 0015 get their blind-review sample choice (once).
-    fill_unchosen(ctx)
     certificates = CertificateService(ctx)
     # A pass issues its certificate, and an overturn voids it, in the same transaction as the verdict.
     ctx.finish_hooks.append(certificates.on_finished)
     checkpoints = checkpoint_after_certificates(ctx)
     certificates.join_deployment()
+    # Inspections finished before migration 0015 get their blind-review sample choice (once).
+    fill_unchosen(ctx)
     # Calibration scores the authenticator's own verdict, whatever reviews make of it later.
     ctx.finish_hooks.append(keep_first_verdict)
     inspections = InspectionService(ctx)
