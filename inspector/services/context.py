@@ -33,6 +33,9 @@ class ServiceContext:
     library: ChecklistLibrary
     finish_hooks: list[FinishHook] = field(default_factory=list)
     resubmissions: ResubmissionFinder = field(default_factory=ResubmissionFinder)
+    # The schema revision this process found before migrating it (None: a new database, or not
+    # migrated here): steps that follow a migration once, such as the blind-review sample fill.
+    upgraded_from: str | None = None
     _snapshots: dict[str, Checklist] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -92,9 +95,12 @@ def open_context(settings: Settings | None = None, *, upgrade: bool = True) -> S
     from inspector.services.signing import station_key
 
     db.set_audit_signer(station_key(settings))
+    found: str | None = None
     if upgrade:
         # A server that is down at start is the same one-sentence StorageUnavailable as later on.
         with db._guard():
+            found = migrate.current_revision(db.engine)
             migrate.upgrade(db.engine)
     library = load_library(settings.checklists_dir, settings.assets_dir)
-    return ServiceContext(settings=settings, db=db, photos=PhotoStore(settings.photo_dir), library=library)
+    return ServiceContext(settings=settings, db=db, photos=PhotoStore(settings.photo_dir), library=library,
+                          upgraded_from=found)

@@ -110,10 +110,6 @@ def _sample_rate(exp: Expected, e: EventRow, d: dict[str, Any]) -> None:
     exp.settings[e.entity_id] = (e.seq, repr(float(d.get("rate", 0.0))))
 
 
-def _desk_setting(exp: Expected, e: EventRow, d: dict[str, Any]) -> None:
-    exp.settings[e.entity_id] = (e.seq, str(d.get("value")))
-
-
 def _logged_in(exp: Expected, e: EventRow, d: dict[str, Any]) -> None:
     if isinstance(d.get("session"), int):
         exp.sessions[d["session"]] = {"user": _int(e.entity_id), "station": e.station, "ended": False,
@@ -151,7 +147,6 @@ HANDLERS: dict[str, Handler] = {
     "appeal.upheld": _appeal_decided,
     "appeal.reversed": _appeal_decided,
     "desk.sample_rate": _sample_rate,
-    "desk.review_sample_filled": _desk_setting,  # the blind-review sample filled after the upgrade
     "user.login": _logged_in,
     "user.logout": _logged_out,
     "user.deactivated": _switched_off,

@@ -29,8 +29,8 @@ HIGH_VALUE = 500.0
 LOW_SCORE = 0.6
 NEW_AUTHENTICATOR_DAYS = 30
 SAMPLE_RATE_SETTING = "review_sample_rate"
-# Set once the inspections finished before migration 0015 have their choice (fill_unchosen).
-FILLED_SETTING = "review_sampled_filled"
+# The migration that stores the choice: a database upgraded from before it is filled once.
+FIRST_STORED_SAMPLE = "0015"
 FILL_BATCH = 50_000  # inspection ids per transaction of the fill
 
 
@@ -125,24 +125,18 @@ def choose_at_finish(ctx: ServiceContext, session: Session, inspection: Inspecti
 
 def fill_unchosen(ctx: ServiceContext, batch: int = FILL_BATCH) -> int:
     """Inspections finished before migration 0015 get the choice the rule gave when it was read live
-    (so nothing waiting blind is un-blinded by the upgrade); once per database. Returns how many
-    the sample picked.
+    (so nothing waiting blind is un-blinded by the upgrade). Run by the start that applies the
+    migration (`open_station`); returns how many the sample picked.
 
     Only the picked rows are written (NULL reads as "not picked"), a range of ids per transaction:
     rewriting every row of a large history in one transaction held the write lock for minutes on
     PostgreSQL (1,000,000 rows: 224 s under load).
     """
     with ctx.db.read() as session:
-        if session.get(DeskSetting, FILLED_SETTING) is not None:
-            return 0
         highest = session.scalar(select(func.max(Inspection.id))) or 0
-    if not highest:
-        return 0  # a new database: every inspection will be chosen when it is finished
     picked = 0
     for low in range(0, highest + 1, batch):
         with ctx.db.transaction() as session:
-            if session.get(DeskSetting, FILLED_SETTING) is not None:
-                return picked  # another station finished it meanwhile
             rule = sampling_rule(ctx, session, now())
             done = session.execute(update(Inspection)
                                    .where(Inspection.id >= low, Inspection.id < low + batch,
@@ -150,12 +144,4 @@ def fill_unchosen(ctx: ServiceContext, batch: int = FILL_BATCH) -> int:
                                           Inspection.review_sampled.is_(None), rule)
                                    .values(review_sampled=True).execution_options(synchronize_session=False))
             picked += int(getattr(done, "rowcount", 0) or 0)
-    with ctx.db.transaction() as session:
-        if session.get(DeskSetting, FILLED_SETTING) is None:
-            value = now().isoformat()
-            session.add(DeskSetting(name=FILLED_SETTING, value=value))
-            # Audited like every desk setting (the replay explains the row by this event).
-            append_event(session, action="desk.review_sample_filled", entity="desk_setting",
-                         entity_id=FILLED_SETTING, actor_id=None, station=ctx.station_name,
-                         data={"value": value, "picked": picked})
     return picked

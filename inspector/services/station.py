@@ -15,7 +15,7 @@ from inspector.services.inspections import InspectionService
 from inspector.services.label_reading import LabelReadingService
 from inspector.services.reference_library import ReferenceLibraryService
 from inspector.services.returns import ReturnService
-from inspector.services.review_sample import fill_unchosen
+from inspector.services.review_sample import FIRST_STORED_SAMPLE, fill_unchosen
 from inspector.services.reviews import ReviewService, keep_first_verdict
 from inspector.services.users import UserService
 
@@ -48,8 +48,10 @@ def open_station(settings: Settings | None = None) -> StationServices:
     ctx.finish_hooks.append(certificates.on_finished)
     checkpoints = checkpoint_after_certificates(ctx)
     certificates.join_deployment()
-    # Inspections finished before migration 0015 get their blind-review sample choice (once).
-    fill_unchosen(ctx)
+    # Inspections finished before migration 0015 get their blind-review sample choice, by the start
+    # that applies that migration.
+    if ctx.upgraded_from is not None and ctx.upgraded_from < FIRST_STORED_SAMPLE:
+        fill_unchosen(ctx)
     # Calibration scores the authenticator's own verdict, whatever reviews make of it later.
     ctx.finish_hooks.append(keep_first_verdict)
     inspections = InspectionService(ctx)

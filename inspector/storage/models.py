@@ -140,7 +140,7 @@ class Inspection(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     second_opinion: Mapped[bool] = mapped_column(Boolean, default=False)
     # Picked by the random sample for a blind review, decided once when finished (migration 0015):
-    # a later change of the sample rate never un-blinds an item. NULL only before it is finished.
+    # a later change of the sample rate never un-blinds an item. NULL reads as not picked.
     review_sampled: Mapped[bool | None] = mapped_column(Boolean)
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     min_score: Mapped[float | None] = mapped_column(Float)

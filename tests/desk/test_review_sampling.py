@@ -6,14 +6,14 @@ import dataclasses
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
 
 from inspector.security.roles import Actor, Role
 from inspector.services.context import ServiceContext
 from inspector.services.review_queue import HIGH_VALUE, LOW_SCORE, QueueFilter, review_queue
-from inspector.services.review_sample import FILLED_SETTING, fill_unchosen
+from inspector.services.review_sample import fill_unchosen
 from inspector.services.station import StationServices
-from inspector.storage.models import DeskSetting, Inspection, Item, User
+from inspector.storage.models import Inspection, Item, User
 from tests.desk.conftest import Finisher
 
 PER_GROUP = 1000
@@ -81,7 +81,6 @@ def _sampled(population: Population, rate: float, group: str) -> dict[int, int]:
     ctx = _context(population, rate)
     with ctx.db.transaction() as session:
         session.execute(update(Inspection).values(review_sampled=None))
-        session.execute(delete(DeskSetting).where(DeskSetting.name == FILLED_SETTING))
     fill_unchosen(ctx, batch=700)  # several ranges of ids, as a large history is filled
     entries = review_queue(ctx, population.supervisor,
                            QueueFilter(since=day, until=day + timedelta(days=1), limit=5000))

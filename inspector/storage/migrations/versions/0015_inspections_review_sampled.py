@@ -18,9 +18,10 @@ depends_on = None
 
 def upgrade() -> None:
     # Until now the sample was recomputed from the current rate on every read, so changing the rate
-    # could un-blind an item waiting for its blind review. NULL: finished before this migration; the
-    # first station to start fills those with the rule as it stood (services/review_sample.py: the
-    # rate and risk brands live in the settings, which a migration cannot read).
+    # could un-blind an item waiting for its blind review. NULL: not picked, or finished before this
+    # migration: the start that applies it fills those with the rule as it stood
+    # (services/review_sample.py: the rate and risk brands live in the settings, which a migration
+    # cannot read).
     with op.batch_alter_table("inspections", schema=None) as batch_op:
         batch_op.add_column(sa.Column("review_sampled", sa.Boolean(), nullable=True))
 
