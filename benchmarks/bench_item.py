@@ -91,15 +91,19 @@ class StallMeter:
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.clock = QElapsedTimer()
         self.late: list[float] = []
+        self.phase = ""  # what the script is doing: the worst stalls are printed with it
+        self.worst: list[tuple[float, str]] = []
         self.timer.timeout.connect(self._tick)
 
     def start(self) -> None:
-        self.late = []
+        self.late, self.worst = [], []
         self.clock.start()
         self.timer.start()
 
     def _tick(self) -> None:
-        self.late.append(max(0.0, self.clock.nsecsElapsed() / 1e6 - TICK_MS))
+        late = max(0.0, self.clock.nsecsElapsed() / 1e6 - TICK_MS)
+        self.late.append(late)
+        self.worst = sorted([*self.worst, (late, self.phase)], reverse=True)[:3]
         self.clock.restart()
 
     def stop(self) -> list[float]:
@@ -177,6 +181,7 @@ def main() -> int:
         wait_until(lambda: window.actor is not None)
         print("logged in", file=sys.stderr, flush=True)
         meter.start()
+        meter.phase = "open the item"
         began = time.monotonic()
         # The item's code, then the style code the chooser asks for (no pattern matches a watch's code).
         window.open_item(f"SUB-{int(time.time())}", values["style_code"])
@@ -188,6 +193,7 @@ def main() -> int:
         for step in checklist.steps:
             wait_until(lambda step=step: page.step_id == step.id)
             step_began, keys_before, scans_before = time.monotonic(), len(keys), len(scans)
+            meter.phase = f"{step.id}: capture and comparison"
             if str(step.photo) != "none":
                 shown: list[object] = []
                 page.comparison_shown.connect(shown.append)
@@ -195,6 +201,7 @@ def main() -> int:
                 press(Qt.Key.Key_Space, "Space")
                 wait_until(lambda shown=shown, step=step: bool(shown) or not step.references, 90)
                 page.comparison_shown.disconnect(shown.append)
+            meter.phase = f"{step.id}: value and result"
             done = lambda step=step: page.detail is not None and step.id in page.detail.results  # noqa: E731
             if step.value is not None:
                 if page.panel.value_edit.text().strip() != values.get(str(step.value.kind), ""):
@@ -219,7 +226,9 @@ def main() -> int:
             print(f"{step.id} recorded", file=sys.stderr, flush=True)
             per_step.append((step.id, len(keys) - keys_before, len(scans) - scans_before,
                              time.monotonic() - step_began))
+        meter.phase = "summary"
         wait_until(lambda: window.stack.currentWidget() is window.finish, 60)
+        meter.phase = "confirm"
         confirmed: list[object] = []
         window.finish.finished.connect(confirmed.append)
         window.finish.setFocus()
@@ -227,7 +236,7 @@ def main() -> int:
         keys.append("Ctrl+Enter")
         wait_until(lambda: bool(confirmed), 90)
         seconds = time.monotonic() - began
-        busy = meter.stop()
+        busy, worst_stalls = meter.stop(), meter.worst
         wait_for_all()
         window.close()
         services.close()
@@ -247,6 +256,7 @@ def main() -> int:
     print(f"GUI stall, window idle (baseline): worst {worst(idle):.1f} ms, p99 {p99(idle):.1f} ms")
     print(f"GUI stall, whole item:             worst {worst(busy):.1f} ms, p99 {p99(busy):.1f} ms "
           f"({worst(busy) / max(worst(idle), 0.1):.1f}x baseline; goal <= {GOAL_STALL_MS:.0f} ms)")
+    print("worst stalls: " + "; ".join(f"{late:.0f} ms during {phase}" for late, phase in worst_stalls))
     print(f"keys {len(keys)} and scans {len(scans)} in {seconds:.1f} s (machine time, no thinking)")
     print(f"{'step':<12} {'kind':<20} {'keys':>4} {'scans':>5} {'s':>6}")
     for (step_id, step_keys, step_scans, took), step in zip(per_step, checklist.steps, strict=True):

@@ -126,7 +126,9 @@ def test_whole_inspection_through_the_window(qtbot, window: MainWindow, services
     assert live is not None
     qtbot.waitUntil(lambda: live.camera is not None and live.camera.latest_frame() is not None,
                     timeout=WAIT_MS)
-    # The framing ghost: the step's reference drawn faintly over the live picture, in a dashed frame.
+    # The framing ghost: the step's reference drawn faintly over the live picture, in a dashed frame
+    # (the reference is decoded and prepared off the GUI thread the first time: wait for it).
+    qtbot.waitUntil(lambda: live._reference_image is not None, timeout=WAIT_MS)
     preview = live.preview
     with_ghost = preview.grab().toImage()
     preview.ghost_visible = False

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QFileDialog, QGridLayout, QHBoxLayout, QLabel, QPu
 
 from inspector.config import Settings
 from inspector.ui import theme
+from inspector.ui.background import run_in_background
 from inspector.ui.widgets import ScaledImage, pixmap_from_bytes, qimage_from_array
 
 IMAGE_FILTER = "Images (*.jpg *.jpeg *.png *.tif *.tiff *.bmp *.webp)"
@@ -74,25 +75,32 @@ class CaptureHost(QWidget):
         if self.live is None or reference == self._reference_shown:
             return
         self._reference_shown = reference
-        self.live.set_reference(*self._prepared(reference))
+        if reference is None or reference in self._references:
+            self.live.set_reference(*self._prepared(reference))
+        else:
+            # The first time a step shows this reference: decode and prepare it off the GUI thread
+            # (tens to hundreds of ms for a large image); the ghost and framing check follow.
+            live = self.live
+            live.set_reference(None, None)  # never the step before's ghost or framing check meanwhile
+            run_in_background(_load_reference, reference,
+                              on_result=lambda made: self._on_reference_ready(reference, made),
+                              on_error=lambda _exc: live.set_reference(None, None))
         if self.live.camera is None:
             self.live.start_camera()
+
+    def _on_reference_ready(self, reference: Path, made: tuple[Any, Any]) -> None:
+        if len(self._references) >= REFERENCE_CACHE:
+            self._references.pop(next(iter(self._references)))
+        self._references[reference] = made
+        if self.live is not None and reference == self._reference_shown:
+            self.live.set_reference(*made)
 
     def _prepared(self, reference: Path | None) -> tuple[Any, Any]:
         """(image, features) for the ghost and the framing check; loaded once per path and session."""
         if reference is None:
             return None, None
         if reference not in self._references:
-            from inspector.vision.imageio import load_image
-            from inspector.vision.quality import prepare_reference
-
-            try:
-                image = load_image(reference) if reference.is_file() else None
-            except Exception:
-                image = None  # a missing reference: no ghost, the camera still works
-            if len(self._references) >= REFERENCE_CACHE:
-                self._references.pop(next(iter(self._references)))
-            self._references[reference] = (image, None if image is None else prepare_reference(image))
+            self._on_reference_ready(reference, _load_reference(reference))
         return self._references[reference]
 
     def capture(self) -> bool:
@@ -133,6 +141,18 @@ class CaptureHost(QWidget):
     def _on_live_photo(self, *args: Any) -> None:
         data, source, notes = _photo_args(args)
         self.photo_taken.emit(data, source, tuple(notes))
+
+
+def _load_reference(reference: Path) -> tuple[Any, Any]:
+    """(image, features) of a reference, on any thread; (None, None) when it cannot be read."""
+    from inspector.vision.imageio import load_image
+    from inspector.vision.quality import prepare_reference
+
+    try:
+        image = load_image(reference) if reference.is_file() else None
+    except Exception:
+        image = None  # a missing reference: no ghost, the camera still works
+    return image, None if image is None else prepare_reference(image)
 
 
 def _photo_args(args: tuple[Any, ...]) -> tuple[bytes, str, tuple[str, ...]]:
