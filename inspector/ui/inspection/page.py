@@ -94,7 +94,7 @@ class InspectionPage(QWidget):
         split.addWidget(self.view)
         split.addWidget(self.panel)
         split.setStretchFactor(1, 1)
-        split.setSizes([260, 900, 320])
+        split.setSizes([260, 900, 344])
         self._split = split
         body = QHBoxLayout()
         body.addWidget(split)

@@ -51,7 +51,7 @@ class ResultPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setMinimumWidth(320)
+        self.setMinimumWidth(344)  # "Fail reason" and its list side by side, unclipped
         self.setMaximumWidth(420)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 0, 0, 0)
