@@ -271,7 +271,8 @@ def test_analytics_drill_down_search_trend_csv_and_a_chart_of_thirty(
     qtbot.waitUntil(lambda: tab.views.currentWidget() is tab.inspections, timeout=WAIT_MS)
     assert [tab.inspections.item(r, 0).text() for r in range(tab.inspections.rowCount())] == [str(failed)]
     tab.export_csv(tmp_path / "drill.csv")
-    assert [row["item_code"] for row in csv.DictReader((tmp_path / "drill.csv").read_text().splitlines())] == ["AN-1"]
+    drilled = csv.DictReader((tmp_path / "drill.csv").read_text().splitlines())
+    assert [row["item_code"] for row in drilled] == ["AN-1"]
     tab.inspections.cellDoubleClicked.emit(0, 0)  # opens it for review
     assert desk.tabs.currentWidget() is desk.review and desk.review.inspection_id == failed
     desk.tabs.setCurrentWidget(tab)

@@ -80,3 +80,19 @@ def test_a_scan_that_stalls_mid_code_stays_one_scan(qtbot) -> None:
     _press(field, "\r", at, NONE, Qt.Key.Key_Return)
     assert scans == ["7X3K9142"] and field.text() == ""
     detector.uninstall()
+
+
+def test_a_hold_that_runs_out_while_the_burst_waits_in_the_queue_stays_one_scan(qtbot) -> None:
+    """A starved station: the hold timer fires when the rest of the code is already queued (typed
+    in time by its timestamps, not yet handled). The queue is handled before anything is released."""
+    detector, field, scans = _setup(qtbot)
+    at = _type(field, [(c, NONE) for c in "7X3"], 1000, 4)
+    for index, text in enumerate("K9142\r"):
+        key = Qt.Key.Key_Return if text == "\r" else ord(text)
+        event = QKeyEvent(QEvent.Type.KeyPress, key, NONE, 0, 0, 0, text)
+        event.setTimestamp(at + 4 * index)
+        QApplication.postEvent(field, event)  # queued, as behind a late timer
+    detector._release_timer.timeout.emit()  # the hold runs out first
+    qtbot.waitUntil(lambda: bool(scans) or bool(field.text()), timeout=5000)
+    assert scans == ["7X3K9142"] and field.text() == ""
+    detector.uninstall()
