@@ -8,6 +8,7 @@ A checkpoint signed before the attack is held elsewhere, as the station's checkp
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import json
@@ -72,7 +73,8 @@ class World:
         """Run `work` with the insider's own connection, in one transaction."""
         url = self.ctx.settings.database_url
         if self.backend == "sqlite":
-            with sqlite3.connect(url.removeprefix("sqlite:///")) as raw:
+            # closing(): sqlite3's own context manager commits but leaves the connection open.
+            with contextlib.closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as raw, raw:
                 drop_sqlite_triggers(raw)
         engine = create_engine(url)
         try:
