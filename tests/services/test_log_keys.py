@@ -20,8 +20,9 @@ def test_a_second_stations_events_verify_and_its_pending_key_is_named(
     try:
         admin = other.users.login("B-9", "9999")
         other.users.create_user(admin, "Alex", "1234", "authenticator", "B-1")
-        kid = other.ctx.db.engine.connect().execute(
-            text("SELECT kid FROM signing_keys WHERE station = 'bench-2'")).scalar_one()
+        with other.ctx.db.engine.connect() as connection:
+            kid = connection.execute(
+                text("SELECT kid FROM signing_keys WHERE station = 'bench-2'")).scalar_one()
     finally:
         other.close()
     report = verify_integrity(services.ctx)
