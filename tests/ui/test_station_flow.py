@@ -137,8 +137,13 @@ def test_whole_inspection_through_the_window(qtbot, window: MainWindow, services
     centre = (with_ghost.width() // 2, with_ghost.height() // 2)
     assert with_ghost.size() == without_ghost.size() and with_ghost != without_ghost
     assert _has_colour(with_ghost, (80, 200, 255)) and not _has_colour(without_ghost, (80, 200, 255))
-    inside = [centre, (centre[0] // 2, centre[1]), (centre[0], centre[1] // 2)]
-    assert any(with_ghost.pixelColor(*at) != without_ghost.pixelColor(*at) for at in inside)
+    # Inside the frame the reference shows through: many pixels of the central box change (three
+    # sampled points were flaky: a plain stretch of the reference may match the picture there).
+    half_w, half_h = with_ghost.width() // 10, with_ghost.height() // 10
+    box = [(x, y) for x in range(centre[0] - half_w, centre[0] + half_w, 2)
+           for y in range(centre[1] - half_h, centre[1] + half_h, 2)]
+    changed = sum(with_ghost.pixelColor(*at) != without_ghost.pixelColor(*at) for at in box)
+    assert changed >= len(box) // 4, f"{changed} of {len(box)} pixels show the ghost"
     assert QApplication.focusWidget() is page.panel.value_edit  # a value step types into its value
     qtbot.keyClick(page.panel.value_edit, Qt.Key.Key_Escape)  # leave it: Space is the shutter again
     with qtbot.waitSignal(page.comparison_shown, timeout=WAIT_MS) as compared:
