@@ -74,5 +74,6 @@ def test_window_keeps_a_photo_while_the_server_is_down_and_records_it_once(
     page.photo_saver.retry_now()  # Ctrl+R with nothing kept does nothing
     qtbot.wait(200)
     assert _photos(station, inspection_id) == 2
-    assert verify_integrity(station.ctx).ok
+    report = verify_integrity(station.ctx)
+    assert report.ok, report.lines()
     window.close()
