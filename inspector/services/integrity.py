@@ -87,7 +87,8 @@ def verify_integrity(ctx: ServiceContext, checkpoint_file: Path | None = None) -
     latest = checkpoints.latest_checkpoint(ctx, trusted)
     if latest is not None and all((c.size, c.root) != (latest.size, latest.root) for c in held):
         held.append(latest)
-    with ctx.db.read() as session:
+    # One snapshot for the log and the tables: stations may be writing while this runs.
+    with ctx.db.snapshot() as session:
         findings = tuple(checkpoints.compare(ctx, session, c, trusted) for c in held)
         # Events a trusted checkpoint covers were checked when it was signed; later ones are checked now.
         signed_up_to = max((c.size for c, f in zip(held, findings, strict=True) if f.ok), default=0)

@@ -148,6 +148,19 @@ class Database:
             yield session
 
     @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read session that sees one moment of the database from its first query to its last.
+
+        PostgreSQL's default (READ COMMITTED) lets each query see what committed since the one
+        before: `audit verify` read the events, then found a row a station committed a moment later
+        and named it as unexplained. REPEATABLE READ keeps the first query's snapshot. A SQLite
+        read transaction in WAL mode already does."""
+        with self._guard(), self._read_sessions.begin() as session:
+            if self.read_engine.dialect.name == "postgresql":
+                session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+            yield session
+
+    @contextmanager
     def _guard(self) -> Iterator[None]:
         try:
             yield
