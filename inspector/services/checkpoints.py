@@ -10,7 +10,6 @@ extends, truncated, rewritten or forked.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from inspector import atomicfile
 from inspector.errors import BadInput, InvalidState, StorageUnavailable
-from inspector.security import keys
 from inspector.services import checkpoint_note, signing
 from inspector.services.checkpoint_note import Checkpoint, SignedCheckpoint
 from inspector.services.context import ServiceContext
@@ -58,17 +56,9 @@ def signature_problem(event: EventRow, trusted: dict[str, Ed25519PublicKey]) -> 
     """None when a trusted key signed the event's hash."""
     if not event.signature:
         return "is not signed by any station (forged into the table?)"
-    key_id, _, encoded = event.signature.partition(":")
-    public_key = trusted.get(key_id)
-    if public_key is None:
-        return f"is signed by key {key_id}, which this computer does not trust"
-    try:
-        signature = base64.b64decode(encoded, validate=True)
-    except ValueError:
-        return "has an unreadable signature"
-    if not keys.signature_valid(public_key, signature, signed_message(event.hash)):
-        return f"has a signature that does not match it (key {key_id})"
-    return None
+    key_id = event.signature.partition(":")[0]
+    return signing.tag_problem(event.signature, signed_message(event.hash), trusted,
+                               f"has a signature that does not match it (key {key_id})")
 
 
 def read_checkpoint(path: Path, trusted: dict[str, Ed25519PublicKey]) -> SignedCheckpoint:

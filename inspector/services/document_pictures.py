@@ -12,7 +12,6 @@ verified photo. `inspector audit verify` names a replaced one (docs/audit-log.md
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 from collections.abc import Iterator
@@ -20,7 +19,6 @@ from collections.abc import Iterator
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from inspector.printing import evidence as crops
-from inspector.security import keys
 from inspector.services import signing
 from inspector.services.context import ServiceContext
 
@@ -51,10 +49,9 @@ def subject_picture(ctx: ServiceContext, photo_sha256: str, homography: list[lis
         return cached
     made = crops.subject_thumbnail(ctx.photos.read_verified(photo_sha256), homography, reference_size)
     if made is not None:
-        key = signing.station_key(ctx.settings)
-        signature = base64.b64encode(key.sign(_message(photo_sha256, made_by, made))).decode("ascii")
+        tag = signing.sign_tag(signing.station_key(ctx.settings), _message(photo_sha256, made_by, made))
         # The signature first: a picture without one is never used, one without its picture is unused.
-        if ctx.photos.put_picture(photo_sha256, f"{made_by}.sig", f"{key.key_id}:{signature}".encode()):
+        if ctx.photos.put_picture(photo_sha256, f"{made_by}.sig", tag.encode()):
             ctx.photos.put_picture(photo_sha256, f"{made_by}.jpg", made)
     return made
 
@@ -65,17 +62,10 @@ def problem(ctx: ServiceContext, photo_sha256: str, made_by: str, picture: bytes
     tag = ctx.photos.read_picture(photo_sha256, f"{made_by}.sig")
     if not tag:
         return "has no station signature"
-    key_id, _, encoded = tag.decode("ascii", "replace").strip().partition(":")
-    public_key = (trusted if trusted is not None else signing.log_keys(ctx.settings)).get(key_id)
-    if public_key is None:
-        return f"is signed by key {key_id}, which this computer does not trust"
-    try:
-        signature = base64.b64decode(encoded, validate=True)
-    except ValueError:
-        return "has an unreadable signature"
-    if not keys.signature_valid(public_key, signature, _message(photo_sha256, made_by, picture)):
-        return "was replaced (its signature does not match it)"
-    return None
+    return signing.tag_problem(tag.decode("ascii", "replace").strip(),
+                               _message(photo_sha256, made_by, picture),
+                               trusted if trusted is not None else signing.log_keys(ctx.settings),
+                               "was replaced (its signature does not match it)")
 
 
 def replaced(ctx: ServiceContext, photo_hashes: set[str]) -> Iterator[str]:

@@ -4,6 +4,7 @@ keys, and station keys registered in the log but still awaiting approval (listed
 
 from __future__ import annotations
 
+import base64
 import contextlib
 from functools import lru_cache
 from pathlib import Path
@@ -85,3 +86,24 @@ def station_keys_in_log(session: Session) -> dict[str, tuple[Ed25519PublicKey, s
         except (BadInput, ValueError):
             continue  # a damaged row: its events are then reported as signed by an unknown key
     return found
+
+
+def sign_tag(key: keys.SigningKey, message: bytes) -> str:
+    """`<key id>:<base64 Ed25519 signature>`: how events, thumbnails and certificate pictures are signed."""
+    return f"{key.key_id}:{base64.b64encode(key.sign(message)).decode('ascii')}"
+
+
+def tag_problem(tag: str, message: bytes, trusted: dict[str, Ed25519PublicKey], mismatch: str) -> str | None:
+    """None when a trusted key's `sign_tag` signed `message`; else what is wrong, `mismatch` when the
+    signature does not match."""
+    key_id, _, encoded = tag.partition(":")
+    public_key = trusted.get(key_id)
+    if public_key is None:
+        return f"is signed by key {key_id}, which this computer does not trust"
+    try:
+        signature = base64.b64decode(encoded, validate=True)
+    except ValueError:
+        return "has an unreadable signature"
+    if not keys.signature_valid(public_key, signature, message):
+        return mismatch
+    return None

@@ -8,13 +8,11 @@ so `inspector audit verify` names a replaced one.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections.abc import Iterator
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from inspector.security import keys
 from inspector.services import signing
 from inspector.services.context import ServiceContext
 
@@ -28,8 +26,7 @@ def _message(photo_sha256: str, thumbnail: bytes) -> bytes:
 
 def cache(ctx: ServiceContext, photo_sha256: str, thumbnail: bytes) -> None:
     """Keep a thumbnail made from the photo, with the station's signature beside it (best effort)."""
-    key = signing.station_key(ctx.settings)
-    tag = f"{key.key_id}:{base64.b64encode(key.sign(_message(photo_sha256, thumbnail))).decode('ascii')}"
+    tag = signing.sign_tag(signing.station_key(ctx.settings), _message(photo_sha256, thumbnail))
     if ctx.photos.put_thumbnail(photo_sha256, thumbnail):
         ctx.photos.put_thumbnail_tag(photo_sha256, tag)
 
@@ -40,17 +37,9 @@ def problem(ctx: ServiceContext, photo_sha256: str, thumbnail: bytes,
     tag = ctx.photos.read_thumbnail_tag(photo_sha256)
     if not tag:
         return "has no station signature"
-    key_id, _, encoded = tag.partition(":")
-    public_key = (trusted if trusted is not None else signing.log_keys(ctx.settings)).get(key_id)
-    if public_key is None:
-        return f"is signed by key {key_id}, which this computer does not trust"
-    try:
-        signature = base64.b64decode(encoded, validate=True)
-    except ValueError:
-        return "has an unreadable signature"
-    if not keys.signature_valid(public_key, signature, _message(photo_sha256, thumbnail)):
-        return "was replaced (its signature does not match it)"
-    return None
+    return signing.tag_problem(tag, _message(photo_sha256, thumbnail),
+                               trusted if trusted is not None else signing.log_keys(ctx.settings),
+                               "was replaced (its signature does not match it)")
 
 
 def replaced(ctx: ServiceContext, photo_hashes: set[str]) -> Iterator[str]:
